@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { canonicalJson } from './codecs/canonical-json.js';
+import { isValidHlcNode } from './clock/hlc-timestamp.js';
+import { isIntentId } from './ids.js';
+import { isCurrencyCode } from './money/currencies.js';
+
+const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
+
+/**
+ * The largest payload, in bytes of canonical JSON, that an intent may carry.
+ * An intent is a business fact (a sale, a redemption), not a file upload.
+ *
+ * @example
+ * ```ts
+ * import { MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
+ * MAX_INTENT_PAYLOAD_BYTES; // 65536
+ * ```
+ */
+export const MAX_INTENT_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * Zod schema for {@link Money} crossing a process boundary.
+ *
+ * @example
+ * ```ts
+ * import { moneySchema } from '@tallystick/core';
+ * moneySchema.parse({ amount: 500, currency: 'USD' });
+ * ```
+ */
+export const moneySchema = z.object({
+  amount: z.number().int().refine(Number.isSafeInteger, 'amount must be a safe integer of minor units'),
+  currency: z.string().refine(isCurrencyCode, 'currency must be an ISO 4217 code'),
+});
+
+/**
+ * Zod schema for a JSON value that canonicalizes (no NaN, no undefined, no
+ * class instances) and stays within {@link MAX_INTENT_PAYLOAD_BYTES}.
+ *
+ * @example
+ * ```ts
+ * import { jsonPayloadSchema } from '@tallystick/core';
+ * jsonPayloadSchema.safeParse({ a: 1 }).success; // true
+ * jsonPayloadSchema.safeParse({ a: Number.NaN }).success; // false
+ * ```
+ */
+export const jsonPayloadSchema = z.unknown().superRefine((value, ctx) => {
+  let text: string;
+  try {
+    text = canonicalJson(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return;
+  }
+  const size = new TextEncoder().encode(text).length;
+  if (size > MAX_INTENT_PAYLOAD_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `payload is ${size} bytes, more than ${MAX_INTENT_PAYLOAD_BYTES}` });
+  }
+});
+
+/**
+ * Zod schema for the envelope every intent travels in between a device, its
+ * queue and the server: who (`device`), when (`hlc`), what (`type`, `payload`)
+ * and the `id` that doubles as idempotency key.
+ *
+ * @example
+ * ```ts
+ * import { intentEnvelopeSchema, newIntentId } from '@tallystick/core';
+ * intentEnvelopeSchema.parse({
+ *   id: newIntentId(),
+ *   type: 'sale',
+ *   device: 'till-1',
+ *   hlc: '0000000000010000-till-1',
+ *   createdAt: 1,
+ *   payload: { sku: 'apple', quantity: 2 },
+ * });
+ * ```
+ */
+export const intentEnvelopeSchema = z.object({
+  id: z.string().refine(isIntentId, 'id must be a lower-case UUIDv7'),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'type must be 1-64 characters of [a-z0-9_.-], starting with a letter'),
+  device: z.string().refine(isValidHlcNode, 'device must be 1-64 characters of [0-9A-Za-z._~-]'),
+  hlc: z.string().regex(HLC_TEXT, 'hlc must be an encoded HLC timestamp'),
+  partitionKey: z.string().min(1).max(128).optional(),
+  createdAt: z.number().int().nonnegative(),
+  payload: jsonPayloadSchema,
+});
+
+/**
+ * An intent as it crosses a process boundary. See {@link intentEnvelopeSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { IntentEnvelope } from '@tallystick/core';
+ * function deviceOf(intent: IntentEnvelope): string {
+ *   return intent.device;
+ * }
+ * ```
+ */
+export type IntentEnvelope = z.infer<typeof intentEnvelopeSchema>;
