@@ -19,6 +19,8 @@ if (unknown.length > 0) {
 }
 for (const name of wanted.length > 0 ? wanted : available) {
   console.log(`\n## bench/${name}`);
-  const mod = (await import(pathToFileURL(join(here, 'scenarios', `${name}.ts`)).href)) as { run: () => Promise<void> };
+  const mod = (await import(pathToFileURL(join(here, 'scenarios', `${name}.ts`)).href)) as {
+    run: () => Promise<void>;
+  };
   await mod.run();
 }

@@ -90,7 +90,8 @@ export async function runThroughput(scenario: string, options: ThroughputOptions
       const result = bench.tasks[0]?.result as
         | { period?: number; latency?: { p50?: number; p99?: number }; error?: unknown }
         | undefined;
-      if (!result || result.error || !result.period) throw new Error(`${scenario}/${contender.name} failed: ${String(result?.error)}`);
+      if (!result || result.error || !result.period)
+        throw new Error(`${scenario}/${contender.name} failed: ${String(result?.error)}`);
       perRound.get(contender.name)!.push((1000 / result.period) * (contender.opsPerCall ?? 1));
       p50.get(contender.name)!.push(result.latency?.p50 ?? result.period);
       p99.get(contender.name)!.push(result.latency?.p99 ?? result.period);
@@ -134,7 +135,9 @@ export function printTable(report: ScenarioResult): void {
   console.log('| contender | ops/s | ratio | p50 ms | p99 ms |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of report.results) {
-    console.log(`| ${r.name} | ${r.opsPerSec.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}x | ${r.p50Ms} | ${r.p99Ms} |`);
+    console.log(
+      `| ${r.name} | ${r.opsPerSec.toLocaleString('en-US')} | ${r.ratio.toFixed(2)}x | ${r.p50Ms} | ${r.p99Ms} |`,
+    );
   }
   for (const note of report.notes) console.log(`\n- ${note}`);
 }

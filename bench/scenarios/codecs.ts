@@ -12,10 +12,17 @@ export async function run(): Promise<void> {
   let sink = 0;
   await runThroughput('codecs', {
     contenders: [
-      { name: 'Buffer base64url decode (native)', baseline: true, fn: () => (sink += Buffer.from(b64, 'base64url').length) },
+      {
+        name: 'Buffer base64url decode (native)',
+        baseline: true,
+        fn: () => (sink += Buffer.from(b64, 'base64url').length),
+      },
       { name: 'tryDecodeBase64url', fn: () => (sink += tryDecodeBase64url(b64)!.length) },
       { name: 'tryDecodeBase45', fn: () => (sink += tryDecodeBase45(b45)!.length) },
-      { name: 'Buffer base64url encode (native)', fn: () => (sink += Buffer.from(bytes).toString('base64url').length) },
+      {
+        name: 'Buffer base64url encode (native)',
+        fn: () => (sink += Buffer.from(bytes).toString('base64url').length),
+      },
       { name: 'encodeBase64url', fn: () => (sink += encodeBase64url(bytes).length) },
       { name: 'encodeBase45', fn: () => (sink += encodeBase45(bytes).length) },
     ],

@@ -30,6 +30,7 @@ export type TallystickErrorCode =
   | 'ERR_QUEUE_CLOSED'
   | 'ERR_QUEUE_LOCKED'
   | 'ERR_IDEMPOTENCY'
+  | 'ERR_IDEMPOTENCY_KEY_INVALID'
   | 'ERR_RECONCILE'
   | 'ERR_RESERVE'
   | 'ERR_STORE'

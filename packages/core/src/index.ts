@@ -3,47 +3,53 @@
  * The foundation of tallystick: errors with stable codes, strict codecs,
  * clocks and a hybrid logical clock, ids and integer money.
  */
-export { encodeBase45, decodeBase45, tryDecodeBase45 } from './codecs/base45.js';
-export { encodeBase64url, decodeBase64url, tryDecodeBase64url } from './codecs/base64url.js';
-export { canonicalJson, type JsonValue } from './codecs/canonical-json.js';
-export { encodeHex, decodeHex, tryDecodeHex } from './codecs/hex.js';
-export {
-  encodeVarint,
-  decodeVarint,
-  tryDecodeVarint,
-  writeVarint,
-  varintLength,
-  type VarintResult,
-} from './codecs/varint.js';
-export { systemClock, createManualClock, type Clock, type ManualClock } from './clock/clock.js';
+
+export { type Clock, createManualClock, type ManualClock, systemClock } from './clock/clock.js';
 export { createHlc, type Hlc, type HlcOptions } from './clock/hlc.js';
 export {
   compareHlc,
-  encodeHlc,
   decodeHlc,
-  hlcToBytes,
-  hlcFromBytes,
-  isValidHlcNode,
+  encodeHlc,
   HLC_MAX_COUNTER,
   HLC_MAX_WALL,
   type HlcTimestamp,
+  hlcFromBytes,
+  hlcToBytes,
+  isValidHlcNode,
 } from './clock/hlc-timestamp.js';
-export { TallystickError, isTallystickError, type TallystickErrorCode, type TallystickErrorOptions } from './errors.js';
-export { newIntentId, isIntentId, newTokenId, newRandomId, randomBytes } from './ids.js';
-export { currencyExponent, isCurrencyCode, currencyCodes } from './money/currencies.js';
+export { decodeBase45, encodeBase45, tryDecodeBase45 } from './codecs/base45.js';
+export { decodeBase64url, encodeBase64url, tryDecodeBase64url } from './codecs/base64url.js';
+export { canonicalJson, type JsonValue } from './codecs/canonical-json.js';
+export { decodeHex, encodeHex, tryDecodeHex } from './codecs/hex.js';
 export {
+  decodeVarint,
+  encodeVarint,
+  tryDecodeVarint,
+  type VarintResult,
+  varintLength,
+  writeVarint,
+} from './codecs/varint.js';
+export {
+  isTallystickError,
+  TallystickError,
+  type TallystickErrorCode,
+  type TallystickErrorOptions,
+} from './errors.js';
+export { isIntentId, newIntentId, newRandomId, newTokenId, randomBytes } from './ids.js';
+export { currencyCodes, currencyExponent, isCurrencyCode } from './money/currencies.js';
+export {
+  addMoney,
+  formatMoney,
+  type Money,
   money,
   parseMoney,
-  formatMoney,
-  addMoney,
-  subtractMoney,
   splitMoney,
-  type Money,
+  subtractMoney,
 } from './money/money.js';
 export {
+  type IntentEnvelope,
   intentEnvelopeSchema,
-  moneySchema,
   jsonPayloadSchema,
   MAX_INTENT_PAYLOAD_BYTES,
-  type IntentEnvelope,
+  moneySchema,
 } from './schemas.js';

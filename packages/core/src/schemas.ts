@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { canonicalJson } from './codecs/canonical-json.js';
 import { isValidHlcNode } from './clock/hlc-timestamp.js';
+import { canonicalJson } from './codecs/canonical-json.js';
 import { isIntentId } from './ids.js';
 import { isCurrencyCode } from './money/currencies.js';
 
@@ -53,7 +53,10 @@ export const jsonPayloadSchema = z.unknown().superRefine((value, ctx) => {
   }
   const size = new TextEncoder().encode(text).length;
   if (size > MAX_INTENT_PAYLOAD_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `payload is ${size} bytes, more than ${MAX_INTENT_PAYLOAD_BYTES}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `payload is ${size} bytes, more than ${MAX_INTENT_PAYLOAD_BYTES}`,
+    });
   }
 });
 

@@ -1,1 +1,8 @@
-export { PG_URL, REDIS_URL, REQUIRE_SERVICES, serviceAvailable, uniqueName, type ServiceName } from './services.js';
+export {
+  PG_URL,
+  REDIS_URL,
+  REQUIRE_SERVICES,
+  type ServiceName,
+  serviceAvailable,
+  uniqueName,
+} from './services.js';

@@ -52,6 +52,8 @@ export async function serviceAvailable(name: ServiceName): Promise<boolean> {
 
 /** A unique, SQL-safe name for a test's own schema or key prefix, so parallel suites never collide. */
 export function uniqueName(prefix: string): string {
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   return `${prefix}_${random}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }

@@ -1,7 +1,26 @@
 import { TallystickError } from '../errors.js';
 
-/** 48 bits of milliseconds reach the year 10889; 16 bits of counter allow 65,535 events per ms. */
+/**
+ * The largest wall time a timestamp holds: 48 bits of milliseconds reach the year 10889.
+ *
+ * @example
+ * ```ts
+ * import { HLC_MAX_WALL } from '@tallystick/core';
+ * new Date(HLC_MAX_WALL).getUTCFullYear(); // 10889
+ * ```
+ */
 export const HLC_MAX_WALL = 2 ** 48 - 1;
+
+/**
+ * The largest counter: 16 bits allow 65,536 events in one millisecond before
+ * `ERR_HLC_COUNTER_OVERFLOW`.
+ *
+ * @example
+ * ```ts
+ * import { HLC_MAX_COUNTER } from '@tallystick/core';
+ * HLC_MAX_COUNTER; // 65535
+ * ```
+ */
 export const HLC_MAX_COUNTER = 0xffff;
 const NODE_PATTERN = /^[0-9A-Za-z._~-]{1,64}$/;
 const TEXT_PATTERN = /^([0-9a-f]{12})([0-9a-f]{4})-([0-9A-Za-z._~-]{1,64})$/;
@@ -82,7 +101,8 @@ export function encodeHlc(ts: HlcTimestamp): string {
  */
 export function decodeHlc(text: string): HlcTimestamp {
   const match = typeof text === 'string' ? TEXT_PATTERN.exec(text) : null;
-  if (!match) throw new TallystickError('ERR_HLC_INVALID', `not an HLC timestamp: ${String(text).slice(0, 80)}`);
+  if (!match)
+    throw new TallystickError('ERR_HLC_INVALID', `not an HLC timestamp: ${String(text).slice(0, 80)}`);
   return { wall: Number.parseInt(match[1]!, 16), counter: Number.parseInt(match[2]!, 16), node: match[3]! };
 }
 

@@ -93,7 +93,10 @@ export function createHlc(options: HlcOptions): Hlc {
 
   const stamp = (nextWall: number, nextCounter: number): HlcTimestamp => {
     if (nextCounter > HLC_MAX_COUNTER) {
-      throw new TallystickError('ERR_HLC_COUNTER_OVERFLOW', `more than ${HLC_MAX_COUNTER + 1} events in one millisecond`);
+      throw new TallystickError(
+        'ERR_HLC_COUNTER_OVERFLOW',
+        `more than ${HLC_MAX_COUNTER + 1} events in one millisecond`,
+      );
     }
     wall = nextWall;
     counter = nextCounter;

@@ -55,7 +55,7 @@ export function tryDecodeBase64url(text: string): Uint8Array | undefined {
   const len = text.length;
   const rest = len & 3;
   if (rest === 1) return undefined;
-  const out = new Uint8Array(((len >> 2) * 3) + (rest === 0 ? 0 : rest - 1));
+  const out = new Uint8Array((len >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
   let o = 0;
   let i = 0;
   for (; i + 3 < len; i += 4) {

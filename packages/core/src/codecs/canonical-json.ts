@@ -69,7 +69,8 @@ function writeArray(value: unknown[], path: string, seen: Set<object>): string {
 
 function writeObject(value: object, path: string, seen: Set<object>): string {
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) fail(path, `a ${proto?.constructor?.name ?? 'non-plain'} object`);
+  if (proto !== Object.prototype && proto !== null)
+    fail(path, `a ${proto?.constructor?.name ?? 'non-plain'} object`);
   // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 asks for.
   const keys = Object.keys(value).sort();
   let out = '{';

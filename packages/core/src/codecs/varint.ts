@@ -127,7 +127,9 @@ export function decodeVarint(bytes: Uint8Array, offset = 0): { value: number; ne
   assertBytes(bytes, 'bytes');
   const result = tryDecodeVarint(bytes, offset);
   if (result.ok) return { value: result.value, next: result.next };
-  if (result.code === 'overlong') throw new TallystickError('ERR_VARINT_OVERLONG', 'varint is not in shortest form');
-  if (result.code === 'too_large') throw new TallystickError('ERR_VARINT_TOO_LARGE', 'varint exceeds 2^53 - 1');
+  if (result.code === 'overlong')
+    throw new TallystickError('ERR_VARINT_OVERLONG', 'varint is not in shortest form');
+  if (result.code === 'too_large')
+    throw new TallystickError('ERR_VARINT_TOO_LARGE', 'varint exceeds 2^53 - 1');
   throw new TallystickError('ERR_INVALID_ENCODING', 'varint is truncated');
 }

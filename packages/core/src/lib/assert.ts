@@ -4,8 +4,7 @@
  */
 export function isBytes(value: unknown): value is Uint8Array {
   return (
-    value instanceof Uint8Array ||
-    (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array')
+    value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array')
   );
 }
 
@@ -17,7 +16,12 @@ export function assertString(value: unknown, name: string): asserts value is str
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
 }
 
-export function assertSafeInteger(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+export function assertSafeInteger(
+  value: unknown,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): asserts value is number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);

@@ -51,10 +51,14 @@ export function money(amount: number, currency: string): Money {
 export function parseMoney(text: string, currency: string): Money {
   const exponent = exponentOf(currency);
   const match = typeof text === 'string' ? /^(-?)(\d{1,20})(?:\.(\d{1,20}))?$/.exec(text) : null;
-  if (!match) throw new TallystickError('ERR_MONEY_INVALID', `not a decimal amount: ${String(text).slice(0, 40)}`);
+  if (!match)
+    throw new TallystickError('ERR_MONEY_INVALID', `not a decimal amount: ${String(text).slice(0, 40)}`);
   const [, sign, whole, fraction = ''] = match;
   if (fraction.length > exponent) {
-    throw new TallystickError('ERR_MONEY_INVALID', `${currency} has ${exponent} decimals, got ${fraction.length}`);
+    throw new TallystickError(
+      'ERR_MONEY_INVALID',
+      `${currency} has ${exponent} decimals, got ${fraction.length}`,
+    );
   }
   const units = BigInt(whole! + fraction.padEnd(exponent, '0'));
   if (units > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -76,7 +80,9 @@ export function parseMoney(text: string, currency: string): Money {
  */
 export function formatMoney(value: Money): string {
   const exponent = exponentOf(value.currency);
-  const digits = Math.abs(value.amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(value.amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   const sign = value.amount < 0 ? '-' : '';
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
@@ -152,7 +158,9 @@ export function splitMoney(value: Money, weights: readonly number[]): Money[] {
     return { index, units: product / total, rest: product % total };
   });
   let left = whole - shares.reduce((sum, s) => sum + s.units, 0n);
-  const byRemainder = [...shares].sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
+  const byRemainder = [...shares].sort((a, b) =>
+    a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1,
+  );
   for (const share of byRemainder) {
     if (left === 0n) break;
     share.units += 1n;
@@ -171,6 +179,9 @@ function exponentOf(currency: string): number {
 
 function assertAmount(amount: unknown, name: string): asserts amount is number {
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) {
-    throw new TallystickError('ERR_MONEY_INVALID', `${name} must be a safe integer of minor units, got ${String(amount)}`);
+    throw new TallystickError(
+      'ERR_MONEY_INVALID',
+      `${name} must be a safe integer of minor units, got ${String(amount)}`,
+    );
   }
 }

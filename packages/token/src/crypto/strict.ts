@@ -1,0 +1,100 @@
+/**
+ * The byte-level half of the one strict rule, run before any backend sees a
+ * signature. These checks need no field arithmetic, so they cost nanoseconds
+ * and let every backend start from the same set of admissible inputs:
+ * S < L, canonical encodings of R and A, and R and A not of small order.
+ */
+import { decodeHex } from '@tallystick/core';
+
+/** L, the prime order of the Ed25519 base point, little-endian. */
+const L_BYTES = Uint8Array.of(
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+);
+
+/**
+ * True when the 32 bytes at `offset` encode an integer below L. Compared from
+ * the most significant byte down so a random S usually decides at byte 31.
+ */
+export function isScalarCanonical(bytes: Uint8Array, offset: number): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const a = bytes[offset + i]!;
+    const b = L_BYTES[i]!;
+    if (a !== b) return a < b;
+  }
+  return false; // equal to L
+}
+
+/**
+ * True when the 32 bytes at `offset` are the one canonical encoding of a
+ * y-coordinate and sign: y < p = 2^255 - 19, and the sign bit is clear when
+ * x = 0 (y = 1 or y = p - 1), because -0 = 0 has no second encoding.
+ * Whether y is on the curve at all is left to decompression.
+ */
+export function isPointEncodingCanonical(bytes: Uint8Array, offset: number): boolean {
+  const top = bytes[offset + 31]!;
+  const sign = top & 0x80;
+  // y >= p only when bits 8..254 are all ones and the low byte is >= 0xed.
+  if ((top & 0x7f) === 0x7f && allBytes(bytes, offset + 1, 30, 0xff)) {
+    const low = bytes[offset]!;
+    if (low >= 0xed) return false;
+    // y = p - 1 = ...ffec: x = 0, so the sign bit must be clear.
+    if (low === 0xec && sign !== 0) return false;
+    return true;
+  }
+  // y = 1: x = 0, so the sign bit must be clear.
+  if (sign !== 0 && (top & 0x7f) === 0 && bytes[offset] === 1 && allBytes(bytes, offset + 1, 30, 0)) return false;
+  return true;
+}
+
+function allBytes(bytes: Uint8Array, from: number, count: number, value: number): boolean {
+  for (let i = from; i < from + count; i++) if (bytes[i] !== value) return false;
+  return true;
+}
+
+/**
+ * The canonical encodings of the eight points of order dividing 8 (the
+ * torsion subgroup E[8]). Non-canonical aliases of them are already refused by
+ * {@link isPointEncodingCanonical}, so comparing against these eight is a
+ * complete small-order test for an admissible encoding.
+ */
+const SMALL_ORDER: readonly Uint8Array[] = [
+  // identity (0, 1)
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  // order 2 (0, -1)
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  // order 4 (±sqrt(-1), 0)
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  // order 8
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+].map((hex) => decodeHex(hex));
+
+/** True when the canonical encoding at `offset` is one of the eight small-order points. */
+export function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean {
+  // Every small-order encoding starts with 0x00, 0x01, 0x26, 0xc7 or 0xec:
+  // one byte read rules out almost every real R.
+  const first = bytes[offset]!;
+  if (first !== 0x00 && first !== 0x01 && first !== 0x26 && first !== 0xc7 && first !== 0xec) return false;
+  outer: for (const candidate of SMALL_ORDER) {
+    for (let i = 0; i < 32; i++) if (bytes[offset + i] !== candidate[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The whole byte-level rule for one signature: 64 bytes, S < L, R canonical
+ * and not of small order. The key's half of the rule runs once in prepareKey.
+ */
+export function isSignatureAdmissible(signature: Uint8Array): boolean {
+  return (
+    signature.length === 64 &&
+    isScalarCanonical(signature, 32) &&
+    isPointEncodingCanonical(signature, 0) &&
+    !isSmallOrderEncoding(signature, 0)
+  );
+}
