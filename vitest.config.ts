@@ -33,6 +33,11 @@ export default defineConfig({
             hookTimeout: 120_000,
           },
         })),
+      {
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
+        test: { name: 'docs', root: 'docs', include: ['test/**/*.test.ts'], testTimeout: 120_000 },
+      },
     ],
   },
 });

@@ -1,15 +1,17 @@
 import { TallystickError } from '@tallystick/core';
-import { checkScope, MAX_SCOPE_LENGTH } from './lib/scope.js';
 import type { IdempotencyKey } from './store.js';
-
-export { MAX_SCOPE_LENGTH };
 
 /** Keys are at most 255 characters, as Stripe allows and the IETF draft's examples fit. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** Scopes (tenant or client ids) share the same ceiling. */
+export const MAX_SCOPE_LENGTH = 255;
 
 // Visible ASCII only: what an RFC 8941 sf-string may carry, minus the space,
 // which proxies and loggers trim or fold too readily to be safe in a key.
 const KEY_PATTERN = /^[\x21-\x7e]+$/;
+// A scope is an application id, so anything printable goes except controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject control characters
+const SCOPE_FORBIDDEN = /[\u0000-\u001f\u007f]/;
 
 /**
  * Why a raw `Idempotency-Key` header was refused.
@@ -119,4 +121,13 @@ export function scopedKey(scope: string, key: string): IdempotencyKey {
     throw new TallystickError('ERR_IDEMPOTENCY_KEY_INVALID', `key is invalid: ${checked.problem.replace('_', ' ')}`);
   }
   return { scope, key };
+}
+
+/** Returns why a scope is unusable, or undefined when it is fine. */
+function checkScope(scope: string): string | undefined {
+  if (scope.length === 0) return 'must not be empty';
+  if (scope.length > MAX_SCOPE_LENGTH) return `must be at most ${MAX_SCOPE_LENGTH} characters`;
+  if (SCOPE_FORBIDDEN.test(scope)) return 'must not contain control characters';
+  if (!scope.isWellFormed()) return 'must not contain lone surrogates';
+  return undefined;
 }

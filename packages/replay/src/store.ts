@@ -24,10 +24,10 @@ export interface StoredResponse {
   readonly status: number;
   /** Header names in lower case. Only headers that make sense to replay belong here. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body: UTF-8 text, or base64 when `bodyEncoding` says so. */
+  /** The body: UTF-8 text, or base64url when `bodyEncoding` says so. */
   readonly body: string;
-  /** Set to `'base64'` for a body that is not valid UTF-8. */
-  readonly bodyEncoding?: 'base64';
+  /** Set to `'base64url'` for a body that is not valid UTF-8. */
+  readonly bodyEncoding?: 'base64url';
 }
 
 /**

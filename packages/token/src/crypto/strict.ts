@@ -8,8 +8,38 @@ import { decodeHex } from '@tallystick/core';
 
 /** L, the prime order of the Ed25519 base point, little-endian. */
 const L_BYTES = Uint8Array.of(
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+  0xed,
+  0xd3,
+  0xf5,
+  0x5c,
+  0x1a,
+  0x63,
+  0x12,
+  0x58,
+  0xd6,
+  0x9c,
+  0xf7,
+  0xa2,
+  0xde,
+  0xf9,
+  0xde,
+  0x14,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0x10,
 );
 
 /**
@@ -43,7 +73,8 @@ export function isPointEncodingCanonical(bytes: Uint8Array, offset: number): boo
     return true;
   }
   // y = 1: x = 0, so the sign bit must be clear.
-  if (sign !== 0 && (top & 0x7f) === 0 && bytes[offset] === 1 && allBytes(bytes, offset + 1, 30, 0)) return false;
+  if (sign !== 0 && (top & 0x7f) === 0 && bytes[offset] === 1 && allBytes(bytes, offset + 1, 30, 0))
+    return false;
   return true;
 }
 

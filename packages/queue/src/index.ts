@@ -1,0 +1,43 @@
+/**
+ * @packageDocumentation
+ * A durable intent queue for offline checkout: enqueue resolves once the
+ * intent is stored; delivery is at-least-once with the intent id as
+ * idempotency key, ordered per partition, with backoff, leases, a dead-letter
+ * area and events. Storage adapters live behind their own subpaths:
+ * `@tallystick/queue/memory`, `/file`, `/sqlite`, `/indexeddb`, `/postgres`.
+ */
+export {
+  createIntentQueue,
+  type FlushResult,
+  type IntentQueue,
+  type IntentQueueOptions,
+  type ListOptions,
+  type QueueEvents,
+  type QueueStats,
+} from './queue.js';
+export { createHttpSender, classifyHttpStatus, parseRetryAfter, type HttpSenderOptions } from './http-sender.js';
+export {
+  browserOnlineSignal,
+  createManualOnlineSignal,
+  type ManualOnlineSignal,
+  type OnlineSignal,
+} from './online.js';
+export { createManualScheduler, systemScheduler, type ManualScheduler, type Scheduler } from './scheduler.js';
+export type {
+  ClaimRequest,
+  IntentRef,
+  ListRequest,
+  QueueStore,
+  ReplayerLease,
+  Settlement,
+  StoreCapabilities,
+  StoreCounts,
+} from './store.js';
+export type {
+  DeadReason,
+  IntentInput,
+  IntentStatus,
+  QueuedIntent,
+  SendFunction,
+  SendOutcome,
+} from './types.js';

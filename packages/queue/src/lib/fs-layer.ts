@@ -1,0 +1,82 @@
+import * as fsp from 'node:fs/promises';
+
+/**
+ * The slice of a file handle the file adapter uses. Node's `FileHandle`
+ * satisfies it; tests wrap it to inject ENOSPC or count fsyncs.
+ */
+export interface FileHandleLike {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The file-system calls the file adapter makes, injectable so tests can
+ * simulate a full disk without filling one.
+ */
+export interface FileSystem {
+  /** `flags` as in `fs.open`: 'r', 'r+', 'w', 'wx'. */
+  open(path: string, flags: string): Promise<FileHandleLike>;
+  rename(from: string, to: string): Promise<void>;
+  link(existing: string, created: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+/** The real thing, on node:fs/promises. */
+export const nodeFileSystem: FileSystem = {
+  open: (path, flags) => fsp.open(path, flags) as Promise<FileHandleLike>,
+  rename: (from, to) => fsp.rename(from, to),
+  link: (existing, created) => fsp.link(existing, created),
+  unlink: (path) => fsp.unlink(path),
+  mkdir: async (path) => {
+    await fsp.mkdir(path, { recursive: true });
+  },
+  readFile: (path) => fsp.readFile(path),
+};
+
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Makes a rename or a new file durable: on Linux that takes an fsync of the directory. */
+export async function syncDirectory(fs: FileSystem, dir: string): Promise<void> {
+  let handle: FileHandleLike | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    // Some platforms cannot open or fsync a directory; the rename itself is still atomic there.
+    if (errorCode(error) !== 'EISDIR' && errorCode(error) !== 'EPERM' && errorCode(error) !== 'EINVAL') throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes all of `bytes` at `position`, looping over short writes. */
+export async function writeFully(handle: FileHandleLike, bytes: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    done += bytesWritten;
+  }
+}
+
+/** Reads exactly `length` bytes at `position`, or fewer at end of file. */
+export async function readAt(handle: FileHandleLike, length: number, position: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? out : out.subarray(0, done);
+}

@@ -1,0 +1,80 @@
+import type { ReplayerLease } from '../store.js';
+import { done, request } from './idb-util.js';
+
+/** The slice of the Web Locks API the adapter needs (`navigator.locks`). */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { ifAvailable: boolean },
+    callback: (lock: unknown) => Promise<void> | void,
+  ): Promise<unknown>;
+}
+
+/**
+ * One replayer per database across tabs and workers. With Web Locks the lock
+ * is held until released or the tab dies, whatever the TTL. Without them a
+ * lease row in the `meta` store does the job: readwrite transactions are
+ * serialized across tabs, so check-and-set is atomic.
+ */
+export async function acquireIdbReplayer(
+  db: IDBDatabase,
+  name: string,
+  locks: LockManagerLike | undefined,
+  owner: string,
+  ttlMs: number,
+  now: number,
+): Promise<ReplayerLease | undefined> {
+  if (locks) return acquireWebLock(locks, `tallystick-queue:${name}`);
+  const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
+  const meta = tx.objectStore('meta');
+  const held = (await request(meta.get('replayer'))) as { owner: string; expiresAt: number } | undefined;
+  const free = !held || held.owner === owner || held.expiresAt <= now;
+  if (free) meta.put({ k: 'replayer', owner, expiresAt: now + ttlMs });
+  await done(tx);
+  if (!free) return undefined;
+  const update = async (fn: (held: { owner: string } | undefined, store: IDBObjectStore) => boolean) => {
+    const t = db.transaction('meta', 'readwrite', { durability: 'strict' });
+    const store = t.objectStore('meta');
+    const ok = fn((await request(store.get('replayer'))) as { owner: string } | undefined, store);
+    await done(t);
+    return ok;
+  };
+  return {
+    renew: (at) =>
+      update((h, store) => {
+        if (h?.owner !== owner) return false;
+        store.put({ k: 'replayer', owner, expiresAt: at + ttlMs });
+        return true;
+      }),
+    release: async () => {
+      await update((h, store) => {
+        if (h?.owner === owner) store.delete('replayer');
+        return true;
+      });
+    },
+  };
+}
+
+function acquireWebLock(locks: LockManagerLike, name: string): Promise<ReplayerLease | undefined> {
+  return new Promise((resolve) => {
+    locks
+      .request(name, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(undefined);
+          return;
+        }
+        let released = false;
+        // The lock is held for as long as this promise is pending.
+        return new Promise<void>((release) => {
+          resolve({
+            renew: async () => !released,
+            release: async () => {
+              released = true;
+              release();
+            },
+          });
+        });
+      })
+      .catch(() => resolve(undefined));
+  });
+}

@@ -1,0 +1,60 @@
+/** Promise wrappers over IndexedDB's event API, kept minimal so a transaction never spans a non-IDB await. */
+
+export function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Resolves when the transaction commits; rejects with its error (a QuotaExceededError, say) when it aborts. */
+export function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
+    tx.onerror = (event) => {
+      // Let the abort handler report it; preventDefault would commit instead.
+      void event;
+    };
+  });
+}
+
+/**
+ * Walks a cursor, calling `visit` for each record; `visit` returns false to
+ * stop. Runs inside the cursor's transaction, synchronously per record.
+ */
+export function walk<T>(
+  req: IDBRequest<IDBCursorWithValue | null>,
+  visit: (value: T, cursor: IDBCursorWithValue) => boolean,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) return resolve();
+      try {
+        if (visit(cursor.value as T, cursor)) cursor.continue();
+        else resolve();
+      } catch (error) {
+        reject(error);
+      }
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
+export function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = factory.open(name, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      const intents = db.createObjectStore('intents', { keyPath: 'seq', autoIncrement: true });
+      intents.createIndex('id', 'id', { unique: true });
+      intents.createIndex('dead', 'dead');
+      intents.createIndex('lease', 'l');
+      db.createObjectStore('meta', { keyPath: 'k' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new DOMException(`database ${name} is blocked by an older version`, 'AbortError'));
+  });
+}

@@ -1,0 +1,178 @@
+import { type IntentEnvelope, isValidHlcNode, MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
+import type { StoreCounts } from '../store.js';
+import type { DeadReason, IntentInput, IntentStatus, QueuedIntent } from '../types.js';
+import type { BackoffPolicy } from './backoff.js';
+
+/**
+ * Events of an {@link IntentQueue}, by name.
+ *
+ * @example
+ * ```ts
+ * const onDead = (e: QueueEvents['dead']) => console.warn(e.intent.intent.id, e.reason, e.error);
+ * ```
+ */
+export interface QueueEvents {
+  /** The intent is durable in the store. */
+  enqueued: { intent: IntentEnvelope };
+  /** A batch is about to be handed to `send`. */
+  sent: { batch: readonly QueuedIntent[] };
+  /** The receiver acknowledged it; it has left the queue. */
+  acked: { intent: QueuedIntent };
+  /** A retryable failure; it will be tried again after `delayMs`. */
+  retry: { intent: QueuedIntent; error: string | undefined; delayMs: number };
+  /** Moved to the dead-letter area, where `list({ status: 'dead' })` shows it and `requeue` revives it. */
+  dead: { intent: QueuedIntent; reason: DeadReason; error: string | undefined };
+  /** A store failure during delivery, or a throwing event listener. Delivery carries on. */
+  error: { error: unknown };
+}
+
+/**
+ * A snapshot from {@link IntentQueue.stats}: store counts plus this queue instance's counters.
+ *
+ * @example
+ * ```ts
+ * const backlog = (s: QueueStats) => s.pending + s.inflight;
+ * ```
+ */
+export interface QueueStats extends StoreCounts {
+  enqueued: number;
+  sent: number;
+  acked: number;
+  retried: number;
+  /** Moved to the dead-letter area by this instance (`dead` counts what the store holds). */
+  deadLettered: number;
+  paused: boolean;
+  online: boolean;
+  /** Delivery rounds in a row that ended without progress. */
+  consecutiveFailures: number;
+  lastError: string | undefined;
+}
+
+/**
+ * What a {@link IntentQueue.flush} did.
+ *
+ * @example
+ * ```ts
+ * const allDone = (r: FlushResult) => r.retried === 0 && !r.locked;
+ * ```
+ */
+export interface FlushResult {
+  sent: number;
+  acked: number;
+  retried: number;
+  dead: number;
+  /** True when another process or tab is the replayer, so this one sent nothing. */
+  locked: boolean;
+}
+
+/**
+ * Options of {@link IntentQueue.list}.
+ *
+ * @example
+ * ```ts
+ * const firstDead: ListOptions = { status: 'dead', limit: 20 };
+ * ```
+ */
+export interface ListOptions {
+  status?: IntentStatus;
+  /** Page size; default 100. */
+  limit?: number;
+  /** Continue after this seq (the last seq of the previous page). */
+  afterSeq?: number;
+}
+
+/**
+ * A durable intent queue, made by `createIntentQueue`.
+ *
+ * @example
+ * ```ts
+ * async function drain(queue: IntentQueue) {
+ *   const result = await queue.flush();
+ *   return result.acked;
+ * }
+ * ```
+ */
+export interface IntentQueue {
+  /**
+   * Validates, stamps and stores an intent; resolves with its envelope once durable.
+   * @throws {TypeError} if `input` is not an object.
+   * @throws {TallystickError} `ERR_SCHEMA` for an invalid intent (nothing is stored),
+   * `QUEUE_STORAGE_FULL` when out of space (nothing is stored, earlier intents are intact),
+   * `ERR_STORE` for other store failures, `ERR_QUEUE_CLOSED` after `close()`.
+   */
+  enqueue(input: IntentInput): Promise<IntentEnvelope>;
+  /** Delivers everything deliverable now, whatever the online signal says; not while paused. */
+  flush(): Promise<FlushResult>;
+  /** Stops delivery after the batch in flight; enqueue keeps working. */
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+  /** Intents not yet delivered and not dead. */
+  size(): Promise<number>;
+  /** The first `limit` pending intents, in order, without claiming them. */
+  peek(limit?: number): Promise<QueuedIntent[]>;
+  list(options?: ListOptions): Promise<QueuedIntent[]>;
+  /** Moves dead intents (by id or as listed) back to the end of the queue with attempts reset. */
+  requeue(targets: readonly (string | QueuedIntent)[]): Promise<number>;
+  /** Deletes dead intents for good; only dead ones, only when asked. */
+  discard(targets: readonly (string | QueuedIntent)[]): Promise<number>;
+  stats(): Promise<QueueStats>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof QueueEvents>(event: K, listener: (payload: QueueEvents[K]) => void): () => void;
+  /** Resolves when no delivery round is running. */
+  idle(): Promise<void>;
+  /** Stops delivery and releases the replayer lock. The store stays open: close it yourself. */
+  close(): Promise<void>;
+}
+
+export interface CheckedOptions {
+  batchSize: number;
+  leaseMs: number;
+  lockTtlMs: number;
+  maxAttempts: number;
+  maxAgeMs: number;
+  maxPayloadBytes: number;
+  backoff: BackoffPolicy;
+}
+
+interface RawOptions {
+  store?: unknown;
+  send?: unknown;
+  device?: unknown;
+  batchSize?: number;
+  leaseMs?: number;
+  lockTtlMs?: number;
+  maxAttempts?: number;
+  maxAgeMs?: number;
+  maxPayloadBytes?: number;
+  retry?: { baseMs?: number; maxMs?: number };
+}
+
+function int(value: number | undefined, fallback: number, name: string, min: number, max: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  const ok = v === Number.POSITIVE_INFINITY ? max === v : Number.isSafeInteger(v) && v >= min && v <= max;
+  if (!ok) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+export function checkOptions(options: RawOptions): CheckedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const store = options.store as { append?: unknown; claim?: unknown } | undefined;
+  if (typeof store?.append !== 'function' || typeof store.claim !== 'function') {
+    throw new TypeError('options.store must be a QueueStore');
+  }
+  if (typeof options.send !== 'function') throw new TypeError('options.send must be a function');
+  if (!isValidHlcNode(options.device)) throw new TypeError('options.device must be 1-64 characters of [0-9A-Za-z._~-]');
+  const day = 86_400_000;
+  const baseMs = int(options.retry?.baseMs, 1_000, 'retry.baseMs', 1, day);
+  return {
+    batchSize: int(options.batchSize, 100, 'batchSize', 1, 1000),
+    leaseMs: int(options.leaseMs, 60_000, 'leaseMs', 1, day),
+    lockTtlMs: int(options.lockTtlMs, 30_000, 'lockTtlMs', 1, day),
+    maxAttempts: int(options.maxAttempts, 100, 'maxAttempts', 1, Number.POSITIVE_INFINITY),
+    maxAgeMs: int(options.maxAgeMs, Number.POSITIVE_INFINITY, 'maxAgeMs', 1, Number.POSITIVE_INFINITY),
+    maxPayloadBytes: int(options.maxPayloadBytes, MAX_INTENT_PAYLOAD_BYTES, 'maxPayloadBytes', 2, MAX_INTENT_PAYLOAD_BYTES),
+    backoff: { baseMs, maxMs: int(options.retry?.maxMs, 300_000, 'retry.maxMs', baseMs, day) },
+  };
+}

@@ -1,0 +1,288 @@
+import { type Clock, createHlc, type Hlc, type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
+import { backoffDelay } from './lib/backoff.js';
+import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
+import { Emitter } from './lib/emitter.js';
+import { buildEnvelope } from './lib/envelope.js';
+import { closedError, toStoreError } from './lib/errors.js';
+import { checkOptions, type FlushResult, type IntentQueue, type QueueEvents } from './lib/queue-api.js';
+import { browserOnlineSignal, type OnlineSignal } from './online.js';
+import { type Scheduler, systemScheduler } from './scheduler.js';
+import type { IntentRef, QueueStore } from './store.js';
+import type { IntentInput, QueuedIntent, SendFunction } from './types.js';
+
+export type { FlushResult, IntentQueue, ListOptions, QueueEvents, QueueStats } from './lib/queue-api.js';
+
+/**
+ * Options for {@link createIntentQueue}. Only `store`, `send` and `device` are required.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const options: IntentQueueOptions = {
+ *   store: createMemoryStore(),
+ *   device: 'till-1',
+ *   send: async (batch) => batch.map(() => ({ status: 'acked' })),
+ *   batchSize: 50,
+ *   retry: { baseMs: 1_000, maxMs: 300_000 },
+ * };
+ * ```
+ */
+export interface IntentQueueOptions {
+  store: QueueStore;
+  send: SendFunction;
+  /** This install's id: the envelope's `device` and the HLC node. Unique per install. */
+  device: string;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** When to deliver on its own. Default: the browser's online/offline events, or always online. */
+  online?: OnlineSignal;
+  /** Deliver after enqueue, on coming online and when retries fall due. Default true; false leaves it to `flush()`. */
+  autoDeliver?: boolean;
+  /** Intents per `send(batch)`, 1-1000. Default 100. */
+  batchSize?: number;
+  /** How long a claimed batch is reserved for one sender. Default 60 s; make `send` time out sooner. */
+  leaseMs?: number;
+  /** Backoff with full jitter: retry n waits uniform [0, min(maxMs, baseMs·2^(n-1))]. Default 1 s and 5 min. */
+  retry?: { baseMs?: number; maxMs?: number };
+  /** Attempts before an intent moves to the dead-letter area. Default 100; `Infinity` retries forever. */
+  maxAttempts?: number;
+  /** Age (since enqueue or requeue) after which an undelivered intent moves to dead-letter. Default `Infinity`. */
+  maxAgeMs?: number;
+  /** Payload cap in bytes of canonical JSON, at most 65536. Default 65536. */
+  maxPayloadBytes?: number;
+  /** How long the replayer lock lasts without renewal, for stores that lease it. Default 30 s. */
+  lockTtlMs?: number;
+}
+
+/**
+ * Creates a durable intent queue: `enqueue` resolves once the intent is in
+ * the store, and delivery sends it at least once, in order per partition, with
+ * its id as idempotency key, until the receiver acknowledges it or it is
+ * parked in the dead-letter area. Nothing is ever dropped silently.
+ *
+ * @throws {TypeError} if `store`, `send` or `device` is missing or of the wrong type.
+ * @throws {RangeError} if a numeric option is out of range.
+ * @example
+ * ```ts
+ * import { createIntentQueue, createHttpSender } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ *
+ * const queue = createIntentQueue({
+ *   store: createMemoryStore(),
+ *   device: 'till-1',
+ *   send: createHttpSender({ url: 'https://shop.example/intents' }),
+ * });
+ * queue.on('acked', ({ intent }) => console.log('delivered', intent.intent.id));
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', amount: 250 } });
+ * ```
+ */
+export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
+  const o = checkOptions(options);
+  const { store, device } = options;
+  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const online = options.online ?? browserOnlineSignal();
+  const autoDeliver = options.autoDeliver ?? true;
+  const events = new Emitter<QueueEvents>();
+  const counters = { enqueued: 0, sent: 0, acked: 0, retried: 0, deadLettered: 0 };
+  const taps = new Set<(report: BatchReport) => void>();
+  const delivery = new Delivery({ ...o, store, send: options.send, clock, owner: newRandomId() });
+  let hlc: Promise<Hlc> | undefined;
+  let paused = false;
+  let closed = false;
+  let running: Promise<RoundEnd> | undefined;
+  let timer: unknown;
+  let failures = 0;
+  let lastError: string | undefined;
+
+  const reportError = (error: unknown) => {
+    lastError = error instanceof Error ? error.message : String(error);
+    events.emit('error', { error });
+  };
+
+  const onBatch = (report: BatchReport) => {
+    for (const tap of taps) tap(report);
+    counters.sent += report.sent.length;
+    if (report.sent.length > 0) events.emit('sent', { batch: report.sent }, reportError);
+    for (const intent of report.acked) {
+      counters.acked++;
+      events.emit('acked', { intent }, reportError);
+    }
+    for (const { intent, error, delayMs } of report.retried) {
+      counters.retried++;
+      if (error !== undefined) lastError = error;
+      events.emit('retry', { intent, error, delayMs }, reportError);
+    }
+    for (const { intent, reason, error } of report.dead) {
+      counters.deadLettered++;
+      events.emit('dead', { intent, reason, error }, reportError);
+    }
+  };
+
+  // The clock resumes from the store's high-water mark, so a clock set back never reorders stamps.
+  const stamps = () => {
+    hlc ??= store.highWater().then((last) => createHlc({ node: device, clock, ...(last ? { last } : {}) }));
+    return hlc;
+  };
+
+  const runRound = (): Promise<RoundEnd> => {
+    running ??= delivery
+      .round(() => paused || closed, onBatch)
+      .catch((error: unknown) => {
+        reportError(error);
+        return 'failing' as const;
+      })
+      .then((end) => {
+        failures = end === 'failing' ? failures + 1 : end === 'locked' ? failures : 0;
+        running = undefined;
+        return end;
+      });
+    return running;
+  };
+
+  const deliveringOnItsOwn = () => !closed && !paused && autoDeliver && online.online;
+
+  const wakeAt = (at: number) => {
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+    timer = scheduler.setTimeout(
+      () => {
+        timer = undefined;
+        void kick();
+      },
+      Math.max(0, at - clock.now()),
+    );
+  };
+
+  /** Sets the next wake-up from how the last round ended. */
+  const schedule = async (end: RoundEnd) => {
+    if (!deliveringOnItsOwn()) return;
+    const now = clock.now();
+    let at: number | undefined;
+    if (end === 'locked') at = now + Math.ceil(o.lockTtlMs / 3);
+    else if (end === 'stopped') at = now;
+    else at = await store.nextDueAt(now).catch(() => now + o.backoff.maxMs);
+    // After a batch without progress, wait as a retry would before probing the receiver again.
+    if (end === 'failing') at = Math.max(at ?? now, now + backoffDelay(failures, o.backoff));
+    if (at !== undefined && deliveringOnItsOwn()) wakeAt(Math.max(at, now));
+  };
+
+  const kick = async (): Promise<void> => {
+    while (running) await running;
+    if (deliveringOnItsOwn()) await schedule(await runRound());
+  };
+
+  const unsubscribe = online.subscribe((isOnline) => {
+    if (isOnline) void kick();
+  });
+
+  /** Resolves ids to refs by paging through the dead-letter area. */
+  const toRefs = async (targets: readonly (string | QueuedIntent)[]): Promise<IntentRef[]> => {
+    const out: IntentRef[] = [];
+    const ids = new Set<string>();
+    for (const t of targets) {
+      if (typeof t === 'string') ids.add(t);
+      else if (typeof t === 'object' && t !== null) out.push({ seq: t.seq, id: t.intent.id });
+      else throw new TypeError('targets must be intent ids or queued intents');
+    }
+    let after: number | undefined;
+    while (ids.size > 0) {
+      const page = await store.list({ status: 'dead', limit: 500, afterSeq: after, now: clock.now() });
+      if (page.length === 0) break;
+      for (const q of page) if (ids.delete(q.intent.id)) out.push({ seq: q.seq, id: q.intent.id });
+      after = page[page.length - 1]!.seq;
+    }
+    return out;
+  };
+
+  const assertOpen = (what: string) => {
+    if (closed) throw closedError(what);
+  };
+
+  return {
+    async enqueue(input: IntentInput): Promise<IntentEnvelope> {
+      assertOpen('enqueue');
+      const envelope = buildEnvelope(input, { device, hlc: await stamps(), clock, maxPayloadBytes: o.maxPayloadBytes });
+      try {
+        await store.append([envelope], clock.now());
+      } catch (error) {
+        throw toStoreError(error, 'enqueue');
+      }
+      counters.enqueued++;
+      events.emit('enqueued', { intent: envelope }, reportError);
+      // While the receiver is failing, the backoff timer decides; otherwise deliver promptly.
+      if (deliveringOnItsOwn() && failures === 0 && !running) wakeAt(clock.now());
+      return envelope;
+    },
+    async flush(): Promise<FlushResult> {
+      assertOpen('flush');
+      const totals: FlushResult = { sent: 0, acked: 0, retried: 0, dead: 0, locked: false };
+      const tap = (r: BatchReport) => {
+        totals.sent += r.sent.length;
+        totals.acked += r.acked.length;
+        totals.retried += r.retried.length;
+        totals.dead += r.dead.length;
+      };
+      taps.add(tap);
+      try {
+        while (running) await running;
+        if (paused) return totals;
+        const end = await runRound();
+        totals.locked = end === 'locked';
+        await schedule(end);
+      } finally {
+        taps.delete(tap);
+      }
+      return totals;
+    },
+    pause() {
+      paused = true;
+      if (timer !== undefined) scheduler.clearTimeout(timer);
+      timer = undefined;
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      void kick();
+    },
+    get paused() {
+      return paused;
+    },
+    async size() {
+      const c = await store.count(clock.now());
+      return c.pending + c.inflight;
+    },
+    peek: async (limit = 1) => store.list({ status: 'pending', limit, now: clock.now() }),
+    list: async (opts = {}) =>
+      store.list({ status: opts.status, limit: opts.limit ?? 100, afterSeq: opts.afterSeq, now: clock.now() }),
+    async requeue(targets) {
+      assertOpen('requeue');
+      const moved = await store.requeue(await toRefs(targets), clock.now());
+      if (moved > 0) {
+        failures = 0;
+        void kick();
+      }
+      return moved;
+    },
+    async discard(targets) {
+      assertOpen('discard');
+      return store.discard(await toRefs(targets));
+    },
+    async stats() {
+      const c = await store.count(clock.now());
+      return { ...c, ...counters, paused, online: online.online, consecutiveFailures: failures, lastError };
+    },
+    on: (event, listener) => events.on(event, listener),
+    async idle() {
+      while (running) await running;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      if (timer !== undefined) scheduler.clearTimeout(timer);
+      timer = undefined;
+      while (running) await running;
+      await delivery.releaseLock().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * @packageDocumentation
+ * A durable queue store for Node on SQLite (better-sqlite3, an optional peer
+ * dependency) in WAL mode with `synchronous=FULL`.
+ */
+import { hostname } from 'node:os';
+import type { IntentEnvelope } from '@tallystick/core';
+import Database from 'better-sqlite3';
+import { closedError, toStoreError } from './lib/errors.js';
+import { createGroupCommit, type GroupCommit } from './lib/group-commit.js';
+import { isProcessAlive } from './lib/lock-file.js';
+import { BatchPicker } from './lib/picker.js';
+import { checkIdentifier, type IntentRow, rowToQueued } from './lib/sql-row.js';
+import { sqliteSql } from './lib/sqlite-sql.js';
+import type {
+  ClaimRequest,
+  IntentRef,
+  ListRequest,
+  QueueStore,
+  ReplayerLease,
+  Settlement,
+  StoreCounts,
+} from './store.js';
+import type { QueuedIntent } from './types.js';
+
+/**
+ * Options for {@link openSqliteStore}.
+ *
+ * @example
+ * ```ts
+ * const options: SqliteStoreOptions = { path: './outbox.db' };
+ * ```
+ */
+export interface SqliteStoreOptions {
+  /** Database file; created if missing. */
+  path: string;
+  /** Prefix of the tables (`<prefix>_intents`, `_meta`, `_replayer`). Default `tallystick_queue`. */
+  tablePrefix?: string;
+  /** How long to wait for another process's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Liveness probe for a replayer lock left by a process on this host. Default: `process.kill(pid, 0)`. */
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+/**
+ * A {@link QueueStore} in a SQLite file, shareable by several processes.
+ *
+ * @example
+ * ```ts
+ * import { openSqliteStore } from '@tallystick/queue/sqlite';
+ * const store: SqliteStore = await openSqliteStore({ path: './outbox.db' });
+ * store.database.pragma('journal_mode', { simple: true }); // 'wal'
+ * ```
+ */
+export interface SqliteStore extends QueueStore {
+  /** The underlying better-sqlite3 connection, for inspection and maintenance. */
+  readonly database: Database.Database;
+}
+
+/**
+ * Opens (or creates) a SQLite queue store: WAL journal, `synchronous=FULL`
+ * (a commit is on disk when it returns), concurrent enqueues grouped into one
+ * transaction. Several processes may enqueue into one file; one at a time is
+ * the replayer, through a lock row that a dead holder on this host forfeits.
+ *
+ * @throws {TypeError} if `path` or `tablePrefix` is invalid.
+ * @throws {TallystickError} `ERR_STORE` if the database cannot be opened or set up.
+ * @example
+ * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { openSqliteStore } from '@tallystick/queue/sqlite';
+ *
+ * const store = await openSqliteStore({ path: './outbox.db' });
+ * const queue = createIntentQueue({ store, device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' })) });
+ * ```
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  if (typeof options?.path !== 'string' || options.path.length === 0) {
+    throw new TypeError('options.path must be a non-empty string');
+  }
+  const prefix = checkIdentifier(options.tablePrefix ?? 'tallystick_queue', 'options.tablePrefix');
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(options.path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(sqliteSql(prefix).schema);
+    return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive);
+  } catch (error) {
+    db?.close();
+    throw toStoreError(error, `opening ${options.path}`);
+  }
+}
+
+class SqliteQueueStore implements SqliteStore {
+  readonly kind = 'sqlite';
+  readonly capabilities = { persistent: true, sharedAccess: true, concurrentReplayers: false } as const;
+  private readonly sql: ReturnType<typeof sqliteSql>;
+  private readonly stmt: Record<string, Database.Statement>;
+  private readonly appends: GroupCommit<{ intent: IntentEnvelope; now: number }>;
+  private closed = false;
+
+  constructor(
+    readonly database: Database.Database,
+    prefix: string,
+    private readonly alive: (pid: number) => boolean,
+  ) {
+    this.sql = sqliteSql(prefix);
+    const { schema: _schema, list: _list, ...statements } = this.sql;
+    this.stmt = Object.fromEntries(Object.entries(statements).map(([k, v]) => [k, database.prepare(v)]));
+    const insertAll = database.transaction((items: { intent: IntentEnvelope; now: number }[]) => {
+      let top: string | undefined;
+      for (const { intent, now } of items) {
+        const env = JSON.stringify(intent);
+        this.stmt.insert!.run(intent.id, intent.partitionKey ?? null, now, now, intent.createdAt, env);
+        if (top === undefined || intent.hlc > top) top = intent.hlc;
+      }
+      if (top !== undefined) this.stmt.raiseHighWater!.run(top);
+    });
+    // One transaction, so one WAL fsync, for every enqueue that arrives while the previous one commits.
+    this.appends = createGroupCommit(async (items) => insertAll.immediate(items));
+  }
+
+  async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
+    this.assertOpen('append');
+    try {
+      await this.appends.submit(intents.map((intent) => ({ intent, now })));
+    } catch (error) {
+      throw toStoreError(error, 'appending to the SQLite queue');
+    }
+  }
+
+  async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
+    this.assertOpen('claim');
+    return this.run('claiming', () =>
+      this.database
+        .transaction(() => {
+          const picker = new BatchPicker(request.limit, request.now);
+          const seqs: number[] = [];
+          for (const row of this.stmt.scanLive!.iterate() as Iterable<{
+            seq: number;
+            partition_key: string | null;
+            next_attempt_at: number;
+            lease_until: number;
+          }>) {
+            if (picker.full) break;
+            if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until)) seqs.push(row.seq);
+          }
+          const lease = request.now + request.leaseMs;
+          return seqs.map((seq) => this.stmt.claimOne!.get(lease, request.owner, seq) as IntentRow);
+        })
+        .immediate()
+        .map((row) => rowToQueued(row, request.now)),
+    );
+  }
+
+  async settle(settlements: readonly Settlement[]): Promise<void> {
+    this.assertOpen('settle');
+    this.run('settling', () =>
+      this.database
+        .transaction(() => {
+          for (const s of settlements) {
+            if (s.kind === 'ack') this.stmt.ack!.run(s.seq);
+            else if (s.kind === 'reschedule') this.stmt.reschedule!.run(s.attempts, s.nextAttemptAt, s.error ?? null, s.seq);
+            else this.stmt.bury!.run(s.reason, s.at, s.error ?? null, s.seq);
+          }
+        })
+        .immediate(),
+    );
+  }
+
+  async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
+    this.assertOpen('requeue');
+    const sorted = [...refs].sort((a, b) => a.seq - b.seq);
+    return this.run('requeueing', () =>
+      this.database
+        .transaction(() => {
+          let moved = 0;
+          for (const ref of sorted) {
+            const row = this.stmt.getDead!.get(ref.seq, ref.id) as IntentRow | undefined;
+            if (!row) continue;
+            this.stmt.deleteDead!.run(ref.seq, ref.id);
+            this.stmt.reinsert!.run(row.id, row.partition_key, now, row.last_error, now, row.created_at, row.envelope);
+            moved++;
+          }
+          return moved;
+        })
+        .immediate(),
+    );
+  }
+
+  async discard(refs: readonly IntentRef[]): Promise<number> {
+    this.assertOpen('discard');
+    return this.run('discarding', () =>
+      this.database
+        .transaction(() => refs.reduce((n, ref) => n + this.stmt.deleteDead!.run(ref.seq, ref.id).changes, 0))
+        .immediate(),
+    );
+  }
+
+  async count(now: number): Promise<StoreCounts> {
+    this.assertOpen('count');
+    return this.run('counting', () => ({ ...(this.stmt.count!.get(now, now) as StoreCounts) }));
+  }
+
+  async list(request: ListRequest): Promise<QueuedIntent[]> {
+    this.assertOpen('list');
+    const { status, now } = request;
+    const stmt = this.database.prepare(this.sql.list(status));
+    const after = request.afterSeq ?? 0;
+    const params = status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
+    return this.run('listing', () => (stmt.all(...params) as IntentRow[]).map((row) => rowToQueued(row, now)));
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    this.assertOpen('nextDueAt');
+    return this.run('reading the next due time', () => (this.stmt.nextDue!.get() as { due: number | null }).due ?? undefined);
+  }
+
+  async highWater(): Promise<string | undefined> {
+    this.assertOpen('highWater');
+    return (this.stmt.highWater!.get() as { v: string } | undefined)?.v;
+  }
+
+  async acquireReplayer(owner: string, ttlMs: number, now: number): Promise<ReplayerLease | undefined> {
+    this.assertOpen('acquireReplayer');
+    const host = hostname();
+    const acquired = this.run('taking the replayer lock', () =>
+      this.database
+        .transaction(() => {
+          const held = this.stmt.lockGet!.get() as { owner: string; pid: number; host: string; expires_at: number } | undefined;
+          const free =
+            !held ||
+            held.owner === owner ||
+            held.expires_at <= now ||
+            (held.host === host && held.pid !== process.pid && !this.alive(held.pid));
+          if (free) this.stmt.lockPut!.run(owner, process.pid, host, now + ttlMs);
+          return free;
+        })
+        .immediate(),
+    );
+    if (!acquired) return undefined;
+    return {
+      renew: async (at) => !this.closed && this.stmt.lockRenew!.run(at + ttlMs, owner).changes === 1,
+      release: async () => {
+        if (!this.closed) this.stmt.lockRelease!.run(owner);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.appends.idle();
+    this.database.close();
+  }
+
+  private run<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw toStoreError(error, `${what} in the SQLite queue`);
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw closedError(what);
+  }
+}

@@ -1,0 +1,151 @@
+import type { IntentEnvelope } from '@tallystick/core';
+import type { DeadReason, IntentStatus, QueuedIntent } from './types.js';
+
+/**
+ * What an adapter can do, so the shared contract suite and the queue know
+ * which guarantees hold.
+ *
+ * @example
+ * ```ts
+ * const caps: StoreCapabilities = { persistent: true, sharedAccess: false, concurrentReplayers: false };
+ * ```
+ */
+export interface StoreCapabilities {
+  /** Survives a process restart, reload or reboot. */
+  readonly persistent: boolean;
+  /** Several processes or tabs may open and enqueue into one store at once. */
+  readonly sharedAccess: boolean;
+  /** Several replayers may claim at once (e.g. `FOR UPDATE SKIP LOCKED`); otherwise one replayer lock. */
+  readonly concurrentReplayers: boolean;
+}
+
+/**
+ * Identifies a stored intent to the store (`seq` for log and SQL stores, `id` for humans).
+ *
+ * @example
+ * ```ts
+ * const ref: IntentRef = { seq: 7, id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' };
+ * ```
+ */
+export interface IntentRef {
+  readonly seq: number;
+  readonly id: string;
+}
+
+/**
+ * The result of one delivery attempt, applied by {@link QueueStore.settle} in one write.
+ *
+ * @example
+ * ```ts
+ * const s: Settlement = { kind: 'reschedule', seq: 7, id: '…', attempts: 1, nextAttemptAt: 2_000, error: 'HTTP 503' };
+ * ```
+ */
+export type Settlement =
+  | ({ kind: 'ack' } & IntentRef)
+  | ({ kind: 'reschedule'; attempts: number; nextAttemptAt: number; error?: string } & IntentRef)
+  | ({ kind: 'dead'; reason: DeadReason; error?: string; at: number } & IntentRef);
+
+/**
+ * Arguments of {@link QueueStore.claim}.
+ *
+ * @example
+ * ```ts
+ * const req: ClaimRequest = { limit: 100, now: 1_000, leaseMs: 60_000, owner: 'replayer-1' };
+ * ```
+ */
+export interface ClaimRequest {
+  readonly limit: number;
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly owner: string;
+}
+
+/**
+ * Arguments of {@link QueueStore.list}: a page of intents in `seq` order.
+ *
+ * @example
+ * ```ts
+ * const page: ListRequest = { status: 'dead', limit: 50, now: 1_000 };
+ * ```
+ */
+export interface ListRequest {
+  readonly status?: IntentStatus | undefined;
+  readonly limit: number;
+  /** Only intents with a larger `seq`: pass the last `seq` of the previous page. */
+  readonly afterSeq?: number | undefined;
+  readonly now: number;
+}
+
+/**
+ * Counts by status.
+ *
+ * @example
+ * ```ts
+ * const c: StoreCounts = { pending: 3, inflight: 1, dead: 0 };
+ * ```
+ */
+export interface StoreCounts {
+  readonly pending: number;
+  readonly inflight: number;
+  readonly dead: number;
+}
+
+/**
+ * Proof of being the one replayer of a store. Renew it while delivering;
+ * release it when done so another process or tab can take over.
+ *
+ * @example
+ * ```ts
+ * async function whileHeld(lease: ReplayerLease, now: number) {
+ *   if (!(await lease.renew(now))) return; // someone else took over
+ * }
+ * ```
+ */
+export interface ReplayerLease {
+  /** Extends the lease; false if it was lost (then stop delivering). */
+  renew(now: number): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/**
+ * Durable storage for intents: the one interface every adapter implements
+ * and the one contract suite tests. Every method is all-or-nothing. Times are
+ * epoch ms from the queue's injected clock, so stores never read a clock.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const store: QueueStore = createMemoryStore();
+ * ```
+ */
+export interface QueueStore {
+  /** Adapter name, e.g. `file` or `sqlite`. */
+  readonly kind: string;
+  readonly capabilities: StoreCapabilities;
+  /**
+   * Stores envelopes as pending, in order, and resolves once they are durable.
+   * @throws {TallystickError} `QUEUE_STORAGE_FULL` when out of disk or quota; nothing of this call is stored.
+   */
+  append(intents: readonly IntentEnvelope[], now: number): Promise<void>;
+  /**
+   * Claims up to `limit` deliverable intents: due, unleased, and first in their
+   * partition (or following the partition's first within this claim). Each
+   * gets `attempts + 1` and a lease until `now + leaseMs`.
+   */
+  claim(request: ClaimRequest): Promise<QueuedIntent[]>;
+  /** Applies delivery results: acked intents leave, others are rescheduled or moved to dead. */
+  settle(settlements: readonly Settlement[]): Promise<void>;
+  /** Moves dead intents back to pending at the end of the queue with attempts reset; returns how many moved. */
+  requeue(refs: readonly IntentRef[], now: number): Promise<number>;
+  /** Deletes dead intents for good, on explicit request only; returns how many were deleted. */
+  discard(refs: readonly IntentRef[]): Promise<number>;
+  count(now: number): Promise<StoreCounts>;
+  list(request: ListRequest): Promise<QueuedIntent[]>;
+  /** The earliest time a pending intent may become claimable, or undefined when none is pending. */
+  nextDueAt(now: number): Promise<number | undefined>;
+  /** The largest HLC stamp ever appended, so a restarted clock never goes backwards. */
+  highWater(): Promise<string | undefined>;
+  /** Becomes the store's single replayer, or resolves undefined if another holds it. */
+  acquireReplayer(owner: string, ttlMs: number, now: number): Promise<ReplayerLease | undefined>;
+  close(): Promise<void>;
+}

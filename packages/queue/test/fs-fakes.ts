@@ -1,0 +1,42 @@
+import type { FileHandleLike, FileSystem } from '../src/file.js';
+import { nodeFileSystem } from '../src/lib/fs-layer.js';
+
+/**
+ * The real file system with a byte limit on every file it writes: a write
+ * crossing the limit is cut short there and the next one fails with ENOSPC,
+ * as a full disk does. `limit` can be changed at any time ("space freed").
+ */
+export function limitedFs(): FileSystem & { limit: number; datasyncs: number; failTruncates: number } {
+  const fs = {
+    ...nodeFileSystem,
+    limit: Number.POSITIVE_INFINITY,
+    datasyncs: 0,
+    failTruncates: 0,
+    async open(path: string, flags: string): Promise<FileHandleLike> {
+      const inner = await nodeFileSystem.open(path, flags);
+      return {
+        read: (b, o, l, p) => inner.read(b, o, l, p),
+        async write(buffer, offset, length, position) {
+          if (position >= fs.limit) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          const allowed = Math.min(length, fs.limit - position);
+          return inner.write(buffer, offset, allowed, position);
+        },
+        async datasync() {
+          fs.datasyncs++;
+          await inner.datasync();
+        },
+        sync: () => inner.sync(),
+        async truncate(length) {
+          if (fs.failTruncates > 0) {
+            fs.failTruncates--;
+            throw Object.assign(new Error('EIO: truncate failed'), { code: 'EIO' });
+          }
+          await inner.truncate(length);
+        },
+        stat: () => inner.stat(),
+        close: () => inner.close(),
+      };
+    },
+  };
+  return fs;
+}

@@ -1,0 +1,187 @@
+import type { Money } from '@tallystick/core';
+
+/**
+ * Every kind of conflict the engine detects.
+ *
+ * - `double_spend`: a token redeemed more than once (same or different tills).
+ * - `oversell`: a sale or hold that needed more stock than was free.
+ * - `price_changed`: a sale charged a price or discount other than the list in
+ *   force at the sale's time (the till had a stale list while offline).
+ * - `expired_hold`: a sale against a hold that had expired, been released or used up.
+ * - `unknown_key` / `revoked_key`: a redeemed token signed by a key the
+ *   verifier does not know, or has revoked.
+ * - `invalid_token`: any other verification failure (bad signature, expired when redeemed).
+ * - `refund_unmatched`: a refund for a sale the ledger does not have (or of another SKU or currency).
+ * - `over_refund`: refunds adding up to more money or units than the sale.
+ *
+ * @example
+ * ```ts
+ * import type { ConflictKind } from '@tallystick/reconcile';
+ * const aboutTokens = (k: ConflictKind) => k === 'double_spend' || k.endsWith('_key') || k === 'invalid_token';
+ * ```
+ */
+export type ConflictKind =
+  | 'double_spend'
+  | 'oversell'
+  | 'price_changed'
+  | 'expired_hold'
+  | 'unknown_key'
+  | 'revoked_key'
+  | 'invalid_token'
+  | 'refund_unmatched'
+  | 'over_refund';
+
+/**
+ * Fields every conflict carries: the intent it is about.
+ *
+ * @example
+ * ```ts
+ * import type { ConflictBase } from '@tallystick/reconcile';
+ * const where = (c: ConflictBase) => `${c.device} at ${c.hlc}`;
+ * ```
+ */
+export interface ConflictBase {
+  readonly intentId: string;
+  readonly device: string;
+  readonly hlc: string;
+}
+
+/**
+ * A later redemption of a token someone already redeemed.
+ *
+ * @example
+ * ```ts
+ * import type { DoubleSpendConflict } from '@tallystick/reconcile';
+ * const twoTills = (c: DoubleSpendConflict) => c.device !== c.winner.device;
+ * ```
+ */
+export interface DoubleSpendConflict extends ConflictBase {
+  readonly kind: 'double_spend';
+  readonly tokenId: string;
+  /** The redemption that counts; absent when the winner rule itself asked for review. */
+  readonly winner?: { readonly intentId: string; readonly device: string; readonly hlc: string };
+  /** The resolver that picked the winner (default `first-writer-wins`). */
+  readonly winnerRule: string;
+  readonly amount?: Money;
+}
+
+/**
+ * A sale or hold that needed more units than were free.
+ *
+ * @example
+ * ```ts
+ * import type { OversellConflict } from '@tallystick/reconcile';
+ * const partly = (c: OversellConflict) => c.fulfilled > 0;
+ * ```
+ */
+export interface OversellConflict extends ConflictBase {
+  readonly kind: 'oversell';
+  readonly sku: string;
+  readonly intentType: 'sale' | 'hold';
+  readonly requested: number;
+  readonly fulfilled: number;
+  readonly shortfall: number;
+  /** Net price of one unit, for a sale: what a refund of one missing unit costs. */
+  readonly unitNet?: Money;
+}
+
+/**
+ * A sale priced off a list that had changed by the time of the sale.
+ *
+ * @example
+ * ```ts
+ * import type { PriceChangedConflict } from '@tallystick/reconcile';
+ * const undercharged = (c: PriceChangedConflict) => (c.difference?.amount ?? 0) < 0;
+ * ```
+ */
+export interface PriceChangedConflict extends ConflictBase {
+  readonly kind: 'price_changed';
+  readonly sku: string;
+  readonly quantity: number;
+  readonly charged: { readonly unitPrice: Money; readonly discountBps: number; readonly total: Money };
+  readonly listed: { readonly unitPrice: Money; readonly discountBps: number; readonly total: Money; readonly since: string };
+  /** Charged total minus listed total; absent when the currencies differ. */
+  readonly difference?: Money;
+}
+
+/**
+ * A sale against a hold that was no longer active at the time of the sale.
+ *
+ * @example
+ * ```ts
+ * import type { ExpiredHoldConflict } from '@tallystick/reconcile';
+ * const harmless = (c: ExpiredHoldConflict) => c.coveredByStock;
+ * ```
+ */
+export interface ExpiredHoldConflict extends ConflictBase {
+  readonly kind: 'expired_hold';
+  readonly sku: string;
+  readonly holdId: string;
+  /** Units the hold no longer covered. */
+  readonly quantity: number;
+  /** Whether free stock covered those units anyway. */
+  readonly coveredByStock: boolean;
+}
+
+/**
+ * A redemption whose token did not verify.
+ *
+ * @example
+ * ```ts
+ * import type { TokenConflict } from '@tallystick/reconcile';
+ * const retryLater = (c: TokenConflict) => c.kind === 'unknown_key';
+ * ```
+ */
+export interface TokenConflict extends ConflictBase {
+  readonly kind: 'unknown_key' | 'revoked_key' | 'invalid_token';
+  /** The verifier's failure code. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A refund the ledger cannot match to its sale, or that refunds too much.
+ *
+ * @example
+ * ```ts
+ * import type { RefundConflict } from '@tallystick/reconcile';
+ * const excessOf = (c: RefundConflict) => c.excess?.amount ?? 0;
+ * ```
+ */
+export interface RefundConflict extends ConflictBase {
+  readonly kind: 'refund_unmatched' | 'over_refund';
+  readonly saleId: string;
+  readonly amount: Money;
+  /** Money refunded beyond the sale's total, for `over_refund`. */
+  readonly excess?: Money;
+  readonly why: string;
+}
+
+/**
+ * Any conflict, discriminated by `kind`.
+ *
+ * @example
+ * ```ts
+ * import type { Conflict } from '@tallystick/reconcile';
+ * const about = (c: Conflict) => ('sku' in c ? c.sku : c.intentId);
+ * ```
+ */
+export type Conflict =
+  | DoubleSpendConflict
+  | OversellConflict
+  | PriceChangedConflict
+  | ExpiredHoldConflict
+  | TokenConflict
+  | RefundConflict;
+
+/**
+ * The conflict type of one kind. (An intersection rather than `Extract`, so
+ * that kinds sharing one interface, like the three token kinds, narrow too.)
+ *
+ * @example
+ * ```ts
+ * import type { ConflictOf } from '@tallystick/reconcile';
+ * type Oversell = ConflictOf<'oversell'>;
+ * ```
+ */
+export type ConflictOf<K extends ConflictKind> = Conflict & { readonly kind: K };

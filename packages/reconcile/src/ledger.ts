@@ -1,0 +1,138 @@
+import type { JsonValue } from '@tallystick/core';
+import type { Suggestion } from '@tallystick/merge';
+import type { ConflictKind } from './conflicts.js';
+import type { IntentType } from './intents.js';
+
+/**
+ * An intent as the ledger keeps it: validated, fingerprinted and filed under
+ * the group whose outcome it can change (`sku:<sku>`, `token:<token id>`,
+ * `intent:<id>`), and for refunds also under their sale (`sale:<sale id>`).
+ *
+ * @example
+ * ```ts
+ * import type { StoredIntent } from '@tallystick/reconcile';
+ * const isRefund = (s: StoredIntent) => s.group2 !== null;
+ * ```
+ */
+export interface StoredIntent {
+  readonly id: string;
+  readonly type: IntentType;
+  readonly device: string;
+  /** Encoded HLC stamp; text order is time order. */
+  readonly hlc: string;
+  readonly group: string;
+  readonly group2: string | null;
+  /** Hash of the intent's canonical JSON, to tell a replay from an id reused for other content. */
+  readonly fingerprint: string;
+  readonly payload: JsonValue;
+  /** Facts established once on arrival (a redemption's verification), or null. */
+  readonly facts: JsonValue;
+}
+
+/**
+ * The outcome of one conflict on one intent: settled by a rule or waiting for
+ * a person. Verdicts are derived data: the engine recomputes a group's verdicts
+ * whenever an intent arrives that changes them.
+ *
+ * @example
+ * ```ts
+ * import type { Verdict } from '@tallystick/reconcile';
+ * const open = (v: Verdict) => v.status === 'review';
+ * ```
+ */
+export interface Verdict {
+  readonly intentId: string;
+  readonly group: string;
+  readonly kind: ConflictKind;
+  readonly status: 'resolved' | 'review';
+  /** The rule that resolved it, or `review`. */
+  readonly rule: string;
+  readonly reason: string;
+  readonly suggestions: readonly Suggestion[];
+  /** The conflict's facts, as JSON. */
+  readonly detail: JsonValue;
+}
+
+/**
+ * A group's folded state (stock, holds, price), kept so that intents arriving
+ * in time order extend it instead of recomputing the group.
+ *
+ * @example
+ * ```ts
+ * import type { GroupState } from '@tallystick/reconcile';
+ * const g: GroupState = { key: 'sku:apple', state: { available: 3 } };
+ * ```
+ */
+export interface GroupState {
+  readonly key: string;
+  readonly state: JsonValue;
+}
+
+/**
+ * Counts of the intents a ledger holds.
+ *
+ * @example
+ * ```ts
+ * import type { LedgerCounts } from '@tallystick/reconcile';
+ * const c: LedgerCounts = { intents: 2, byType: { sale: 2 } };
+ * ```
+ */
+export interface LedgerCounts {
+  readonly intents: number;
+  readonly byType: Readonly<Record<string, number>>;
+}
+
+/**
+ * The storage operations the engine needs inside one atomic unit of work. Every
+ * adapter runs the shared contract suite in the package's tests.
+ *
+ * @example
+ * ```ts
+ * import type { LedgerTransaction } from '@tallystick/reconcile';
+ * async function has(tx: LedgerTransaction, id: string) {
+ *   return (await tx.fingerprints([id])).has(id);
+ * }
+ * ```
+ */
+export interface LedgerTransaction {
+  /** Fingerprints of the given ids that the ledger holds. */
+  fingerprints(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Stores intents whose id is new and returns those ids; an existing id is left untouched. */
+  insertIntents(intents: readonly StoredIntent[]): Promise<Set<string>>;
+  /** Holds the groups exclusively until the transaction ends (across processes, for shared stores). */
+  lockGroups(keys: readonly string[]): Promise<void>;
+  loadStates(keys: readonly string[]): Promise<Map<string, JsonValue>>;
+  saveStates(states: readonly GroupState[]): Promise<void>;
+  /** Every intent filed under one of `keys`, as `group` or `group2`, in no particular order. */
+  loadMembers(keys: readonly string[]): Promise<StoredIntent[]>;
+  loadIntents(ids: readonly string[]): Promise<StoredIntent[]>;
+  /** Deletes every verdict of these groups and returns what was deleted. */
+  clearVerdicts(keys: readonly string[]): Promise<Verdict[]>;
+  addVerdicts(verdicts: readonly Verdict[]): Promise<void>;
+}
+
+/**
+ * Where reconciled intents and their verdicts live. Adapters: memory
+ * ({@link createMemoryLedger}) and Postgres (`@tallystick/reconcile/postgres`,
+ * with PGlite as the embedded default in `@tallystick/reconcile/pglite`).
+ *
+ * @example
+ * ```ts
+ * import { createMemoryLedger } from '@tallystick/reconcile';
+ * const ledger = createMemoryLedger();
+ * await ledger.counts(); // { intents: 0, byType: {} }
+ * ```
+ */
+export interface Ledger {
+  readonly name: string;
+  /** Runs `work` atomically: all of its writes or none. Rethrows what `work` throws. */
+  transaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T>;
+  /** Fingerprints of the given ids, read outside any transaction (a hint; the transaction decides). */
+  fingerprints(ids: readonly string[]): Promise<Map<string, string>>;
+  counts(): Promise<LedgerCounts>;
+  /** Every verdict, sorted by intent id, kind, then group. */
+  verdicts(): AsyncIterable<Verdict>;
+  /** Every group state, sorted by key. */
+  states(): AsyncIterable<GroupState>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,215 @@
+import { decodeHlc, encodeHlc, type Money } from '@tallystick/core';
+import { lastWriterWins, type Versioned } from '@tallystick/merge';
+import type { OversellConflict } from '../conflicts.js';
+import type { IntentPayloads } from '../intents.js';
+import type { StoredIntent, Verdict } from '../ledger.js';
+import type { ReconcilePolicies } from '../policies.js';
+import { decide } from './decide.js';
+import { lineTotal, sameMoney } from './money.js';
+import { sortKey } from './order.js';
+
+/** A list price: what a unit costs and the discount in force. */
+export interface ListPrice {
+  readonly unitPrice: Money;
+  readonly discountBps: number;
+}
+
+/**
+ * The folded state of one SKU after every intent up to `last` in time order.
+ * Plain JSON, so a ledger can store it and the next batch can continue from it.
+ */
+export interface SkuState {
+  last: string | null;
+  available: number;
+  held: number;
+  backordered: number;
+  sold: number;
+  returned: number;
+  /** Active holds by hold intent id. */
+  holds: Record<string, { remaining: number; expiresAt: number }>;
+  price: Versioned<ListPrice> | null;
+}
+
+export interface SkuFoldOptions {
+  readonly policies: ReconcilePolicies;
+  /** A hold still covers a sale up to this long after it expires (clock skew allowance). */
+  readonly holdGraceMs: number;
+}
+
+export const emptySku = (): SkuState => ({
+  last: null,
+  available: 0,
+  held: 0,
+  backordered: 0,
+  sold: 0,
+  returned: 0,
+  holds: {},
+  price: null,
+});
+
+const prices = lastWriterWins<ListPrice>();
+const wallOf = (hlc: string) => Number.parseInt(hlc.slice(0, 12), 16);
+
+/**
+ * Continues a SKU's state over `intents`, which must be sorted by time and all
+ * later than `state.last`. Stock is a running count in HLC order: restocks,
+ * returns, releases and expired holds add; holds and sales take; whatever a
+ * sale cannot take is a shortfall (oversell) rather than negative stock. So the
+ * outcome is a function of the set of intents, not of their arrival order.
+ */
+export function foldSku(
+  group: string,
+  start: SkuState,
+  intents: readonly StoredIntent[],
+  options: SkuFoldOptions,
+): { state: SkuState; verdicts: Verdict[] } {
+  const s: SkuState = { ...start, holds: { ...start.holds } };
+  for (const [id, hold] of Object.entries(s.holds)) s.holds[id] = { ...hold };
+  const verdicts: Verdict[] = [];
+  const sku = group.slice('sku:'.length);
+
+  for (const intent of intents) {
+    expireHolds(s, wallOf(intent.hlc) - options.holdGraceMs);
+    const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
+    switch (intent.type) {
+      case 'restock': {
+        s.available += (intent.payload as IntentPayloads['restock']).quantity;
+        break;
+      }
+      case 'refund': {
+        const units = (intent.payload as IntentPayloads['refund']).quantity;
+        s.available += units;
+        s.returned += units;
+        break;
+      }
+      case 'price_update': {
+        const p = intent.payload as IntentPayloads['price_update'];
+        const next: Versioned<ListPrice> = {
+          value: { unitPrice: p.unitPrice, discountBps: p.discountBps },
+          hlc: decodeHlc(intent.hlc),
+          device: intent.device,
+        };
+        s.price = s.price ? prices.merge(s.price, next) : next;
+        break;
+      }
+      case 'hold': {
+        const p = intent.payload as IntentPayloads['hold'];
+        const reserved = Math.min(p.quantity, s.available);
+        s.available -= reserved;
+        s.held += reserved;
+        s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
+        if (reserved < p.quantity) {
+          const conflict: OversellConflict = {
+            ...base,
+            kind: 'oversell',
+            sku,
+            intentType: 'hold',
+            requested: p.quantity,
+            fulfilled: reserved,
+            shortfall: p.quantity - reserved,
+          };
+          verdicts.push(decide(group, conflict, options.policies, `hold of ${p.quantity} reserved ${reserved}`));
+        }
+        break;
+      }
+      case 'hold_release': {
+        const p = intent.payload as IntentPayloads['hold_release'];
+        const hold = Object.hasOwn(s.holds, p.holdId) ? s.holds[p.holdId] : undefined;
+        // Releasing a hold that already expired or was released is a harmless no-op.
+        if (hold) {
+          s.available += hold.remaining;
+          s.held -= hold.remaining;
+          delete s.holds[p.holdId];
+        }
+        break;
+      }
+      case 'sale': {
+        sale(s, group, sku, intent, options, verdicts);
+        break;
+      }
+      default:
+        throw new TypeError(`intent type ${intent.type} does not belong in a SKU group`);
+    }
+    s.last = sortKey(intent);
+  }
+  return { state: s, verdicts };
+}
+
+function sale(
+  s: SkuState,
+  group: string,
+  sku: string,
+  intent: StoredIntent,
+  options: SkuFoldOptions,
+  verdicts: Verdict[],
+): void {
+  const p = intent.payload as IntentPayloads['sale'];
+  const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
+  const listed = s.price?.value;
+  if (listed && (!sameMoney(listed.unitPrice, p.unitPrice) || listed.discountBps !== p.discountBps)) {
+    const charged = lineTotal(p.unitPrice, p.quantity, p.discountBps);
+    const list = lineTotal(listed.unitPrice, p.quantity, listed.discountBps);
+    const same = charged.currency === list.currency;
+    const conflict = {
+      ...base,
+      kind: 'price_changed' as const,
+      sku,
+      quantity: p.quantity,
+      charged: { unitPrice: p.unitPrice, discountBps: p.discountBps, total: charged },
+      listed: { ...listed, total: list, since: encodeHlc(s.price!.hlc) },
+      ...(same ? { difference: { amount: charged.amount - list.amount, currency: charged.currency } } : {}),
+    };
+    verdicts.push(decide(group, conflict, options.policies, `charged ${charged.amount}, list ${list.amount}`));
+  }
+
+  let need = p.quantity;
+  if (p.holdId !== undefined) {
+    const hold = Object.hasOwn(s.holds, p.holdId) ? s.holds[p.holdId] : undefined;
+    if (hold) {
+      const take = Math.min(need, hold.remaining);
+      hold.remaining -= take;
+      s.held -= take;
+      need -= take;
+    } else {
+      const conflict = {
+        ...base,
+        kind: 'expired_hold' as const,
+        sku,
+        holdId: p.holdId,
+        quantity: need,
+        coveredByStock: s.available >= need,
+      };
+      verdicts.push(decide(group, conflict, options.policies, `hold ${p.holdId} not active; ${need} from free stock`));
+    }
+  }
+  const take = Math.min(need, s.available);
+  s.available -= take;
+  const shortfall = need - take;
+  s.sold += p.quantity - shortfall;
+  if (shortfall > 0) {
+    s.backordered += shortfall;
+    const conflict: OversellConflict = {
+      ...base,
+      kind: 'oversell',
+      sku,
+      intentType: 'sale',
+      requested: p.quantity,
+      fulfilled: p.quantity - shortfall,
+      shortfall,
+      unitNet: lineTotal(p.unitPrice, 1, p.discountBps),
+    };
+    verdicts.push(decide(group, conflict, options.policies, `sale of ${p.quantity} was ${shortfall} short`));
+  }
+}
+
+/** Gives back the stock of holds whose expiry (plus grace) lies before `wall`. */
+function expireHolds(s: SkuState, wall: number): void {
+  for (const id in s.holds) {
+    const hold = s.holds[id]!;
+    if (hold.expiresAt < wall) {
+      s.available += hold.remaining;
+      s.held -= hold.remaining;
+      delete s.holds[id];
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { type Clock, isTallystickError, systemClock, TallystickError } from '@tallystick/core';
+import type { BatchResult, ReconcileEvent, RunTotals } from './events.js';
+import type { Ledger } from './ledger.js';
+import { applyBatch } from './lib/apply.js';
+import { type Candidate, type Rejection, rejection, screen, toStored } from './lib/prepare.js';
+import { type ReconcilePolicies, withPolicies } from './policies.js';
+import { buildReport, type ReconcileReport } from './report.js';
+import type { RedemptionVerifier } from './verifier.js';
+
+/**
+ * Options for {@link createReconciler}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryLedger, type ReconcilerOptions } from '@tallystick/reconcile';
+ * const options: ReconcilerOptions = { ledger: createMemoryLedger(), holdGraceMs: 30_000 };
+ * ```
+ */
+export interface ReconcilerOptions {
+  readonly ledger: Ledger;
+  /** Verifies redeemed tokens in batches. Without one, redemptions are rejected. */
+  readonly verifier?: RedemptionVerifier;
+  /** Overrides of {@link shopDefaults}. */
+  readonly policies?: Partial<ReconcilePolicies>;
+  /** Only used to refuse intents stamped in the future. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Intents stamped further than this ahead of `clock` are rejected. Default 5 minutes. */
+  readonly maxClockAheadMs?: number;
+  /** How long after its expiry a hold still covers a sale (clock skew allowance). Default 0. */
+  readonly holdGraceMs?: number;
+}
+
+/**
+ * The reconciliation engine bound to one ledger.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const result = await reconciler.apply([]);
+ * result.accepted; // 0
+ * ```
+ */
+export interface Reconciler {
+  /** Applies one batch atomically and says what it did. */
+  apply(batch: readonly unknown[]): Promise<BatchResult>;
+  /** Applies batches as they come and streams what happens. */
+  run(source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>): AsyncGenerator<ReconcileEvent, RunTotals>;
+  /** The deterministic report of everything in the ledger. */
+  report(): Promise<ReconcileReport>;
+}
+
+/**
+ * Creates the engine that applies device histories to a ledger exactly once.
+ *
+ * Every intent takes effect once, keyed by its id; a replay is counted and
+ * suppressed, an id reused for different content is rejected. Bad input
+ * (malformed envelope, unknown type, invalid payload) is rejected with a
+ * reason, never aborts the batch, and never touches the ledger. Conflicts are
+ * found by folding each group (a SKU, a token, a sale's refunds) in HLC order
+ * and settled by the configured policies; the ledger and report depend only on
+ * the set of intents applied, so any order, batching, replay or number of
+ * concurrent reconcilers sharing one Postgres gives the same result.
+ *
+ * @throws {TypeError} if `ledger` is missing or an option has the wrong type.
+ * @throws {RangeError} if `maxClockAheadMs` or `holdGraceMs` is negative.
+ * @example
+ * ```ts
+ * import { createManualClock, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ *
+ * const reconciler = createReconciler({ ledger: createMemoryLedger(), clock: createManualClock(10_000) });
+ * const restock = { id: newIntentId(), type: 'restock', device: 'hq', hlc: '0000000000010000-hq', createdAt: 1,
+ *   payload: { sku: 'apple', quantity: 1 } };
+ * const sale = { id: newIntentId(), type: 'sale', device: 'till-1', hlc: '0000000000020000-till-1', createdAt: 2,
+ *   payload: { sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } } };
+ * for await (const event of reconciler.run([[sale], [restock, sale]])) {
+ *   if (event.type === 'verdict') console.log(event.verdict.kind); // 'oversell'
+ * }
+ * (await reconciler.report()).review.length; // 1: one apple short
+ * ```
+ */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const { ledger, verifier } = options ?? ({} as ReconcilerOptions);
+  if (!ledger || typeof ledger.transaction !== 'function') throw new TypeError('options.ledger must be a Ledger');
+  if (verifier !== undefined && typeof verifier?.verifyBatch !== 'function') {
+    throw new TypeError('options.verifier must have a verifyBatch(checks) method');
+  }
+  const clock = options.clock ?? systemClock;
+  const maxAheadMs = nonNegative(options.maxClockAheadMs ?? 5 * 60_000, 'maxClockAheadMs');
+  const fold = { policies: withPolicies(options.policies), holdGraceMs: nonNegative(options.holdGraceMs ?? 0, 'holdGraceMs') };
+
+  async function apply(batch: readonly unknown[]): Promise<BatchResult> {
+    if (!Array.isArray(batch)) throw new TypeError('batch must be an array of intents');
+    const { candidates, rejected, duplicates: inBatch } = screen(batch, clock, maxAheadMs);
+    let duplicates = inBatch;
+    const known = candidates.length > 0 ? await ledger.fingerprints(candidates.map((c) => c.intent.id)) : new Map();
+    const fresh: Candidate[] = [];
+    for (const c of candidates) {
+      const existing = known.get(c.intent.id);
+      if (existing === undefined) fresh.push(c);
+      else if (existing === c.fingerprint) duplicates++;
+      else rejected.push(reused(c));
+    }
+    if (fresh.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
+    try {
+      const stored = await toStored(fresh, verifier, rejected);
+      if (stored.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
+      const applied = await ledger.transaction((tx) => applyBatch(tx, stored, fold));
+      const byId = new Map(fresh.map((c) => [c.intent.id, c]));
+      for (const s of applied.reused) rejected.push(reused(byId.get(s.id)!));
+      duplicates += applied.duplicates;
+      return done(batch.length, applied.inserted, duplicates, rejected, applied.added, applied.retracted);
+    } catch (error) {
+      if (error instanceof TypeError || isTallystickError(error, 'ERR_RECONCILE')) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TallystickError('ERR_RECONCILE', `batch not applied (safe to retry): ${message}`, { cause: error });
+    }
+  }
+
+  async function* run(source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>) {
+    const totals = { batches: 0, received: 0, accepted: 0, duplicates: 0, rejected: 0, verdictsAdded: 0, verdictsRetracted: 0 };
+    for await (const batch of source) {
+      const result = await apply(batch);
+      const batchNo = ++totals.batches;
+      totals.received += result.received;
+      totals.accepted += result.accepted;
+      totals.duplicates += result.duplicates;
+      totals.rejected += result.rejected.length;
+      totals.verdictsAdded += result.added.length;
+      totals.verdictsRetracted += result.retracted.length;
+      for (const r of result.rejected) yield { type: 'rejected', batch: batchNo, rejection: r } as const;
+      for (const v of result.added) yield { type: 'verdict', batch: batchNo, verdict: v } as const;
+      for (const v of result.retracted) yield { type: 'retracted', batch: batchNo, verdict: v } as const;
+      const counts = {
+        received: result.received,
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        rejected: result.rejected.length,
+        added: result.added.length,
+        retracted: result.retracted.length,
+      };
+      yield { type: 'progress', batch: batchNo, result: counts, totals: { ...totals } } as const;
+    }
+    yield { type: 'done', totals: { ...totals } } as const;
+    return { ...totals };
+  }
+
+  return { apply, run, report: () => buildReport(ledger) };
+}
+
+function reused(c: Candidate): Rejection {
+  return rejection(c.index, c.intent, 'id_reused', `id ${c.intent.id} already used for other content`);
+}
+
+function done(
+  received: number,
+  accepted: number,
+  duplicates: number,
+  rejected: Rejection[],
+  added: BatchResult['added'],
+  retracted: BatchResult['retracted'],
+): BatchResult {
+  rejected.sort((a, b) => a.index - b.index);
+  return { received, accepted, duplicates, rejected, added, retracted };
+}
+
+function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
+  if (!(value >= 0) || Number.isNaN(value)) throw new RangeError(`${name} must be >= 0, got ${value}`);
+  return value;
+}

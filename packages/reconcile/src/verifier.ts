@@ -1,0 +1,84 @@
+import type { Money } from '@tallystick/core';
+
+/**
+ * One token to check, with the moment and place it was redeemed. Offline
+ * redemptions are judged as of `at` (the redemption's HLC wall time), not as of
+ * reconciliation: a voucher valid at 10:00 stays validly redeemed at 10:00 even
+ * if the till only reports at 18:00, after the voucher expired. Passing the time
+ * in is also what keeps reconciliation deterministic.
+ *
+ * @example
+ * ```ts
+ * import type { RedemptionCheck } from '@tallystick/reconcile';
+ * const check: RedemptionCheck = { token: 'TS1:...', at: 1_767_261_600_000, device: 'till-1' };
+ * ```
+ */
+export interface RedemptionCheck {
+  readonly token: string;
+  /** Epoch milliseconds at which the till redeemed the token. */
+  readonly at: number;
+  /** The till that redeemed it (the audience, for tokens bound to one). */
+  readonly device: string;
+}
+
+/**
+ * What a verified token says about itself: enough to key double spends and to
+ * price suggestions.
+ *
+ * @example
+ * ```ts
+ * import type { VerifiedToken } from '@tallystick/reconcile';
+ * const t: VerifiedToken = { id: '9f0c...', keyId: '1a2b3c4d', amount: { amount: 1000, currency: 'EUR' } };
+ * ```
+ */
+export interface VerifiedToken {
+  /** The token id: a second redemption of the same id is a double spend. */
+  readonly id: string;
+  readonly keyId: string;
+  readonly amount?: Money;
+  readonly audience?: string;
+  readonly holder?: string;
+}
+
+/**
+ * The verdict on one token. Failure codes `unknown_key` and `revoked` (or
+ * `revoked_key`) become those conflicts; any other code (bad signature,
+ * expired at the time of redemption, malformed) becomes `invalid_token`.
+ *
+ * @example
+ * ```ts
+ * import type { RedemptionVerdict } from '@tallystick/reconcile';
+ * const v: RedemptionVerdict = { ok: false, code: 'unknown_key', message: 'no key 1a2b3c4d' };
+ * ```
+ */
+export type RedemptionVerdict =
+  | { readonly ok: true; readonly token: VerifiedToken }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/**
+ * Checks redeemed tokens in bulk. Inject one built on `@tallystick/token` (or
+ * any other scheme); the engine depends on this shape only. It must answer
+ * `checks.length` verdicts in the same order, and the same verdict for the same
+ * check every time it is asked, so that reconciliation stays deterministic:
+ * change the key set (a revocation) and you change what reconciliation says.
+ *
+ * @example
+ * ```ts
+ * import type { RedemptionVerifier } from '@tallystick/reconcile';
+ * import { createVerifier } from '@tallystick/token';
+ *
+ * function fromTokenVerifier(verifier: ReturnType<typeof createVerifier>): RedemptionVerifier {
+ *   return {
+ *     verifyBatch: (checks) =>
+ *       verifier.verifyBatch(checks.map((c) => ({ token: c.token, now: c.at }))).map((r) =>
+ *         r.ok ? { ok: true, token: { id: r.token.id, keyId: r.token.kid } } : r,
+ *       ),
+ *   };
+ * }
+ * ```
+ */
+export interface RedemptionVerifier {
+  verifyBatch(
+    checks: readonly RedemptionCheck[],
+  ): Promise<readonly RedemptionVerdict[]> | readonly RedemptionVerdict[];
+}

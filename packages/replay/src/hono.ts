@@ -1,0 +1,128 @@
+import { decodeBase64url, encodeBase64url } from '@tallystick/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions, serveIdempotent } from './http.js';
+import type { StoredResponse } from './store.js';
+
+/**
+ * Options for {@link idempotency}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * const options: HonoIdempotencyOptions = {
+ *   store: createMemoryStore(),
+ *   scope: (c) => c.req.header('x-merchant-id') ?? 'anonymous',
+ * };
+ * ```
+ */
+export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
+  /** The tenant or client a request belongs to; keys are unique within it. Authenticate before trusting it. */
+  readonly scope: (c: Context) => string | Promise<string>;
+}
+
+/**
+ * Hono middleware with Idempotency-Key semantics
+ * (draft-ietf-httpapi-idempotency-key-header). Hono was chosen because it is
+ * built on the web-standard `Request`/`Response`, so this one middleware runs
+ * on Node, Bun, Deno, Cloudflare Workers and other edge runtimes alike, the
+ * same reach as the rest of tallystick.
+ *
+ * - A retry after completion gets the stored status, replayed headers and body,
+ *   with `Idempotent-Replayed: true`.
+ * - 409 with Retry-After while the first is in flight; 422 for the same key
+ *   with a different request; 400 for a missing or malformed key or invalid
+ *   JSON; 413 for an oversize body. All `application/problem+json`, all
+ *   before the store is touched.
+ * - A handler that throws frees the key and the error goes on to Hono's
+ *   `onError` as usual.
+ *
+ * Downstream handlers read the body as usual (`c.req.json()`).
+ *
+ * @throws {TypeError} if `store` or `scope` is missing.
+ * @throws {RangeError} if `maxBodyBytes` or `retryAfterSeconds` is out of range.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { idempotency } from '@tallystick/replay/hono';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ *
+ * const app = new Hono();
+ * app.use('/sales/*', idempotency({ store: createMemoryStore(), scope: (c) => c.req.header('x-merchant-id') ?? 'anon' }));
+ * app.post('/sales', async (c) => c.json({ sold: await c.req.json() }, 201));
+ * ```
+ */
+export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler {
+  const resolved = resolveHttpOptions(options);
+  if (typeof options.scope !== 'function') throw new TypeError('scope must be a function of the context');
+
+  return async (c, next) => {
+    const admitted = admitRequest(resolved, c.req.method, c.req.header('idempotency-key'));
+    if (admitted.kind === 'pass') return next();
+    if (admitted.kind === 'refuse') return toResponse(admitted.response);
+    const body = await readBody(c.req.raw, resolved.maxBodyBytes);
+    // Downstream reads the body again; hand it a request whose body we already hold.
+    if (body !== 'too_large' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      c.req.raw = new Request(c.req.raw, { body });
+    }
+    const scope = await options.scope(c);
+    const url = new URL(c.req.url);
+    const result = await serveIdempotent(
+      resolved,
+      { method: c.req.method, path: url.pathname + url.search, scope, key: admitted.key, body },
+      async () => {
+        await next();
+        if (c.error) throw c.error;
+        return capture(c.res);
+      },
+    );
+    // The handler's own Response (with every header it set) stays in place for the first caller.
+    if (result.kind === 'executed') return;
+    return toResponse(result.response);
+  };
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | 'too_large'> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) return 'too_large';
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return 'too_large';
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+async function capture(response: Response): Promise<StoredResponse> {
+  const bytes = new Uint8Array(await response.clone().arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  try {
+    return { status: response.status, headers, body: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { status: response.status, headers, body: encodeBase64url(bytes), bodyEncoding: 'base64url' };
+  }
+}
+
+function toResponse(stored: StoredResponse): Response {
+  const body = stored.bodyEncoding === 'base64url' ? new Uint8Array(decodeBase64url(stored.body)) : stored.body;
+  // 1xx, 204 and 304 carry no body; the Response constructor refuses one.
+  const empty = stored.status === 204 || stored.status === 304 || stored.status < 200;
+  return new Response(empty ? null : body, { status: stored.status, headers: stored.headers });
+}

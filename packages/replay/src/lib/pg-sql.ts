@@ -1,0 +1,86 @@
+/**
+ * The SQL of the Postgres store. Every time is a bigint of epoch milliseconds
+ * passed in from the injected clock, never the server's now(), so tests can
+ * move time and every check happens against the same clock as the other
+ * adapters.
+ */
+
+const NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+/** Validates and quotes `name` or `schema.name`. */
+export function quoteTable(table: string): { quoted: string; bare: string } {
+  if (typeof table !== 'string') throw new TypeError(`table must be a string, got ${typeof table}`);
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((p) => NAME.test(p))) {
+    throw new RangeError(`table must be a lower-case SQL name (optionally schema.name), each part at most 48 characters; got ${JSON.stringify(table)}`);
+  }
+  return { quoted: parts.map((p) => `"${p}"`).join('.'), bare: parts[parts.length - 1]! };
+}
+
+export function schemaSql(quoted: string, bare: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoted} (
+  scope text NOT NULL,
+  key text NOT NULL,
+  fingerprint text NOT NULL,
+  token text,
+  lease_until bigint,
+  expires_at bigint NOT NULL,
+  response text,
+  PRIMARY KEY (scope, key),
+  CHECK ((token IS NULL) = (lease_until IS NULL) AND (token IS NULL) <> (response IS NULL))
+);
+CREATE INDEX IF NOT EXISTS "${bare}_expires_at" ON ${quoted} (expires_at);`;
+}
+
+/**
+ * The claim, one atomic statement on the (scope, key) primary key: insert, or
+ * take over a row that is past its TTL or whose lease lapsed with the same
+ * fingerprint. When the claim is refused, the same statement returns the row
+ * as of its snapshot, so the common case costs one round trip.
+ *
+ * $1 scope, $2 key, $3 fingerprint, $4 token, $5 now, $6 leaseMs, $7 ttlMs.
+ */
+export function claimSql(quoted: string): string {
+  return `WITH claimed AS (
+  INSERT INTO ${quoted} AS r (scope, key, fingerprint, token, lease_until, expires_at, response)
+  VALUES ($1, $2, $3, $4, $5::bigint + $6::bigint, $5::bigint + $7::bigint, NULL)
+  ON CONFLICT (scope, key) DO UPDATE
+    SET fingerprint = excluded.fingerprint, token = excluded.token, lease_until = excluded.lease_until,
+        expires_at = excluded.expires_at, response = NULL
+    WHERE r.expires_at <= $5::bigint
+       OR (r.response IS NULL AND r.lease_until <= $5::bigint AND r.fingerprint = excluded.fingerprint)
+  RETURNING 1
+)
+SELECT true AS claimed, NULL::text AS fingerprint, NULL::bigint AS lease_until,
+       NULL::bigint AS expires_at, NULL::text AS response FROM claimed
+UNION ALL
+SELECT false, fingerprint, lease_until, expires_at, response FROM ${quoted}
+WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)`;
+}
+
+/** $1 scope, $2 key, $3 token, $4 response JSON, $5 expires_at. Only the owner of a live row may complete it. */
+export function completeSql(quoted: string): string {
+  return `UPDATE ${quoted} SET token = NULL, lease_until = NULL, response = $4, expires_at = $5::bigint
+WHERE scope = $1 AND key = $2 AND token = $3 RETURNING 1`;
+}
+
+/** $1 scope, $2 key, $3 token. */
+export function releaseSql(quoted: string): string {
+  return `DELETE FROM ${quoted} WHERE scope = $1 AND key = $2 AND token = $3 RETURNING 1`;
+}
+
+/** $1 now, $2 limit. Deletes in batches so a large backlog never holds one long lock. */
+export function purgeSql(quoted: string): string {
+  return `DELETE FROM ${quoted} WHERE ctid IN (
+  SELECT ctid FROM ${quoted} WHERE expires_at <= $1::bigint LIMIT $2::int
+) RETURNING 1`;
+}
+
+/** One row of the claim statement, as pg or PGlite returns it. */
+export interface ClaimRow {
+  claimed: boolean;
+  fingerprint: string | null;
+  lease_until: string | number | bigint | null;
+  expires_at: string | number | bigint | null;
+  response: string | null;
+}

@@ -1,0 +1,87 @@
+import type { StoredResponse } from './store.js';
+
+/**
+ * Every error the HTTP wrappers answer with, as an RFC 9457 problem type.
+ * The `type` URI of each is `urn:tallystick:problem:<kind>`.
+ *
+ * | kind | status | when |
+ * |---|---|---|
+ * | `idempotency-key-missing` | 400 | the key is required and absent |
+ * | `idempotency-key-invalid` | 400 | empty, over 255 characters, not visible ASCII, or a broken quoted string |
+ * | `invalid-json` | 400 | the body is not JSON (or holds a lone surrogate) |
+ * | `body-too-large` | 413 | the body exceeds `maxBodyBytes` |
+ * | `idempotency-key-in-flight` | 409 | the first request with the key is still running; see Retry-After |
+ * | `idempotency-key-reused` | 422 | the key was first used with a different request |
+ * | `idempotency-store-unavailable` | 503 | the store failed; the handler did not run |
+ * | `handler-failed` | 500 | the handler threw; the key was freed, so a retry runs it again |
+ *
+ * @example
+ * ```ts
+ * const kind: ProblemKind = 'idempotency-key-reused';
+ * ```
+ */
+export type ProblemKind =
+  | 'idempotency-key-missing'
+  | 'idempotency-key-invalid'
+  | 'invalid-json'
+  | 'body-too-large'
+  | 'idempotency-key-in-flight'
+  | 'idempotency-key-reused'
+  | 'idempotency-store-unavailable'
+  | 'handler-failed';
+
+const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
+  'idempotency-key-missing': { status: 400, title: 'Idempotency-Key header is missing' },
+  'idempotency-key-invalid': { status: 400, title: 'Idempotency-Key header is invalid' },
+  'invalid-json': { status: 400, title: 'Request body is not valid JSON' },
+  'body-too-large': { status: 413, title: 'Request body is too large' },
+  'idempotency-key-in-flight': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key was already used with a different request' },
+  'idempotency-store-unavailable': { status: 503, title: 'Idempotency store is unavailable' },
+  'handler-failed': { status: 500, title: 'The request failed and can be retried with the same Idempotency-Key' },
+};
+
+/**
+ * The body of a problem response (RFC 9457).
+ *
+ * @example
+ * ```ts
+ * const details: ProblemDetails = {
+ *   type: 'urn:tallystick:problem:idempotency-key-reused',
+ *   title: 'Idempotency-Key was already used with a different request',
+ *   status: 422,
+ *   detail: 'Send a new key for a new request.',
+ * };
+ * ```
+ */
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+}
+
+/**
+ * Builds an `application/problem+json` response for one of the problems the
+ * HTTP wrappers raise. Useful to answer the same way from your own code.
+ *
+ * @example
+ * ```ts
+ * import { problemResponse } from '@tallystick/replay';
+ * const response = problemResponse('idempotency-key-in-flight', 'Retry shortly.', { 'retry-after': '1' });
+ * response.status; // 409
+ * ```
+ */
+export function problemResponse(
+  kind: ProblemKind,
+  detail: string,
+  headers: Readonly<Record<string, string>> = {},
+): StoredResponse {
+  const { status, title } = CATALOGUE[kind];
+  const body: ProblemDetails = { type: `urn:tallystick:problem:${kind}`, title, status, detail };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,140 @@
+import { type Clock, systemClock, TallystickError } from '@tallystick/core';
+import { judge } from './lib/records.js';
+import { COMPLETE, inFlightValue, parseValue, RELEASE, type Script, TAKE_OVER } from './lib/redis-scripts.js';
+import {
+  assertClaimOptions,
+  assertFingerprint,
+  assertKey,
+  assertResponse,
+  assertTtl,
+  assertToken,
+  encodeResponse,
+  newClaimToken,
+} from './lib/validate.js';
+import type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
+
+/**
+ * The least a Redis client must offer; an `ioredis` `Redis` instance fits.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const client: RedisClient = new Redis('redis://127.0.0.1:6379');
+ * ```
+ */
+export interface RedisClient {
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<string | null>;
+  get(key: string): Promise<string | null>;
+  evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/**
+ * Options for {@link createRedisStore}.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const options: RedisStoreOptions = { client: new Redis(), prefix: 'shop:idem:' };
+ * ```
+ */
+export interface RedisStoreOptions {
+  readonly client: RedisClient;
+  /** Prepended to every key (default `tallystick:idem:`). */
+  readonly prefix?: string;
+  /** Where time comes from; the system clock by default. Servers sharing Redis need clocks within a second or so. */
+  readonly clock?: Clock;
+  /**
+   * Extra life Redis gives a record beyond its TTL (default 60 s). Expiry is
+   * decided in code against `clock`; Redis's own expiry only collects the
+   * garbage afterwards, and the margin keeps it from ever deciding first.
+   */
+  readonly gcGraceMs?: number;
+}
+
+/**
+ * An idempotency store on Redis. A claim is `SET key value PX ttl NX`; when
+ * the key exists, the record is judged in code against the injected clock,
+ * and an expired record or a lapsed lease is taken over by a compare-and-set
+ * Lua script. Completion and release are Lua scripts that act only for the
+ * claim's owner token.
+ *
+ * @throws {TypeError} if `client` lacks `set`, `get`, `eval` or `evalsha`.
+ * @throws {RangeError} if `gcGraceMs` is negative or not an integer.
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRedisStore } from '@tallystick/replay/redis';
+ * const store = createRedisStore({ client: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
+  const { client } = options;
+  for (const method of ['set', 'get', 'eval', 'evalsha'] as const) {
+    if (typeof client?.[method] !== 'function') throw new TypeError(`client must have a ${method}() method (an ioredis client)`);
+  }
+  const clock = options.clock ?? systemClock;
+  const prefix = options.prefix ?? 'tallystick:idem:';
+  if (typeof prefix !== 'string') throw new TypeError('prefix must be a string');
+  const grace = options.gcGraceMs ?? 60_000;
+  if (!Number.isSafeInteger(grace) || grace < 0) throw new RangeError(`gcGraceMs must be an integer ≥ 0, got ${grace}`);
+  // Length-prefixed so ('a:b', 'c') and ('a', 'b:c') never share a Redis key.
+  const redisKey = (key: IdempotencyKey) => `${prefix}${key.scope.length}:${key.scope}:${key.key}`;
+
+  async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (cause) {
+      throw new TallystickError('ERR_STORE', `redis idempotency store: ${what} failed`, { cause });
+    }
+  }
+
+  async function run(what: string, script: Script, key: string, ...args: (string | number)[]): Promise<boolean> {
+    return call(what, async () => {
+      try {
+        return (await client.evalsha(script.sha, 1, key, ...args)) === 1;
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+        // First use on this server (or after SCRIPT FLUSH): send the source once; Redis caches it.
+        return (await client.eval(script.source, 1, key, ...args)) === 1;
+      }
+    });
+  }
+
+  return {
+    async claim(key: IdempotencyKey, fingerprint: string, claimOptions: ClaimOptions): Promise<ClaimResult> {
+      assertKey(key);
+      assertFingerprint(fingerprint);
+      assertClaimOptions(claimOptions);
+      const k = redisKey(key);
+      const px = claimOptions.ttlMs + grace;
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const now = clock.now();
+        const token = newClaimToken();
+        const value = inFlightValue(token, fingerprint, now + claimOptions.leaseMs, now + claimOptions.ttlMs);
+        if ((await call('claim', () => client.set(k, value, 'PX', px, 'NX'))) === 'OK') return { status: 'claimed', token };
+        const current = await call('claim', () => client.get(k));
+        if (current === null) continue; // released or collected between the two calls
+        const record = parseValue(current);
+        if (!record) throw new TallystickError('ERR_STORE', `redis idempotency store: ${k} holds a value it did not write`);
+        const verdict = judge(record, fingerprint, now);
+        if (!verdict.take) return verdict.result;
+        if (await run('claim', TAKE_OVER, k, current, value, px)) return { status: 'claimed', token };
+      }
+      throw new TallystickError('ERR_STORE', 'redis idempotency store: claim kept racing; try again');
+    },
+    async complete(key: IdempotencyKey, token: string, response: StoredResponse, ttlMs: number): Promise<boolean> {
+      assertKey(key);
+      assertToken(token);
+      assertResponse(response);
+      assertTtl(ttlMs, 'ttlMs');
+      const expiresAt = clock.now() + ttlMs;
+      return run('complete', COMPLETE, redisKey(key), token, expiresAt, encodeResponse(response), ttlMs + grace);
+    },
+    async release(key: IdempotencyKey, token: string): Promise<boolean> {
+      assertKey(key);
+      assertToken(token);
+      return run('release', RELEASE, redisKey(key), token);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { assertClaimOptions, assertResponse } from './lib/validate.js';
+import type { IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
+
+/** 24 hours, as Stripe keeps keys: long enough for a terminal offline overnight to retry. */
+export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+/** A minute: far above a checkout handler's running time, short enough that a crash frees the key soon. */
+export const DEFAULT_LEASE_MS = 60 * 1000;
+
+const RETRYABLE_STATUSES = new Set([408, 425, 429, 502, 503, 504]);
+
+/**
+ * The default policy for returned responses: statuses that say "nothing
+ * happened, try again" (408, 425, 429, 502, 503, 504) free the key; every
+ * other status, 500 included, is stored as the definitive answer, because
+ * the handler may already have taken effect.
+ *
+ * @example
+ * ```ts
+ * import { isRetryableResponse } from '@tallystick/replay';
+ * isRetryableResponse({ status: 503, headers: {}, body: '' }); // true
+ * isRetryableResponse({ status: 402, headers: {}, body: 'declined' }); // false
+ * ```
+ */
+export function isRetryableResponse(response: StoredResponse): boolean {
+  return RETRYABLE_STATUSES.has(response.status);
+}
+
+/**
+ * Options for {@link runIdempotent}.
+ *
+ * @example
+ * ```ts
+ * import { fingerprint, scopedKey, type RunIdempotentOptions } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ *
+ * const options: RunIdempotentOptions = {
+ *   store: createMemoryStore(),
+ *   key: scopedKey('merchant-42', 'order-1'),
+ *   fingerprint: fingerprint({ amount: 1250 }),
+ *   handler: () => ({ status: 201, headers: {}, body: 'sold' }),
+ * };
+ * ```
+ */
+export interface RunIdempotentOptions {
+  readonly store: IdempotencyStore;
+  readonly key: IdempotencyKey;
+  /** From {@link fingerprint} or {@link fingerprintRequest}. */
+  readonly fingerprint: string;
+  /**
+   * Does the work once. Return a response to finish (it is stored unless
+   * `isRetryable` says otherwise); throw to report a retryable failure, which
+   * frees the key and rethrows. Make the handler's effect commit atomically,
+   * so a throw means nothing happened.
+   */
+  readonly handler: () => StoredResponse | Promise<StoredResponse>;
+  /** Default {@link DEFAULT_LEASE_MS}. Must exceed the handler's running time. */
+  readonly leaseMs?: number;
+  /** Default {@link DEFAULT_TTL_MS}. */
+  readonly ttlMs?: number;
+  /** Default {@link isRetryableResponse}. */
+  readonly isRetryable?: (response: StoredResponse) => boolean;
+}
+
+/**
+ * What {@link runIdempotent} did.
+ *
+ * - `executed`: the handler ran in this call. `disposition` says what became
+ *   of its response: `stored` for replay, `released` (retryable: the key is
+ *   free again), `lease_lost` (the handler outran its lease and another
+ *   request took the key over) or `store_failed` (the store failed while
+ *   saving; `storeError` holds why). The last two deserve an alert.
+ * - `replayed`: an earlier call's stored response.
+ * - `in_flight`: another call holds the key; retry after `retryAfterMs`.
+ * - `mismatch`: the key was used with a different payload.
+ *
+ * @example
+ * ```ts
+ * function statusOf(outcome: IdempotentOutcome): number {
+ *   if (outcome.kind === 'in_flight') return 409;
+ *   if (outcome.kind === 'mismatch') return 422;
+ *   return outcome.response.status;
+ * }
+ * ```
+ */
+export type IdempotentOutcome =
+  | {
+      readonly kind: 'executed';
+      readonly response: StoredResponse;
+      readonly disposition: 'stored' | 'released' | 'lease_lost' | 'store_failed';
+      readonly storeError?: unknown;
+    }
+  | { readonly kind: 'replayed'; readonly response: StoredResponse }
+  | { readonly kind: 'in_flight'; readonly retryAfterMs: number }
+  | { readonly kind: 'mismatch' };
+
+/**
+ * Runs `handler` at most once per key and fingerprint, however many times
+ * and from however many processes it is called: claim the key, run, store
+ * the response; later calls get the stored response back.
+ *
+ * @throws {TypeError | RangeError} if an option has the wrong type or range.
+ * @throws {TallystickError} `ERR_STORE` if the store fails before the handler runs (it then has not run).
+ * @throws whatever `handler` throws, after freeing the key.
+ * @example
+ * ```ts
+ * import { fingerprint, runIdempotent, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ *
+ * const store = createMemoryStore();
+ * const sale = { amount: 1250, currency: 'EUR' };
+ * const outcome = await runIdempotent({
+ *   store,
+ *   key: scopedKey('merchant-42', 'order-1'),
+ *   fingerprint: fingerprint(sale),
+ *   handler: async () => ({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }),
+ * });
+ * outcome.kind; // 'executed' the first time, 'replayed' after
+ * ```
+ */
+export async function runIdempotent(options: RunIdempotentOptions): Promise<IdempotentOutcome> {
+  const { store, key, fingerprint, handler } = options;
+  if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+  const claimOptions = { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, ttlMs: options.ttlMs ?? DEFAULT_TTL_MS };
+  assertClaimOptions(claimOptions);
+  const isRetryable = options.isRetryable ?? isRetryableResponse;
+
+  const claim = await store.claim(key, fingerprint, claimOptions);
+  switch (claim.status) {
+    case 'completed':
+      return { kind: 'replayed', response: claim.response };
+    case 'in_flight':
+      return { kind: 'in_flight', retryAfterMs: claim.retryAfterMs };
+    case 'mismatch':
+      return { kind: 'mismatch' };
+  }
+
+  let response: StoredResponse;
+  try {
+    response = await handler();
+    assertResponse(response);
+  } catch (error) {
+    // Best effort: if the release itself fails, the lease still frees the key later.
+    await store.release(key, claim.token).catch(() => undefined);
+    throw error;
+  }
+
+  try {
+    if (isRetryable(response)) {
+      const released = await store.release(key, claim.token);
+      return { kind: 'executed', response, disposition: released ? 'released' : 'lease_lost' };
+    }
+    const stored = await store.complete(key, claim.token, response, claimOptions.ttlMs);
+    return { kind: 'executed', response, disposition: stored ? 'stored' : 'lease_lost' };
+  } catch (storeError) {
+    // The handler has taken effect, so its response still goes to the caller:
+    // failing now would invite a retry that runs it a second time.
+    return { kind: 'executed', response, disposition: 'store_failed', storeError };
+  }
+}

@@ -1,0 +1,190 @@
+import { poissonTail } from './lib/incomplete-gamma.js';
+import { expectedSales, greedyAllocation } from './lib/greedy.js';
+import { quantileSearch } from './lib/quantile-search.js';
+import {
+  assertArray,
+  assertInteger,
+  assertNonNegative,
+  assertObject,
+  assertOpenProbability,
+  assertString,
+  MS_PER_HOUR,
+  POISSON_MAX_MEAN,
+} from './lib/validate.js';
+
+/**
+ * One offline terminal and its expected sales rate.
+ *
+ * @example
+ * ```ts
+ * const till: DeviceRate = { id: 'till-1', ratePerHour: 30 };
+ * ```
+ */
+export interface DeviceRate {
+  readonly id: string;
+  /** Expected sales per hour (units, not money); any finite number ≥ 0. */
+  readonly ratePerHour: number;
+}
+
+/**
+ * Input to {@link allocate}.
+ *
+ * @example
+ * ```ts
+ * const input: AllocateInput = {
+ *   stock: 160,
+ *   devices: [{ id: 'a', ratePerHour: 30 }],
+ *   windowMs: 2 * 3_600_000,
+ *   maxStockoutProbability: 0.05,
+ * };
+ * ```
+ */
+export interface AllocateInput {
+  /** Units on hand, an integer ≥ 0. */
+  readonly stock: number;
+  readonly devices: readonly DeviceRate[];
+  /** How long the terminals sell offline, in milliseconds (an integer ≥ 1). */
+  readonly windowMs: number;
+  /** ε ∈ (0, 1): the tolerated chance that a terminal runs out of its quota. */
+  readonly maxStockoutProbability: number;
+}
+
+/**
+ * What one terminal receives.
+ *
+ * @example
+ * ```ts
+ * const a: DeviceAllocation = {
+ *   id: 'a', ratePerHour: 30, expectedDemand: 60, targetQuota: 73, quota: 73,
+ *   stockoutProbability: 0.0497, expectedSales: 59.9,
+ * };
+ * ```
+ */
+export interface DeviceAllocation {
+  readonly id: string;
+  readonly ratePerHour: number;
+  /** μ = rate · window: the mean of the terminal's Poisson demand. */
+  readonly expectedDemand: number;
+  /** sᵢ = min{k : P(D ≤ k) ≥ 1 − ε}, the quota this terminal would get with enough stock. */
+  readonly targetQuota: number;
+  /** The units actually given to the terminal. */
+  readonly quota: number;
+  /** P(D > quota): the chance this terminal turns a customer away. */
+  readonly stockoutProbability: number;
+  /** E[min(D, quota)]: the units it is expected to sell. */
+  readonly expectedSales: number;
+}
+
+/**
+ * The result of {@link allocate}.
+ *
+ * @example
+ * ```ts
+ * declare const plan: Allocation;
+ * if (plan.strategy === 'greedy-marginal') console.warn(plan.reason);
+ * ```
+ */
+export interface Allocation {
+  /**
+   * `'quantile'`: every terminal got its ε-quota sᵢ and the server keeps the
+   * rest. `'greedy-marginal'`: Σ sᵢ exceeds the stock, so every unit went to
+   * the largest marginal gain P(Dᵢ > current quota), which maximises total
+   * expected sales; some terminals then run out with probability above ε.
+   */
+  readonly strategy: 'quantile' | 'greedy-marginal';
+  /** A sentence saying why the strategy was chosen, for logs and operator screens. */
+  readonly reason: string;
+  readonly devices: readonly DeviceAllocation[];
+  /** Units the server keeps back: S − Σ quotas (0 under the greedy strategy). */
+  readonly serverRemainder: number;
+  /** Σ sᵢ: the stock the ε target needs. */
+  readonly requiredStock: number;
+  /** Σ quotas. */
+  readonly allocatedStock: number;
+  /** Σ E[min(Dᵢ, quotaᵢ)]. */
+  readonly expectedSales: number;
+}
+
+/**
+ * Splits stock among offline terminals whose demand in the window is Poisson
+ * with mean μᵢ = λᵢ·T. Each terminal gets sᵢ = min{k : F(k; μᵢ) ≥ 1 − ε}, the
+ * smallest quota that runs out with probability at most ε, and the server keeps
+ * S − Σ sᵢ. When Σ sᵢ > S the quotas cannot all be met: units then go one at a
+ * time to the terminal with the largest marginal gain P(Dᵢ > quotaᵢ), which
+ * maximises total expected sales (see {@link Allocation.strategy}).
+ *
+ * Cost: one quantile per terminal (about 1 µs at μ ≈ 50); the greedy case adds
+ * one pass over the quotas. 1,000 terminals take about a millisecond.
+ *
+ * @throws {TypeError} if an argument has the wrong type (naming it, e.g. `devices[2].ratePerHour`).
+ * @throws {RangeError} for a negative or fractional `stock`, a NaN, negative or infinite rate,
+ * `maxStockoutProbability` outside (0, 1), a `windowMs` below 1, a duplicate device id, or a
+ * mean above {@link POISSON_MAX_MEAN}.
+ * @example
+ * ```ts
+ * import { allocate } from '@tallystick/reserve';
+ * const plan = allocate({
+ *   stock: 160,
+ *   devices: [{ id: 'a', ratePerHour: 30 }, { id: 'b', ratePerHour: 20 }, { id: 'c', ratePerHour: 10 }],
+ *   windowMs: 2 * 3_600_000,
+ *   maxStockoutProbability: 0.05,
+ * });
+ * plan.devices.map((d) => d.quota); // [73, 51, 28]
+ * plan.serverRemainder; // 8
+ * ```
+ */
+export function allocate(input: AllocateInput): Allocation {
+  assertObject(input, 'input');
+  const { stock, devices, windowMs, maxStockoutProbability: epsilon } = input;
+  assertInteger(stock, 'stock');
+  assertArray(devices, 'devices');
+  assertInteger(windowMs, 'windowMs', 1);
+  assertOpenProbability(epsilon, 'maxStockoutProbability');
+  const means = devices.map((device, i) => deviceMean(device, i, windowMs));
+  const seen = new Set<string>();
+  for (const [i, device] of devices.entries()) {
+    if (seen.has(device.id)) throw new RangeError(`devices[${i}].id duplicates "${device.id}"`);
+    seen.add(device.id);
+  }
+  const targets = means.map((mu) => (mu === 0 ? 0 : quantileSearch(epsilon, mu, false)));
+  const requiredStock = targets.reduce((a, b) => a + b, 0);
+  const fits = requiredStock <= stock;
+  const quotas = fits ? targets : greedyAllocation(means, targets, stock, epsilon);
+  const rows = devices.map((device, i): DeviceAllocation => {
+    const mu = means[i]!;
+    const quota = quotas[i]!;
+    return {
+      id: device.id,
+      ratePerHour: device.ratePerHour,
+      expectedDemand: mu,
+      targetQuota: targets[i]!,
+      quota,
+      stockoutProbability: mu === 0 ? 0 : poissonTail(quota, mu, true),
+      expectedSales: expectedSales(quota, mu),
+    };
+  });
+  const allocatedStock = quotas.reduce((a, b) => a + b, 0);
+  return {
+    strategy: fits ? 'quantile' : 'greedy-marginal',
+    reason: fits
+      ? `the ε-quotas need ${requiredStock} of ${stock} units; the server keeps ${stock - allocatedStock}`
+      : `the ε-quotas need ${requiredStock} units but only ${stock} exist; ` +
+        'units went to the largest marginal P(D > quota), which maximises expected sales',
+    devices: rows,
+    serverRemainder: stock - allocatedStock,
+    requiredStock,
+    allocatedStock,
+    expectedSales: rows.reduce((a, r) => a + r.expectedSales, 0),
+  };
+}
+
+function deviceMean(device: unknown, i: number, windowMs: number): number {
+  assertObject(device, `devices[${i}]`);
+  assertString(device.id, `devices[${i}].id`);
+  assertNonNegative(device.ratePerHour, `devices[${i}].ratePerHour`);
+  const mu = (device.ratePerHour * windowMs) / MS_PER_HOUR;
+  if (mu > POISSON_MAX_MEAN) {
+    throw new RangeError(`devices[${i}].ratePerHour × windowMs is a mean of ${mu}, above ${POISSON_MAX_MEAN}`);
+  }
+  return mu;
+}

@@ -1,0 +1,70 @@
+/**
+ * Prepared keys and the single-signature path shared by every entry point:
+ * the byte-level rule, then node:crypto or the pure-JS equation.
+ */
+import { createNativeKey, loadNodeCrypto, type NodeKeyObject, nativeVerify } from './native.js';
+import { preparePure, pureVerify } from './pure.js';
+import { isPointEncodingCanonical, isSignatureAdmissible, isSmallOrderEncoding } from './strict.js';
+import type { TieredPoint } from './tiered.js';
+
+/** Which implementation checks the equation: pure JS, node:crypto, or native when present. */
+export type SignatureBackend = 'noble' | 'native' | 'auto';
+
+/** A public key decoded, strict-checked and cached once (precomputed tables for the pure-JS path, a KeyObject for node:crypto). */
+export interface PreparedKey {
+  readonly publicKey: Uint8Array;
+  readonly backend: 'noble' | 'native';
+}
+
+/** The one implementation of PreparedKey; its extra fields are internal. */
+export class Prepared implements PreparedKey {
+  constructor(
+    readonly publicKey: Uint8Array,
+    readonly backend: 'noble' | 'native',
+    /** A and its growing tables: the pure-JS path, and node:crypto's second opinion. */
+    readonly pure: TieredPoint,
+    readonly native: NodeKeyObject | undefined,
+  ) {}
+}
+
+/** See prepareKey in index.ts. */
+export function prepare(publicKey: unknown, backend: unknown): Prepared | undefined {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return undefined;
+  if (backend !== 'auto' && backend !== 'noble' && backend !== 'native') return undefined;
+  if (!isPointEncodingCanonical(publicKey, 0) || isSmallOrderEncoding(publicKey, 0)) return undefined;
+  const nativeAvailable = loadNodeCrypto() !== undefined;
+  if (backend === 'native' && !nativeAvailable) return undefined;
+  const useNative = backend === 'native' || (backend === 'auto' && nativeAvailable);
+  const pure = preparePure(publicKey);
+  if (!pure) return undefined; // not on the curve
+  const copy = publicKey.slice(); // the caller may reuse its buffer
+  const native = useNative ? createNativeKey(copy) : undefined;
+  if (useNative && !native) return undefined;
+  return new Prepared(copy, useNative ? 'native' : 'noble', pure, native);
+}
+
+/**
+ * Our own key object as is; anything else shaped like a PreparedKey is
+ * prepared afresh, so a forged object can never skip the key checks.
+ */
+export function resolve(key: unknown): Prepared | undefined {
+  if (key instanceof Prepared) return key;
+  if (typeof key !== 'object' || key === null) return undefined;
+  const { publicKey, backend } = key as Partial<PreparedKey>;
+  return prepare(publicKey, backend);
+}
+
+/** The strict rule for one signature, then the key's backend. Total: never throws. */
+export function verifyOne(key: Prepared, signature: unknown, message: unknown): boolean {
+  if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array)) return false;
+  if (!isSignatureAdmissible(signature)) return false;
+  if (key.native !== undefined) {
+    if (nativeVerify(key.native, signature, message)) return true;
+    // OpenSSL checks the cofactorless equation, which refuses the signatures
+    // whose R carries a torsion component that the cofactored equation
+    // ignores. Its refusals get a second opinion so the verdict is the same
+    // on every backend; this costs a pure-JS verify on the reject path only.
+    return pureVerify(key.pure, key.publicKey, signature, message);
+  }
+  return pureVerify(key.pure, key.publicKey, signature, message);
+}

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeHex, isTallystickError } from '@tallystick/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openFileSpentStore } from '../src/spent-file.js';
+import { spentStoreContract } from './spent-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tallystick-spent-'));
+let n = 0;
+const fresh = () => join(dir, `spent-${n++}.log`);
+const id = () => encodeHex(crypto.getRandomValues(new Uint8Array(16)));
+const T = Date.now();
+const LATER = T + 3_600_000;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+spentStoreContract('file', { open: () => openFileSpentStore({ path: fresh() }) });
+
+describe('file spent store durability', () => {
+  it('survives a restart: ids recorded before close are there after reopening', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    const ids = Array.from({ length: 50 }, id);
+    await Promise.all(ids.map((x) => store.checkAndAdd(x, LATER, T)));
+    await store.close();
+    const again = await openFileSpentStore({ path });
+    expect(again.size).toBe(50);
+    for (const x of ids) expect(await again.checkAndAdd(x, LATER, T)).toBe(false);
+    await again.close();
+  });
+
+  it('survives SIGKILL: every acknowledged id is on disk after the crash', async () => {
+    const path = fresh();
+    const child = fileURLToPath(new URL('./spent-file-child.ts', import.meta.url));
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tallystick/source', child, path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (chunk) => (out += chunk));
+    const signal = await new Promise((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    const acked = out.split('\n').filter((line) => line.length === 32);
+    expect(acked.length).toBeGreaterThanOrEqual(300);
+    // The lock file is left behind by the dead process and must be taken over.
+    const store = await openFileSpentStore({ path });
+    for (const x of acked) expect(await store.has(x)).toBe(true);
+    await store.close();
+  });
+
+  it('cuts a torn tail (a partial or garbled last record) and keeps the rest', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    const kept = id();
+    await store.checkAndAdd(kept, LATER, T);
+    await store.close();
+    appendFileSync(path, new Uint8Array(13).fill(7));
+    const a = await openFileSpentStore({ path });
+    expect(await a.has(kept)).toBe(true);
+    expect(a.size).toBe(1);
+    await a.close();
+    expect(statSync(path).size).toBe(8 + 28);
+    appendFileSync(path, new Uint8Array(28).fill(9));
+    const b = await openFileSpentStore({ path });
+    expect(b.size).toBe(1);
+    await b.close();
+  });
+
+  it('refuses a damaged record followed by valid ones, unless told to skip it', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    const ids = [id(), id(), id()];
+    for (const x of ids) await store.checkAndAdd(x, LATER, T);
+    await store.close();
+    const bytes = readFileSync(path);
+    bytes[8 + 28 + 3]! ^= 0xff; // the second record
+    writeFileSync(path, bytes);
+    const error = await openFileSpentStore({ path }).catch((e: unknown) => e);
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+    const repaired = await openFileSpentStore({ path, skipDamaged: true });
+    expect(await repaired.has(ids[0]!)).toBe(true);
+    expect(await repaired.has(ids[2]!)).toBe(true);
+    expect(repaired.size).toBe(2);
+    await repaired.close();
+  });
+
+  it('refuses a file that is not a spent log, and a second opener', async () => {
+    const path = fresh();
+    writeFileSync(path, 'hello world, not a log');
+    await expect(openFileSpentStore({ path })).rejects.toThrow(/bad header/);
+    const other = fresh();
+    const store = await openFileSpentStore({ path: other });
+    await expect(openFileSpentStore({ path: other })).rejects.toThrow(/already open/);
+    await store.close();
+    writeFileSync(`${other}.lock`, '1'); // pid 1 is alive (init) and not us
+    if (process.pid !== 1) await expect(openFileSpentStore({ path: other })).rejects.toThrow(/held by running process/);
+  });
+
+  it('prune compacts the file once dead records outnumber live ones', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    const live = id();
+    await store.checkAndAdd(live, LATER, T);
+    await Promise.all(Array.from({ length: 3000 }, () => store.checkAndAdd(id(), T - 1, T - 2)));
+    const before = statSync(path).size;
+    expect(await store.prune(T)).toBe(3000);
+    const after = statSync(path).size;
+    expect(before).toBe(8 + 3001 * 28);
+    expect(after).toBe(8 + 28);
+    // Appends continue on the rewritten file.
+    const next = id();
+    await store.checkAndAdd(next, LATER, T);
+    await store.close();
+    const again = await openFileSpentStore({ path });
+    expect(await again.has(live)).toBe(true);
+    expect(await again.has(next)).toBe(true);
+    expect(again.size).toBe(2);
+    await again.close();
+  });
+
+  it('group commit: concurrent adds share writes, and each resolves only once durable', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    const ids = Array.from({ length: 500 }, id);
+    const results = await Promise.all(ids.map((x) => store.checkAndAdd(x, LATER, T)));
+    expect(results.every(Boolean)).toBe(true);
+    expect(statSync(path).size).toBe(8 + 500 * 28);
+    await store.close();
+    await expect(store.checkAndAdd(id(), LATER, T)).rejects.toThrow(/closed/);
+  });
+});

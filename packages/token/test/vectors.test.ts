@@ -1,0 +1,90 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeHex } from '@tallystick/core';
+import { describe, expect, it } from 'vitest';
+import { createVerifier, decodeToken, RevocationList, type SignatureBackend, type VerificationKey } from '../src/index.js';
+import { buildVectors, tokenJson } from './token-vectors.js';
+
+const FILE = new URL('../../../docs/spec/vectors.json', import.meta.url);
+
+interface VectorFile {
+  verifier: {
+    keys: { kid: string; publicKey: string; notBefore?: number; notAfter?: number }[];
+    audience: string[];
+    clockSkewMs: number;
+    presentationWindowMs: number;
+    revocationList: string;
+  };
+  cases: {
+    name: string;
+    input?: string;
+    inputHex?: string;
+    now: number;
+    presentation?: string;
+    challenge?: string;
+    expect: { ok: true; token: Record<string, unknown> } | { ok: false; code: string };
+  }[];
+}
+
+describe('known-answer vectors (docs/spec/vectors.json)', () => {
+  it('the file is what the generator produces from the fixed seeds', () => {
+    const text = `${JSON.stringify(buildVectors(), null, 2)}\n`;
+    if (process.env.UPDATE_VECTORS === '1') writeFileSync(FILE, text);
+    expect(readFileSync(FILE, 'utf8')).toBe(text);
+  });
+
+  for (const backend of ['noble', 'native'] as SignatureBackend[]) {
+    it(`every case gives its expected verdict (${backend} backend)`, () => {
+      const file = JSON.parse(readFileSync(FILE, 'utf8')) as VectorFile;
+      const keys: VerificationKey[] = file.verifier.keys.map((k) => ({
+        kid: k.kid,
+        publicKey: decodeHex(k.publicKey),
+        ...(k.notBefore === undefined ? {} : { notBefore: k.notBefore }),
+        ...(k.notAfter === undefined ? {} : { notAfter: k.notAfter }),
+      }));
+      const verifier = createVerifier({
+        keys,
+        backend,
+        audience: file.verifier.audience,
+        clockSkewMs: file.verifier.clockSkewMs,
+        presentationWindowMs: file.verifier.presentationWindowMs,
+        revoked: RevocationList.fromBytes(decodeHex(file.verifier.revocationList)),
+      });
+      expect(file.cases.length).toBeGreaterThan(40);
+      const codes = new Set<string>();
+      for (const c of file.cases) {
+        const input = c.input ?? decodeHex(c.inputHex!);
+        const result = verifier.verify(input, {
+          now: c.now,
+          ...(c.presentation ? { presentation: decodeHex(c.presentation) } : {}),
+          ...(c.challenge ? { challenge: decodeHex(c.challenge) } : {}),
+        });
+        if (c.expect.ok) {
+          expect(result.ok ? tokenJson(result.token) : result, c.name).toEqual(c.expect.token);
+          const decoded = decodeToken(input);
+          expect(decoded.ok && tokenJson(decoded.token), c.name).toEqual(c.expect.token);
+        } else {
+          expect(result.ok ? 'ok' : result.code, c.name).toBe(c.expect.code);
+        }
+        codes.add(c.expect.ok ? 'ok' : c.expect.code);
+      }
+      // Every verify code except the stateful ones has at least one vector.
+      expect([...codes].sort()).toEqual(
+        [
+          'ok',
+          'malformed',
+          'unsupported_version',
+          'unknown_key',
+          'bad_signature',
+          'revoked',
+          'key_inactive',
+          'not_yet_valid',
+          'expired',
+          'wrong_audience',
+          'binding_required',
+          'bad_presentation',
+          'stale_presentation',
+        ].sort(),
+      );
+    });
+  }
+});
