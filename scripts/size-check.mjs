@@ -69,7 +69,10 @@ for (const pkg of publicPackages()) {
     const name = `${pkg.json.name}${entry === '.' ? '' : entry.slice(1)}`;
     const target = targetOf(pkg, entry);
     if (!target || !Number.isInteger(limitBytes) || limitBytes <= 0) {
-      rows.push({ name, status: `FAIL: bad budget (entry ${entry} not exported, or limitBytes not a positive integer)` });
+      rows.push({
+        name,
+        status: `FAIL: bad budget (entry ${entry} not exported, or limitBytes not a positive integer)`,
+      });
       failed++;
       continue;
     }
@@ -97,7 +100,9 @@ console.log(`bundle sizes (${fromSource ? 'sources' : 'built ESM'}, esbuild mini
 console.log('| entry | min | min+gzip | limit | status | why |');
 console.log('|---|---:|---:|---:|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.min ?? ''} | ${r.gzip ?? ''} | ${r.limit ?? ''} | ${r.status} | ${r.why ?? ''} |`);
+  console.log(
+    `| ${r.name} | ${r.min ?? ''} | ${r.gzip ?? ''} | ${r.limit ?? ''} | ${r.status} | ${r.why ?? ''} |`,
+  );
 }
 if (rows.length === 0) console.log('(no package declares a size budget)');
 process.exit(failed > 0 ? 1 : 0);

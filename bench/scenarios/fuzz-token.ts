@@ -56,7 +56,13 @@ function corpus() {
   const tokens = [
     issuer.issue({}),
     issuer.issue({ amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7', holderKey: devicePublic }),
-    issuer.issue({ notBefore: NOW + 1000, ttlMs: 3_600_000, amount: { amount: 1, currency: 'JPY' }, data: new Uint8Array([1, 2, 3]), extensions: [{ tag: 2, value: new Uint8Array(5) }] }),
+    issuer.issue({
+      notBefore: NOW + 1000,
+      ttlMs: 3_600_000,
+      amount: { amount: 1, currency: 'JPY' },
+      data: new Uint8Array([1, 2, 3]),
+      extensions: [{ tag: 2, value: new Uint8Array(5) }],
+    }),
     issuer.issue({ audience: 'group-north', amount: { amount: 2 ** 40, currency: 'KWD' } }),
   ];
   const presented = createPresentation(tokens[1]!.qr, { secretKey: device, now: NOW }).qr;
@@ -75,10 +81,24 @@ export function fuzzToken(count: number, seed = 1): FuzzStats {
   const int = (n: number) => Math.floor(rnd() * n);
   const { tokens, presented, verifier } = corpus();
   const genuine = new Set(tokens.map((t) => encodeHex(t.bytes)));
-  const stats: FuzzStats = { inputs: 0, exceptions: 0, forgeriesAccepted: 0, accepted: 0, codes: {}, slowestCallMs: 0, elapsedMs: 0, firstFailures: [] };
+  const stats: FuzzStats = {
+    inputs: 0,
+    exceptions: 0,
+    forgeriesAccepted: 0,
+    accepted: 0,
+    codes: {},
+    slowestCallMs: 0,
+    elapsedMs: 0,
+    firstFailures: [],
+  };
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    const input = generate(int, rnd, tokens.map((t) => t.bytes), presented);
+    const input = generate(
+      int,
+      rnd,
+      tokens.map((t) => t.bytes),
+      presented,
+    );
     stats.inputs++;
     check(verifier, input, stats, genuine, int);
   }
@@ -86,7 +106,12 @@ export function fuzzToken(count: number, seed = 1): FuzzStats {
   return stats;
 }
 
-function generate(int: (n: number) => number, rnd: () => number, tokens: Uint8Array[], presented: string): Uint8Array | string {
+function generate(
+  int: (n: number) => number,
+  rnd: () => number,
+  tokens: Uint8Array[],
+  presented: string,
+): Uint8Array | string {
   const base = tokens[int(tokens.length)]!;
   const kind = int(12);
   if (kind === 0) return random(int, int(3) === 0 ? int(700) : 80 + int(200));
@@ -114,15 +139,22 @@ function generate(int: (n: number) => number, rnd: () => number, tokens: Uint8Ar
     const at = int(bytes.length + 1);
     return rnd() < 0.5
       ? new Uint8Array([...bytes.subarray(0, at), int(256), ...bytes.subarray(at)])
-      : new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(Math.min(bytes.length, at + 1 + int(4)))]);
+      : new Uint8Array([
+          ...bytes.subarray(0, at),
+          ...bytes.subarray(Math.min(bytes.length, at + 1 + int(4))),
+        ]);
   }
-  if (kind === 7) return rnd() < 0.5 ? bytes.subarray(0, int(bytes.length)) : new Uint8Array([...bytes, ...random(int, 1 + int(40))]);
+  if (kind === 7)
+    return rnd() < 0.5
+      ? bytes.subarray(0, int(bytes.length))
+      : new Uint8Array([...bytes, ...random(int, 1 + int(40))]);
   if (kind === 8) {
     const other = tokens[int(tokens.length)]!;
     return new Uint8Array([...bytes.subarray(0, int(bytes.length)), ...other.subarray(int(other.length))]);
   }
   if (kind === 9 || kind === 10) {
-    const text = kind === 9 ? (rnd() < 0.5 ? `TS1:${encodeBase45(bytes)}` : encodeBase64url(bytes)) : presented;
+    const text =
+      kind === 9 ? (rnd() < 0.5 ? `TS1:${encodeBase45(bytes)}` : encodeBase64url(bytes)) : presented;
     const at = 4 + int(text.length - 4);
     const alphabet = kind === 9 && text[3] !== ':' ? B64 : B45;
     const op = int(3);
@@ -144,7 +176,13 @@ function random(int: (n: number) => number, n: number): Uint8Array {
   return out;
 }
 
-function check(verifier: Verifier, input: Uint8Array | string, stats: FuzzStats, genuine: Set<string>, int: (n: number) => number) {
+function check(
+  verifier: Verifier,
+  input: Uint8Array | string,
+  stats: FuzzStats,
+  genuine: Set<string>,
+  int: (n: number) => number,
+) {
   const t0 = performance.now();
   try {
     const decoded = decodeToken(input);
@@ -186,7 +224,10 @@ export async function run(): Promise<void> {
       'slowest call ms': stats.slowestCallMs.toFixed(2),
     },
   ]);
-  printRows('verdicts', Object.entries(stats.codes).map(([code, n]) => ({ code, count: n })));
+  printRows(
+    'verdicts',
+    Object.entries(stats.codes).map(([code, n]) => ({ code, count: n })),
+  );
   for (const failure of stats.firstFailures) console.log(`- ${failure}`);
   writeResult('fuzz-token', { scenario: 'fuzz-token', date: new Date().toISOString(), seed, ...stats });
   if (stats.exceptions > 0 || stats.forgeriesAccepted > 0) throw new Error('fuzz-token found failures');

@@ -11,7 +11,24 @@ import { printRows, runThroughput } from '../lib/harness.js';
 
 const HOUR = 3_600_000;
 /** 16 probabilities: the centre, both shoulders and tails down to 1e-9. */
-const PROBABILITIES = [1e-9, 1e-6, 1e-3, 0.01, 0.05, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 0.95, 0.99, 0.999, 1 - 1e-6];
+const PROBABILITIES = [
+  1e-9,
+  1e-6,
+  1e-3,
+  0.01,
+  0.05,
+  0.1,
+  0.25,
+  0.4,
+  0.5,
+  0.6,
+  0.75,
+  0.9,
+  0.95,
+  0.99,
+  0.999,
+  1 - 1e-6,
+];
 
 function naiveQuantile(p: number, mu: number): number {
   let term = Math.exp(-mu);
@@ -36,7 +53,8 @@ function naiveAllocate(stock: number, epsilon: number, windowMs: number): number
 
 export async function run(): Promise<void> {
   for (const p of PROBABILITIES) {
-    if (naiveQuantile(p, 10) !== poissonQuantile(p, 10)) throw new Error(`naive and exact quantiles differ at p=${p}`);
+    if (naiveQuantile(p, 10) !== poissonQuantile(p, 10))
+      throw new Error(`naive and exact quantiles differ at p=${p}`);
   }
   let sink = 0;
   const quantileAt = (mu: number) => () => {
@@ -93,7 +111,10 @@ export async function run(): Promise<void> {
     ],
   });
   printRows('reserve: figures for the guide', [
-    ...quantiles.results.map((r) => ({ what: r.name, value: `${r.opsPerSec.toLocaleString('en-US')} quantiles/s` })),
+    ...quantiles.results.map((r) => ({
+      what: r.name,
+      value: `${r.opsPerSec.toLocaleString('en-US')} quantiles/s`,
+    })),
     ...allocation.results.map((r) => ({ what: r.name, value: `${r.p50Ms} ms per call (p50)` })),
   ]);
   if (sink === 0) throw new Error('unreachable: keeps the results alive');

@@ -106,7 +106,15 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       await handle.truncate(recovered.goodSize);
       await handle.datasync();
     }
-    return new FileQueueStore(fs, dir, logPath, lock, handle, recovered, options.compactMinBytes ?? 64 * 2 ** 20);
+    return new FileQueueStore(
+      fs,
+      dir,
+      logPath,
+      lock,
+      handle,
+      recovered,
+      options.compactMinBytes ?? 64 * 2 ** 20,
+    );
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await lock.release();
@@ -164,7 +172,12 @@ class FileQueueStore implements FileStore {
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertUsable('append');
-    const entries = intents.map((intent) => ({ ...newState(++this.lastSeq, intent, now), pos: 0, len: 0, hlc: intent.hlc }));
+    const entries = intents.map((intent) => ({
+      ...newState(++this.lastSeq, intent, now),
+      pos: 0,
+      len: 0,
+      hlc: intent.hlc,
+    }));
     const frames = entries.map((entry, i) => enqueueFrame(entry, entry.hlc, JSON.stringify(intents[i])));
     const offsets = await this.writer.append(frames);
     entries.forEach((entry, i) => {

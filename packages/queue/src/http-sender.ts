@@ -64,13 +64,16 @@ export function classifyHttpStatus(status: number): 'acked' | 'retry' | 'permane
 export function createHttpSender(options: HttpSenderOptions): SendFunction {
   const { url, headers, timeoutMs = 15_000, concurrency = 8, clock = systemClock } = options ?? {};
   const doFetch = options?.fetch ?? globalThis.fetch;
-  if (typeof url !== 'string' && typeof url !== 'function') throw new TypeError('options.url must be a string or function');
-  if (typeof doFetch !== 'function') throw new TypeError('options.fetch is required where there is no global fetch');
+  if (typeof url !== 'string' && typeof url !== 'function')
+    throw new TypeError('options.url must be a string or function');
+  if (typeof doFetch !== 'function')
+    throw new TypeError('options.fetch is required where there is no global fetch');
   for (const [name, v] of [
     ['timeoutMs', timeoutMs],
     ['concurrency', concurrency],
   ] as const) {
-    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
 
   const post = async (q: QueuedIntent): Promise<SendOutcome> => {
@@ -84,7 +87,10 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      return { status: 'retry', error: `network error: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        status: 'retry',
+        error: `network error: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     // Drain the body so the connection can be reused; its content does not change the outcome.
     await response.arrayBuffer().catch(() => undefined);

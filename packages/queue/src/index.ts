@@ -15,7 +15,12 @@ export {
   type QueueEvents,
   type QueueStats,
 } from './queue.js';
-export { createHttpSender, classifyHttpStatus, parseRetryAfter, type HttpSenderOptions } from './http-sender.js';
+export {
+  createHttpSender,
+  classifyHttpStatus,
+  parseRetryAfter,
+  type HttpSenderOptions,
+} from './http-sender.js';
 export {
   browserOnlineSignal,
   createManualOnlineSignal,

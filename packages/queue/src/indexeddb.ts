@@ -8,7 +8,7 @@ import { closedError, toStoreError } from './lib/errors.js';
 import { createGroupCommit, type GroupCommit } from './lib/group-commit.js';
 import { acquireIdbReplayer, type LockManagerLike } from './lib/idb-lock.js';
 import { type IdbRecord, newRecord, recordToQueued } from './lib/idb-record.js';
-import { done, openDatabase, request, walk } from './lib/idb-util.js';
+import { inTransaction, openDatabase, request, walk } from './lib/idb-util.js';
 import { BatchPicker, DueTracker } from './lib/picker.js';
 import { statusOf } from './lib/state.js';
 import type {
@@ -76,8 +76,6 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions = {}): P
   }
 }
 
-const STRICT = { durability: 'strict' } as const;
-
 class IndexedDbQueueStore implements QueueStore {
   readonly kind = 'indexeddb';
   readonly capabilities = { persistent: true, sharedAccess: true, concurrentReplayers: false } as const;
@@ -91,19 +89,19 @@ class IndexedDbQueueStore implements QueueStore {
     private readonly locks: LockManagerLike | undefined,
   ) {
     // Enqueues that arrive together share one strict (flushed) transaction.
-    this.appends = createGroupCommit(async (records) => {
-      const tx = this.db.transaction(['intents', 'meta'], 'readwrite', STRICT);
-      const intents = tx.objectStore('intents');
-      let top: string | undefined;
-      for (const r of records) {
-        intents.add(r);
-        if (top === undefined || r.env.hlc > top) top = r.env.hlc;
-      }
-      const meta = tx.objectStore('meta');
-      const mark = (await request(meta.get('hlc'))) as { v: string } | undefined;
-      if (top !== undefined && (!mark || top > mark.v)) meta.put({ k: 'hlc', v: top });
-      await done(tx);
-    });
+    this.appends = createGroupCommit((records) =>
+      inTransaction(this.db, ['intents', 'meta'], 'readwrite', async (tx) => {
+        const intents = tx.objectStore('intents');
+        let top: string | undefined;
+        for (const r of records) {
+          intents.add(r);
+          if (top === undefined || r.env.hlc > top) top = r.env.hlc;
+        }
+        const meta = tx.objectStore('meta');
+        const mark = (await request(meta.get('hlc'))) as { v: string } | undefined;
+        if (top !== undefined && (!mark || top > mark.v)) meta.put({ k: 'hlc', v: top });
+      }),
+    );
   }
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
@@ -113,37 +111,38 @@ class IndexedDbQueueStore implements QueueStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
-    return this.guard('claiming', async () => {
-      const tx = this.db.transaction('intents', 'readwrite', STRICT);
-      const picker = new BatchPicker(request.limit, request.now);
-      const taken: IdbRecord[] = [];
-      await walk<IdbRecord>(tx.objectStore('intents').openCursor(), (r, cursor) => {
-        if (!r.dead && picker.offer(r.pk, r.n, r.l)) {
-          const next = { ...r, a: r.a + 1, l: request.now + request.leaseMs };
-          cursor.update(next);
-          taken.push(next);
-        }
-        return !picker.full;
-      });
-      await done(tx);
-      return taken.map((r) => recordToQueued(r, request.now));
-    });
+    return this.guard('claiming', () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const picker = new BatchPicker(request.limit, request.now);
+        const taken: IdbRecord[] = [];
+        await walk<IdbRecord>(tx.objectStore('intents').openCursor(), (r, cursor) => {
+          if (!r.dead && picker.offer(r.pk, r.n, r.l)) {
+            const next = { ...r, a: r.a + 1, l: request.now + request.leaseMs };
+            cursor.update(next);
+            taken.push(next);
+          }
+          return !picker.full;
+        });
+        return taken.map((r) => recordToQueued(r, request.now));
+      }),
+    );
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     this.assertOpen('settle');
-    await this.guard('settling', async () => {
-      const tx = this.db.transaction('intents', 'readwrite', STRICT);
-      const store = tx.objectStore('intents');
-      for (const s of settlements) {
-        const r = (await request(store.get(s.seq))) as IdbRecord | undefined;
-        if (!r || r.dead) continue;
-        if (s.kind === 'ack') store.delete(s.seq);
-        else if (s.kind === 'reschedule') store.put({ ...r, a: s.attempts, n: s.nextAttemptAt, l: 0, e: s.error ?? r.e });
-        else store.put({ ...r, dead: 1, r: s.reason, x: s.at, l: 0, e: s.error ?? r.e });
-      }
-      await done(tx);
-    });
+    await this.guard('settling', () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const store = tx.objectStore('intents');
+        for (const s of settlements) {
+          const r = (await request(store.get(s.seq))) as IdbRecord | undefined;
+          if (!r || r.dead) continue;
+          if (s.kind === 'ack') store.delete(s.seq);
+          else if (s.kind === 'reschedule')
+            store.put({ ...r, a: s.attempts, n: s.nextAttemptAt, l: 0, e: s.error ?? r.e });
+          else store.put({ ...r, dead: 1, r: s.reason, x: s.at, l: 0, e: s.error ?? r.e });
+        }
+      }),
+    );
   }
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
@@ -227,19 +226,19 @@ class IndexedDbQueueStore implements QueueStore {
     refs: readonly IntentRef[],
     act: (r: IdbRecord, store: IDBObjectStore) => void,
   ): Promise<number> {
-    return this.guard(what, async () => {
-      const tx = this.db.transaction('intents', 'readwrite', STRICT);
-      const store = tx.objectStore('intents');
-      let n = 0;
-      for (const ref of [...refs].sort((a, b) => a.seq - b.seq)) {
-        const r = (await request(store.get(ref.seq))) as IdbRecord | undefined;
-        if (!r?.dead || r.id !== ref.id) continue;
-        act(r, store);
-        n++;
-      }
-      await done(tx);
-      return n;
-    });
+    return this.guard(what, () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const store = tx.objectStore('intents');
+        let n = 0;
+        for (const ref of [...refs].sort((a, b) => a.seq - b.seq)) {
+          const r = (await request(store.get(ref.seq))) as IdbRecord | undefined;
+          if (!r?.dead || r.id !== ref.id) continue;
+          act(r, store);
+          n++;
+        }
+        return n;
+      }),
+    );
   }
 
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {

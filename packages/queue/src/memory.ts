@@ -107,7 +107,8 @@ class MemoryQueueStore implements MemoryStore {
     }
     intents.forEach((intent, i) => {
       this.table.add({ ...newState(++this.seq, intent, now), intent, bytes: sizes[i]! });
-      if (this.highWaterMark === undefined || intent.hlc > this.highWaterMark) this.highWaterMark = intent.hlc;
+      if (this.highWaterMark === undefined || intent.hlc > this.highWaterMark)
+        this.highWaterMark = intent.hlc;
     });
     this.used += total;
   }

@@ -1,4 +1,11 @@
-import { type Clock, createHlc, type Hlc, type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
+import {
+  type Clock,
+  createHlc,
+  type Hlc,
+  type IntentEnvelope,
+  newRandomId,
+  systemClock,
+} from '@tallystick/core';
 import { backoffDelay } from './lib/backoff.js';
 import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
 import { Emitter } from './lib/emitter.js';
@@ -166,9 +173,15 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
     if (at !== undefined && deliveringOnItsOwn()) wakeAt(Math.max(at, now));
   };
 
-  const kick = async (): Promise<void> => {
-    while (running) await running;
-    if (deliveringOnItsOwn()) await schedule(await runRound());
+  const kicks = new Set<Promise<void>>();
+  const kick = (): Promise<void> => {
+    const run = (async () => {
+      while (running) await running;
+      if (deliveringOnItsOwn()) await schedule(await runRound());
+    })().catch(reportError);
+    kicks.add(run);
+    void run.finally(() => kicks.delete(run));
+    return run;
   };
 
   const unsubscribe = online.subscribe((isOnline) => {
@@ -201,7 +214,12 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
   return {
     async enqueue(input: IntentInput): Promise<IntentEnvelope> {
       assertOpen('enqueue');
-      const envelope = buildEnvelope(input, { device, hlc: await stamps(), clock, maxPayloadBytes: o.maxPayloadBytes });
+      const envelope = buildEnvelope(input, {
+        device,
+        hlc: await stamps(),
+        clock,
+        maxPayloadBytes: o.maxPayloadBytes,
+      });
       try {
         await store.append([envelope], clock.now());
       } catch (error) {
@@ -253,7 +271,12 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
     },
     peek: async (limit = 1) => store.list({ status: 'pending', limit, now: clock.now() }),
     list: async (opts = {}) =>
-      store.list({ status: opts.status, limit: opts.limit ?? 100, afterSeq: opts.afterSeq, now: clock.now() }),
+      store.list({
+        status: opts.status,
+        limit: opts.limit ?? 100,
+        afterSeq: opts.afterSeq,
+        now: clock.now(),
+      }),
     async requeue(targets) {
       assertOpen('requeue');
       const moved = await store.requeue(await toRefs(targets), clock.now());
@@ -273,7 +296,7 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
     },
     on: (event, listener) => events.on(event, listener),
     async idle() {
-      while (running) await running;
+      while (running || kicks.size > 0) await Promise.all([running, ...kicks]);
     },
     async close() {
       if (closed) return;

@@ -119,7 +119,11 @@ class SqliteQueueStore implements SqliteStore {
       if (top !== undefined) this.stmt.raiseHighWater!.run(top);
     });
     // One transaction, so one WAL fsync, for every enqueue that arrives while the previous one commits.
-    this.appends = createGroupCommit(async (items) => insertAll.immediate(items));
+    this.appends = createGroupCommit(
+      async (items) => insertAll.immediate(items),
+      4096,
+      () => new Promise((resolve) => setImmediate(resolve)),
+    );
   }
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
@@ -145,7 +149,8 @@ class SqliteQueueStore implements SqliteStore {
             lease_until: number;
           }>) {
             if (picker.full) break;
-            if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until)) seqs.push(row.seq);
+            if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until))
+              seqs.push(row.seq);
           }
           const lease = request.now + request.leaseMs;
           return seqs.map((seq) => this.stmt.claimOne!.get(lease, request.owner, seq) as IntentRow);
@@ -162,7 +167,8 @@ class SqliteQueueStore implements SqliteStore {
         .transaction(() => {
           for (const s of settlements) {
             if (s.kind === 'ack') this.stmt.ack!.run(s.seq);
-            else if (s.kind === 'reschedule') this.stmt.reschedule!.run(s.attempts, s.nextAttemptAt, s.error ?? null, s.seq);
+            else if (s.kind === 'reschedule')
+              this.stmt.reschedule!.run(s.attempts, s.nextAttemptAt, s.error ?? null, s.seq);
             else this.stmt.bury!.run(s.reason, s.at, s.error ?? null, s.seq);
           }
         })
@@ -181,7 +187,15 @@ class SqliteQueueStore implements SqliteStore {
             const row = this.stmt.getDead!.get(ref.seq, ref.id) as IntentRow | undefined;
             if (!row) continue;
             this.stmt.deleteDead!.run(ref.seq, ref.id);
-            this.stmt.reinsert!.run(row.id, row.partition_key, now, row.last_error, now, row.created_at, row.envelope);
+            this.stmt.reinsert!.run(
+              row.id,
+              row.partition_key,
+              now,
+              row.last_error,
+              now,
+              row.created_at,
+              row.envelope,
+            );
             moved++;
           }
           return moved;
@@ -209,13 +223,19 @@ class SqliteQueueStore implements SqliteStore {
     const { status, now } = request;
     const stmt = this.database.prepare(this.sql.list(status));
     const after = request.afterSeq ?? 0;
-    const params = status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
-    return this.run('listing', () => (stmt.all(...params) as IntentRow[]).map((row) => rowToQueued(row, now)));
+    const params =
+      status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
+    return this.run('listing', () =>
+      (stmt.all(...params) as IntentRow[]).map((row) => rowToQueued(row, now)),
+    );
   }
 
   async nextDueAt(): Promise<number | undefined> {
     this.assertOpen('nextDueAt');
-    return this.run('reading the next due time', () => (this.stmt.nextDue!.get() as { due: number | null }).due ?? undefined);
+    return this.run(
+      'reading the next due time',
+      () => (this.stmt.nextDue!.get() as { due: number | null }).due ?? undefined,
+    );
   }
 
   async highWater(): Promise<string | undefined> {
@@ -229,7 +249,9 @@ class SqliteQueueStore implements SqliteStore {
     const acquired = this.run('taking the replayer lock', () =>
       this.database
         .transaction(() => {
-          const held = this.stmt.lockGet!.get() as { owner: string; pid: number; host: string; expires_at: number } | undefined;
+          const held = this.stmt.lockGet!.get() as
+            | { owner: string; pid: number; host: string; expires_at: number }
+            | undefined;
           const free =
             !held ||
             held.owner === owner ||

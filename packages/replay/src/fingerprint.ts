@@ -1,5 +1,5 @@
-import { canonicalJson, encodeHex } from '@tallystick/core';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson, encodeHex } from '@tallystick/core';
 
 const encoder = new TextEncoder();
 

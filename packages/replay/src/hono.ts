@@ -1,6 +1,7 @@
 import { decodeBase64url, encodeBase64url } from '@tallystick/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions, serveIdempotent } from './http.js';
+import { serveIdempotent } from './http.js';
+import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions } from './http-admit.js';
 import type { StoredResponse } from './store.js';
 
 /**
@@ -114,14 +115,19 @@ async function capture(response: Response): Promise<StoredResponse> {
     headers[name] = value;
   });
   try {
-    return { status: response.status, headers, body: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return {
+      status: response.status,
+      headers,
+      body: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+    };
   } catch {
     return { status: response.status, headers, body: encodeBase64url(bytes), bodyEncoding: 'base64url' };
   }
 }
 
 function toResponse(stored: StoredResponse): Response {
-  const body = stored.bodyEncoding === 'base64url' ? new Uint8Array(decodeBase64url(stored.body)) : stored.body;
+  const body =
+    stored.bodyEncoding === 'base64url' ? new Uint8Array(decodeBase64url(stored.body)) : stored.body;
   // 1xx, 204 and 304 carry no body; the Response constructor refuses one.
   const empty = stored.status === 204 || stored.status === 304 || stored.status < 200;
   return new Response(empty ? null : body, { status: stored.status, headers: stored.headers });

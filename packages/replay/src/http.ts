@@ -1,134 +1,25 @@
-import { isTallystickError, type JsonValue, MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
+import { isTallystickError, type JsonValue } from '@tallystick/core';
 import { fingerprintRequest } from './fingerprint.js';
-import { parseIdempotencyKeyHeader, scopedKey } from './key.js';
+import { parseJsonBody, type ResolvedHttpOptions } from './http-admit.js';
+import { scopedKey } from './key.js';
 import { type ProblemKind, problemResponse } from './problem.js';
 import { type IdempotentOutcome, runIdempotent } from './run.js';
-import type { IdempotencyStore, StoredResponse } from './store.js';
+import type { StoredResponse } from './store.js';
 
 /**
- * What the Node wrapper and the Hono middleware share. Each adds how to find
- * the scope (tenant or client) of a request.
+ * Input to {@link serveIdempotent}, once the key is admitted and the body read.
  *
  * @example
  * ```ts
- * import { createMemoryStore } from '@tallystick/replay/memory';
- * const options: IdempotencyHttpOptions = { store: createMemoryStore(), maxBodyBytes: 16_384 };
+ * const exchange: IdempotentExchange = {
+ *   method: 'POST',
+ *   path: '/sales',
+ *   scope: 'merchant-42',
+ *   key: 'order-1',
+ *   body: new TextEncoder().encode('{"amount":1250}'),
+ * };
  * ```
  */
-export interface IdempotencyHttpOptions {
-  readonly store: IdempotencyStore;
-  /** Answer 400 when the key is missing (default true); when false, keyless requests run unprotected. */
-  readonly required?: boolean;
-  /** Methods protected (default POST and PATCH, the non-idempotent ones); others pass straight through. */
-  readonly methods?: readonly string[];
-  /** Largest body read, in bytes (default 65,536, core's `MAX_INTENT_PAYLOAD_BYTES`). Larger gets 413. */
-  readonly maxBodyBytes?: number;
-  /** Body fields that define "the same request" (default: the whole body). */
-  readonly fields?: readonly string[];
-  /** Default 60 s. Must exceed the handler's running time. */
-  readonly leaseMs?: number;
-  /** Default 24 h. */
-  readonly ttlMs?: number;
-  /** Response headers stored and replayed (default content-type and location). */
-  readonly replayHeaders?: readonly string[];
-  /** Which returned responses free the key instead of being stored (default `isRetryableResponse`). */
-  readonly isRetryable?: (response: StoredResponse) => boolean;
-  /** Ceiling of the Retry-After sent with 409 (default 1 s): a hint, not the lease. */
-  readonly retryAfterSeconds?: number;
-}
-
-/** Resolved options; internal to the wrappers but exported for them. */
-export interface ResolvedHttpOptions extends IdempotencyHttpOptions {
-  readonly required: boolean;
-  readonly methods: readonly string[];
-  readonly maxBodyBytes: number;
-  readonly replayHeaders: readonly string[];
-  readonly retryAfterSeconds: number;
-}
-
-/**
- * Checks and fills in {@link IdempotencyHttpOptions}. The wrappers call it once, at setup.
- *
- * @throws {TypeError} if `store` is not a store.
- * @throws {RangeError} if `maxBodyBytes` or `retryAfterSeconds` is not a positive integer.
- * @example
- * ```ts
- * import { resolveHttpOptions } from '@tallystick/replay';
- * import { createMemoryStore } from '@tallystick/replay/memory';
- * resolveHttpOptions({ store: createMemoryStore() }).maxBodyBytes; // 65536
- * ```
- */
-export function resolveHttpOptions(options: IdempotencyHttpOptions): ResolvedHttpOptions {
-  const { store } = options;
-  if (store === null || typeof store !== 'object' || typeof store.claim !== 'function') {
-    throw new TypeError('store must be an IdempotencyStore');
-  }
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_INTENT_PAYLOAD_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
-  }
-  const retryAfterSeconds = options.retryAfterSeconds ?? 1;
-  if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 1) {
-    throw new RangeError(`retryAfterSeconds must be a positive integer, got ${retryAfterSeconds}`);
-  }
-  return {
-    ...options,
-    required: options.required ?? true,
-    methods: (options.methods ?? ['POST', 'PATCH']).map((m) => m.toUpperCase()),
-    maxBodyBytes,
-    replayHeaders: (options.replayHeaders ?? ['content-type', 'location']).map((h) => h.toLowerCase()),
-    retryAfterSeconds,
-  };
-}
-
-/**
- * The first step for a request, before its body is read: pass it through
- * unprotected, refuse it, or protect it under `key`.
- *
- * @example
- * ```ts
- * import { admitRequest, resolveHttpOptions } from '@tallystick/replay';
- * import { createMemoryStore } from '@tallystick/replay/memory';
- * const options = resolveHttpOptions({ store: createMemoryStore() });
- * admitRequest(options, 'POST', undefined); // { kind: 'refuse', response: 400 problem }
- * ```
- */
-export function admitRequest(
-  options: ResolvedHttpOptions,
-  method: string,
-  keyHeader: string | null | undefined,
-): { kind: 'pass' } | { kind: 'refuse'; response: StoredResponse } | { kind: 'protect'; key: string } {
-  if (!options.methods.includes(method.toUpperCase())) return { kind: 'pass' };
-  const parsed = parseIdempotencyKeyHeader(keyHeader);
-  if (parsed.ok) return { kind: 'protect', key: parsed.key };
-  if (parsed.problem === 'missing') {
-    if (!options.required) return { kind: 'pass' };
-    return { kind: 'refuse', response: problemResponse('idempotency-key-missing', `${method} requires an Idempotency-Key header.`) };
-  }
-  const detail = `Idempotency-Key must be 1 to 255 visible ASCII characters, optionally as a quoted string (${parsed.problem.replace('_', ' ')}).`;
-  return { kind: 'refuse', response: problemResponse('idempotency-key-invalid', detail) };
-}
-
-/**
- * Parses a request body as JSON: an empty body is `undefined`, anything that
- * is not JSON (or that canonical JSON cannot carry) is `invalid`.
- *
- * @example
- * ```ts
- * import { parseJsonBody } from '@tallystick/replay';
- * parseJsonBody(new TextEncoder().encode('{"a":1}')); // { ok: true, value: { a: 1 } }
- * ```
- */
-export function parseJsonBody(bytes: Uint8Array): { ok: true; value: JsonValue | undefined } | { ok: false } {
-  if (bytes.length === 0) return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as JsonValue };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** Input to {@link serveIdempotent}, once the key is admitted and the body read. */
 export interface IdempotentExchange {
   readonly method: string;
   /** Path and query, as the client sent them. */
@@ -177,7 +68,9 @@ export async function serveIdempotent(
 ): Promise<ServeResult> {
   const key = scopedKey(exchange.scope, exchange.key);
   if (exchange.body === 'too_large') {
-    return answer('body-too-large', `The body must be at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
+    return answer('body-too-large', `The body must be at most ${options.maxBodyBytes} bytes.`, {
+      connection: 'close',
+    });
   }
   const parsed = parseJsonBody(exchange.body);
   if (!parsed.ok) return answer('invalid-json', 'The body must be UTF-8 JSON.');
@@ -236,13 +129,19 @@ function keepHeaders(response: StoredResponse, names: readonly string[]): Stored
   return { ...response, headers };
 }
 
-function toHttp(outcome: Exclude<IdempotentOutcome, { kind: 'executed' }>, options: ResolvedHttpOptions): StoredResponse {
+function toHttp(
+  outcome: Exclude<IdempotentOutcome, { kind: 'executed' }>,
+  options: ResolvedHttpOptions,
+): StoredResponse {
   switch (outcome.kind) {
     case 'replayed':
       // Stripe's header name; lets clients and logs tell a replay from a first answer.
       return { ...outcome.response, headers: { ...outcome.response.headers, 'idempotent-replayed': 'true' } };
     case 'in_flight': {
-      const seconds = Math.max(1, Math.min(options.retryAfterSeconds, Math.ceil(outcome.retryAfterMs / 1000)));
+      const seconds = Math.max(
+        1,
+        Math.min(options.retryAfterSeconds, Math.ceil(outcome.retryAfterMs / 1000)),
+      );
       return problemResponse('idempotency-key-in-flight', 'Retry after the first request finishes.', {
         'retry-after': String(seconds),
       });

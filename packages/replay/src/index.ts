@@ -6,33 +6,32 @@
  * subpaths: `./memory`, `./postgres`, `./redis`; HTTP integrations behind
  * `./node` and `./hono`.
  */
-export type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
+
+export { type FingerprintOptions, fingerprint, fingerprintRequest } from './fingerprint.js';
+export { type IdempotentExchange, type ServeResult, serveIdempotent } from './http.js';
+export {
+  admitRequest,
+  type IdempotencyHttpOptions,
+  parseJsonBody,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+} from './http-admit.js';
 export {
   checkIdempotencyKey,
+  type KeyProblem,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_SCOPE_LENGTH,
+  type ParsedKey,
   parseIdempotencyKeyHeader,
   scopedKey,
-  type KeyProblem,
-  type ParsedKey,
 } from './key.js';
-export { fingerprint, fingerprintRequest, type FingerprintOptions } from './fingerprint.js';
+export { type ProblemDetails, type ProblemKind, problemResponse } from './problem.js';
 export {
   DEFAULT_LEASE_MS,
   DEFAULT_TTL_MS,
-  isRetryableResponse,
-  runIdempotent,
   type IdempotentOutcome,
+  isRetryableResponse,
   type RunIdempotentOptions,
+  runIdempotent,
 } from './run.js';
-export { problemResponse, type ProblemDetails, type ProblemKind } from './problem.js';
-export {
-  admitRequest,
-  parseJsonBody,
-  resolveHttpOptions,
-  serveIdempotent,
-  type IdempotencyHttpOptions,
-  type IdempotentExchange,
-  type ResolvedHttpOptions,
-  type ServeResult,
-} from './http.js';
+export type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';

@@ -1,9 +1,25 @@
 import { TallystickError } from '@tallystick/core';
 import type { IdempotencyKey } from './store.js';
 
-/** Keys are at most 255 characters, as Stripe allows and the IETF draft's examples fit. */
+/**
+ * Keys are at most 255 characters, as Stripe allows and the IETF draft's examples fit.
+ *
+ * @example
+ * ```ts
+ * import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@tallystick/replay';
+ * 'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH); // the longest accepted key
+ * ```
+ */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-/** Scopes (tenant or client ids) share the same ceiling. */
+/**
+ * Scopes (tenant or client ids) share the key's ceiling of 255 characters.
+ *
+ * @example
+ * ```ts
+ * import { MAX_SCOPE_LENGTH } from '@tallystick/replay';
+ * MAX_SCOPE_LENGTH; // 255
+ * ```
+ */
 export const MAX_SCOPE_LENGTH = 255;
 
 // Visible ASCII only: what an RFC 8941 sf-string may carry, minus the space,
@@ -32,7 +48,9 @@ export type KeyProblem = 'missing' | 'empty' | 'too_long' | 'invalid_characters'
  * const parsed: ParsedKey = { ok: true, key: 'order-1' };
  * ```
  */
-export type ParsedKey = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly problem: KeyProblem };
+export type ParsedKey =
+  | { readonly ok: true; readonly key: string }
+  | { readonly ok: false; readonly problem: KeyProblem };
 
 /**
  * Parses an `Idempotency-Key` header value. The IETF draft defines the header
@@ -118,7 +136,10 @@ export function scopedKey(scope: string, key: string): IdempotencyKey {
   if (scopeProblem) throw new TallystickError('ERR_IDEMPOTENCY_KEY_INVALID', `scope ${scopeProblem}`);
   const checked = checkKey(key);
   if (!checked.ok) {
-    throw new TallystickError('ERR_IDEMPOTENCY_KEY_INVALID', `key is invalid: ${checked.problem.replace('_', ' ')}`);
+    throw new TallystickError(
+      'ERR_IDEMPOTENCY_KEY_INVALID',
+      `key is invalid: ${checked.problem.replace('_', ' ')}`,
+    );
   }
   return { scope, key };
 }

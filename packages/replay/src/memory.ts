@@ -5,8 +5,8 @@ import {
   assertFingerprint,
   assertKey,
   assertResponse,
-  assertTtl,
   assertToken,
+  assertTtl,
   newClaimToken,
   normalizeResponse,
 } from './lib/validate.js';
@@ -53,7 +53,9 @@ export interface MemoryStoreOptions {
  * @throws {RangeError} if `maxEntries` is not a positive safe integer. The store's `claim` throws
  *   `TallystickError` `ERR_STORE` when `maxEntries` live keys are held.
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): IdempotencyStore & { readonly size: number } {
+export function createMemoryStore(
+  options: MemoryStoreOptions = {},
+): IdempotencyStore & { readonly size: number } {
   const clock = options.clock ?? systemClock;
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
@@ -84,7 +86,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Idempotency
       if (!records.has(k) && records.size >= maxEntries) {
         sweep(now);
         if (records.size >= maxEntries) {
-          throw new TallystickError('ERR_STORE', `the memory store already holds maxEntries (${maxEntries}) live keys`);
+          throw new TallystickError(
+            'ERR_STORE',
+            `the memory store already holds maxEntries (${maxEntries}) live keys`,
+          );
         }
       }
       const token = newClaimToken();
@@ -97,7 +102,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Idempotency
       });
       return { status: 'claimed', token };
     },
-    async complete(key: IdempotencyKey, token: string, response: StoredResponse, ttlMs: number): Promise<boolean> {
+    async complete(
+      key: IdempotencyKey,
+      token: string,
+      response: StoredResponse,
+      ttlMs: number,
+    ): Promise<boolean> {
       assertKey(key);
       assertToken(token);
       assertResponse(response);

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonValue } from '@tallystick/core';
+import { serveIdempotent } from './http.js';
 import {
   admitRequest,
   type IdempotencyHttpOptions,
   parseJsonBody,
   resolveHttpOptions,
-  serveIdempotent,
-} from './http.js';
+} from './http-admit.js';
 import { problemResponse } from './problem.js';
 import type { StoredResponse } from './store.js';
 
@@ -44,7 +44,9 @@ export interface NodeIdempotentRequest {
  * });
  * ```
  */
-export type NodeIdempotentHandler = (request: NodeIdempotentRequest) => StoredResponse | Promise<StoredResponse>;
+export type NodeIdempotentHandler = (
+  request: NodeIdempotentRequest,
+) => StoredResponse | Promise<StoredResponse>;
 
 /**
  * Options for {@link withIdempotency}.
@@ -105,14 +107,20 @@ export function withIdempotency(
     if (admitted.kind === 'refuse') return send(res, admitted.response);
     const body = await readBody(req, resolved.maxBodyBytes);
     if (admitted.kind === 'pass') {
-      if (body === 'too_large') return send(res, problemResponse('body-too-large', 'The body is too large.', { connection: 'close' }));
+      if (body === 'too_large')
+        return send(
+          res,
+          problemResponse('body-too-large', 'The body is too large.', { connection: 'close' }),
+        );
       const parsed = parseJsonBody(body);
       if (!parsed.ok) return send(res, problemResponse('invalid-json', 'The body must be UTF-8 JSON.'));
       return send(res, await handler({ method, url, body: parsed.value, raw: req }));
     }
     const scope = await options.scope(req);
-    const result = await serveIdempotent(resolved, { method, path: url, scope, key: admitted.key, body }, (value) =>
-      Promise.resolve(handler({ method, url, body: value, raw: req })),
+    const result = await serveIdempotent(
+      resolved,
+      { method, path: url, scope, key: admitted.key, body },
+      (value) => Promise.resolve(handler({ method, url, body: value, raw: req })),
     );
     send(res, result.response);
   }
@@ -120,7 +128,8 @@ export function withIdempotency(
   return (req, res) => {
     serve(req, res).catch(() => {
       // The key is already freed (runIdempotent releases on a throw); say so, without leaking the error.
-      if (!res.headersSent) send(res, problemResponse('handler-failed', 'Retry the request with the same key.'));
+      if (!res.headersSent)
+        send(res, problemResponse('handler-failed', 'Retry the request with the same key.'));
       else res.destroy();
     });
   };
@@ -159,7 +168,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'to
 }
 
 function send(res: ServerResponse, response: StoredResponse): void {
-  const body = response.bodyEncoding === 'base64url' ? Buffer.from(response.body, 'base64url') : response.body;
+  const body =
+    response.bodyEncoding === 'base64url' ? Buffer.from(response.body, 'base64url') : response.body;
   res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }

@@ -14,8 +14,8 @@ import {
   assertFingerprint,
   assertKey,
   assertResponse,
-  assertTtl,
   assertToken,
+  assertTtl,
   decodeResponse,
   encodeResponse,
   newClaimToken,
@@ -137,7 +137,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       for (const statement of sql.schema.split(';\n')) await query('ensureSchema', statement);
     },
     async purgeExpired(limit = 10_000) {
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      if (!Number.isSafeInteger(limit) || limit < 1)
+        throw new RangeError(`limit must be a positive integer, got ${limit}`);
       return (await query('purgeExpired', sql.purge, [clock.now(), limit])).length;
     },
     async claim(key: IdempotencyKey, fingerprint: string, claimOptions: ClaimOptions): Promise<ClaimResult> {
@@ -150,7 +151,15 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       for (let attempt = 0; attempt < 8; attempt++) {
         const token = newClaimToken();
         const now = clock.now();
-        const params = [key.scope, key.key, fingerprint, token, now, claimOptions.leaseMs, claimOptions.ttlMs];
+        const params = [
+          key.scope,
+          key.key,
+          fingerprint,
+          token,
+          now,
+          claimOptions.leaseMs,
+          claimOptions.ttlMs,
+        ];
         const row = (await query('claim', sql.claim, params))[0] as ClaimRow | undefined;
         if (row?.claimed) return { status: 'claimed', token };
         if (!row || row.fingerprint === null || row.expires_at === null) continue;
@@ -174,7 +183,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       }
       throw new TallystickError('ERR_STORE', 'postgres idempotency store: claim kept racing; try again');
     },
-    async complete(key: IdempotencyKey, token: string, response: StoredResponse, ttlMs: number): Promise<boolean> {
+    async complete(
+      key: IdempotencyKey,
+      token: string,
+      response: StoredResponse,
+      ttlMs: number,
+    ): Promise<boolean> {
       assertKey(key);
       assertToken(token);
       assertResponse(response);

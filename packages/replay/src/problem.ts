@@ -35,10 +35,19 @@ const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
   'idempotency-key-invalid': { status: 400, title: 'Idempotency-Key header is invalid' },
   'invalid-json': { status: 400, title: 'Request body is not valid JSON' },
   'body-too-large': { status: 413, title: 'Request body is too large' },
-  'idempotency-key-in-flight': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
-  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key was already used with a different request' },
+  'idempotency-key-in-flight': {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed',
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'Idempotency-Key was already used with a different request',
+  },
   'idempotency-store-unavailable': { status: 503, title: 'Idempotency store is unavailable' },
-  'handler-failed': { status: 500, title: 'The request failed and can be retried with the same Idempotency-Key' },
+  'handler-failed': {
+    status: 500,
+    title: 'The request failed and can be retried with the same Idempotency-Key',
+  },
 };
 
 /**

@@ -6,8 +6,8 @@ import {
   assertFingerprint,
   assertKey,
   assertResponse,
-  assertTtl,
   assertToken,
+  assertTtl,
   encodeResponse,
   newClaimToken,
 } from './lib/validate.js';
@@ -71,13 +71,15 @@ export interface RedisStoreOptions {
 export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
   const { client } = options;
   for (const method of ['set', 'get', 'eval', 'evalsha'] as const) {
-    if (typeof client?.[method] !== 'function') throw new TypeError(`client must have a ${method}() method (an ioredis client)`);
+    if (typeof client?.[method] !== 'function')
+      throw new TypeError(`client must have a ${method}() method (an ioredis client)`);
   }
   const clock = options.clock ?? systemClock;
   const prefix = options.prefix ?? 'tallystick:idem:';
   if (typeof prefix !== 'string') throw new TypeError('prefix must be a string');
   const grace = options.gcGraceMs ?? 60_000;
-  if (!Number.isSafeInteger(grace) || grace < 0) throw new RangeError(`gcGraceMs must be an integer ≥ 0, got ${grace}`);
+  if (!Number.isSafeInteger(grace) || grace < 0)
+    throw new RangeError(`gcGraceMs must be an integer ≥ 0, got ${grace}`);
   // Length-prefixed so ('a:b', 'c') and ('a', 'b:c') never share a Redis key.
   const redisKey = (key: IdempotencyKey) => `${prefix}${key.scope.length}:${key.scope}:${key.key}`;
 
@@ -89,7 +91,12 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
     }
   }
 
-  async function run(what: string, script: Script, key: string, ...args: (string | number)[]): Promise<boolean> {
+  async function run(
+    what: string,
+    script: Script,
+    key: string,
+    ...args: (string | number)[]
+  ): Promise<boolean> {
     return call(what, async () => {
       try {
         return (await client.evalsha(script.sha, 1, key, ...args)) === 1;
@@ -112,24 +119,42 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
         const now = clock.now();
         const token = newClaimToken();
         const value = inFlightValue(token, fingerprint, now + claimOptions.leaseMs, now + claimOptions.ttlMs);
-        if ((await call('claim', () => client.set(k, value, 'PX', px, 'NX'))) === 'OK') return { status: 'claimed', token };
+        if ((await call('claim', () => client.set(k, value, 'PX', px, 'NX'))) === 'OK')
+          return { status: 'claimed', token };
         const current = await call('claim', () => client.get(k));
         if (current === null) continue; // released or collected between the two calls
         const record = parseValue(current);
-        if (!record) throw new TallystickError('ERR_STORE', `redis idempotency store: ${k} holds a value it did not write`);
+        if (!record)
+          throw new TallystickError(
+            'ERR_STORE',
+            `redis idempotency store: ${k} holds a value it did not write`,
+          );
         const verdict = judge(record, fingerprint, now);
         if (!verdict.take) return verdict.result;
         if (await run('claim', TAKE_OVER, k, current, value, px)) return { status: 'claimed', token };
       }
       throw new TallystickError('ERR_STORE', 'redis idempotency store: claim kept racing; try again');
     },
-    async complete(key: IdempotencyKey, token: string, response: StoredResponse, ttlMs: number): Promise<boolean> {
+    async complete(
+      key: IdempotencyKey,
+      token: string,
+      response: StoredResponse,
+      ttlMs: number,
+    ): Promise<boolean> {
       assertKey(key);
       assertToken(token);
       assertResponse(response);
       assertTtl(ttlMs, 'ttlMs');
       const expiresAt = clock.now() + ttlMs;
-      return run('complete', COMPLETE, redisKey(key), token, expiresAt, encodeResponse(response), ttlMs + grace);
+      return run(
+        'complete',
+        COMPLETE,
+        redisKey(key),
+        token,
+        expiresAt,
+        encodeResponse(response),
+        ttlMs + grace,
+      );
     },
     async release(key: IdempotencyKey, token: string): Promise<boolean> {
       assertKey(key);

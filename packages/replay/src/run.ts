@@ -1,9 +1,26 @@
 import { assertClaimOptions, assertResponse } from './lib/validate.js';
 import type { IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
 
-/** 24 hours, as Stripe keeps keys: long enough for a terminal offline overnight to retry. */
+/**
+ * 24 hours, as Stripe keeps keys: long enough for a terminal offline overnight to retry.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TTL_MS } from '@tallystick/replay';
+ * const ttlMs = 3 * DEFAULT_TTL_MS; // keep keys for three days instead
+ * ```
+ */
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
-/** A minute: far above a checkout handler's running time, short enough that a crash frees the key soon. */
+/**
+ * A minute: far above a checkout handler's running time, short enough that a
+ * crash frees the key soon.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LEASE_MS } from '@tallystick/replay';
+ * const leaseMs = 5 * DEFAULT_LEASE_MS; // for a handler that may take minutes
+ * ```
+ */
 export const DEFAULT_LEASE_MS = 60 * 1000;
 
 const RETRYABLE_STATUSES = new Set([408, 425, 429, 502, 503, 504]);
@@ -120,7 +137,10 @@ export type IdempotentOutcome =
 export async function runIdempotent(options: RunIdempotentOptions): Promise<IdempotentOutcome> {
   const { store, key, fingerprint, handler } = options;
   if (typeof handler !== 'function') throw new TypeError('handler must be a function');
-  const claimOptions = { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, ttlMs: options.ttlMs ?? DEFAULT_TTL_MS };
+  const claimOptions = {
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    ttlMs: options.ttlMs ?? DEFAULT_TTL_MS,
+  };
   assertClaimOptions(claimOptions);
   const isRetryable = options.isRetryable ?? isRetryableResponse;
 

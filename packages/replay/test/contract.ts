@@ -61,7 +61,10 @@ export function storeContract(
       expect(typeof claimed(await store.claim(key, FP_A, OPTS))).toBe('string');
       expect(await store.claim(key, FP_A, OPTS)).toEqual({ status: 'in_flight', retryAfterMs: LEASE });
       clock.advance(1_200);
-      expect(await store.claim(key, FP_A, OPTS)).toEqual({ status: 'in_flight', retryAfterMs: LEASE - 1_200 });
+      expect(await store.claim(key, FP_A, OPTS)).toEqual({
+        status: 'in_flight',
+        retryAfterMs: LEASE - 1_200,
+      });
     });
 
     it('reports a different fingerprint as a mismatch, in flight and after completion', async () => {
@@ -75,7 +78,11 @@ export function storeContract(
     it('replays the stored response exactly, definitive errors included', async () => {
       for (const response of [
         RESPONSE,
-        { status: 402, headers: { 'content-type': 'application/problem+json' }, body: '{"title":"declined"}' },
+        {
+          status: 402,
+          headers: { 'content-type': 'application/problem+json' },
+          body: '{"title":"declined"}',
+        },
         { status: 500, headers: {}, body: '' },
         { status: 200, headers: {}, body: 'AAEC_w', bodyEncoding: 'base64url' as const },
       ]) {
@@ -89,7 +96,12 @@ export function storeContract(
     it('stores header names in lower case', async () => {
       const key = freshKey();
       const token = claimed(await store.claim(key, FP_A, OPTS));
-      await store.complete(key, token, { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'x' }, TTL);
+      await store.complete(
+        key,
+        token,
+        { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'x' },
+        TTL,
+      );
       expect(await store.claim(key, FP_A, OPTS)).toEqual({
         status: 'completed',
         response: { status: 200, headers: { 'content-type': 'text/plain' }, body: 'x' },
@@ -174,13 +186,17 @@ export function storeContract(
       const key = freshKey();
       await expect(store.claim(key, 'not|a|fingerprint', OPTS)).rejects.toBeInstanceOf(RangeError);
       await expect(store.claim(key, FP_A, { leaseMs: 0, ttlMs: TTL })).rejects.toBeInstanceOf(RangeError);
-      await expect(store.claim(key, FP_A, { leaseMs: TTL + 1, ttlMs: TTL })).rejects.toBeInstanceOf(RangeError);
+      await expect(store.claim(key, FP_A, { leaseMs: TTL + 1, ttlMs: TTL })).rejects.toBeInstanceOf(
+        RangeError,
+      );
       await expect(store.claim({ scope: 1 } as never, FP_A, OPTS)).rejects.toBeInstanceOf(TypeError);
       const token = claimed(await store.claim(key, FP_A, OPTS));
-      await expect(store.complete(key, token, { status: 99, headers: {}, body: '' }, TTL)).rejects.toBeInstanceOf(RangeError);
-      await expect(store.complete(key, token, { status: 200, headers: {}, body: 1 } as never, TTL)).rejects.toBeInstanceOf(
-        TypeError,
-      );
+      await expect(
+        store.complete(key, token, { status: 99, headers: {}, body: '' }, TTL),
+      ).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.complete(key, token, { status: 200, headers: {}, body: 1 } as never, TTL),
+      ).rejects.toBeInstanceOf(TypeError);
       await expect(store.complete(key, 'x|y', RESPONSE, TTL)).rejects.toBeInstanceOf(RangeError);
       expect(await store.claim(key, FP_A, OPTS)).toEqual({ status: 'in_flight', retryAfterMs: LEASE });
     });
@@ -188,9 +204,17 @@ export function storeContract(
     it('law: every sequence of operations agrees with the reference state machine', async () => {
       const op = fc.oneof(
         fc.record({ kind: fc.constant('claim' as const), key: fc.nat(2), fp: fc.nat(1) }),
-        fc.record({ kind: fc.constant('complete' as const), key: fc.nat(2), stale: fc.boolean(), status: fc.integer({ min: 200, max: 599 }) }),
+        fc.record({
+          kind: fc.constant('complete' as const),
+          key: fc.nat(2),
+          stale: fc.boolean(),
+          status: fc.integer({ min: 200, max: 599 }),
+        }),
         fc.record({ kind: fc.constant('release' as const), key: fc.nat(2), stale: fc.boolean() }),
-        fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1, 999, LEASE, TTL / 2, TTL) }),
+        fc.record({
+          kind: fc.constant('advance' as const),
+          ms: fc.constantFrom(1, 999, LEASE, TTL / 2, TTL),
+        }),
       );
       await fc.assert(
         fc.asyncProperty(fc.array(op, { maxLength: 24 }), async (ops) => {
@@ -226,7 +250,8 @@ export function storeContract(
             if (o.kind === 'complete') {
               const response = { status: o.status, headers: {}, body: `r${o.status}` };
               expect(await store.complete(key, token, response, TTL)).toBe(owns);
-              if (owns) model.set(o.key, { fp: rec.fp, token: '', leaseUntil: 0, expiresAt: now + TTL, response });
+              if (owns)
+                model.set(o.key, { fp: rec.fp, token: '', leaseUntil: 0, expiresAt: now + TTL, response });
             } else {
               expect(await store.release(key, token)).toBe(owns);
               if (owns) model.delete(o.key);

@@ -10,7 +10,7 @@ import { fingerprint, runIdempotent, scopedKey } from '../src/index.js';
 import { exited, spawnFixture, waitForLine } from './fixtures/spawn.js';
 import { type Backend, dropStore, openStore, prepareStore } from './fixtures/stores.js';
 
-const up: Record<Backend, boolean> = {
+const up: Record<Exclude<Backend, 'none'>, boolean> = {
   postgres: await serviceAvailable('postgres'),
   redis: await serviceAvailable('redis'),
 };
@@ -47,8 +47,13 @@ describe('a process killed between claim and complete', () => {
         const outcomes = await Promise.all([retry(), retry(), retry(), retry()]);
         expect(outcomes.filter((o) => o.kind === 'executed')).toHaveLength(1);
         // The others lost the takeover race: in flight, or already the stored response if the winner finished.
-        expect(outcomes.every((o) => o.kind === 'executed' || o.kind === 'in_flight' || o.kind === 'replayed')).toBe(true);
-        expect(await retry()).toEqual({ kind: 'replayed', response: { status: 201, headers: {}, body: 'sold once' } });
+        expect(
+          outcomes.every((o) => o.kind === 'executed' || o.kind === 'in_flight' || o.kind === 'replayed'),
+        ).toBe(true);
+        expect(await retry()).toEqual({
+          kind: 'replayed',
+          response: { status: 201, headers: {}, body: 'sold once' },
+        });
         expect(runs).toBe(1);
       } finally {
         await close();

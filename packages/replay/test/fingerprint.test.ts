@@ -55,7 +55,10 @@ describe('fingerprint', () => {
     fc.assert(
       fc.property(
         fc.record({ amount: fc.integer(), currency: fc.constantFrom('EUR', 'USD') }),
-        fc.dictionary(fc.string().filter((k) => k !== 'amount' && k !== 'currency'), fc.jsonValue({ maxDepth: 1 })),
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'amount' && k !== 'currency'),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         (core, noise) => {
           const fields = ['amount', 'currency'];
           expect(fingerprint({ ...noise, ...core }, { fields })).toBe(fingerprint(core, { fields }));
@@ -67,7 +70,9 @@ describe('fingerprint', () => {
   });
 
   it('tells an absent selected field from null, and the method and path apart', () => {
-    expect(fingerprint({ a: 1 }, { fields: ['a', 'b'] })).not.toBe(fingerprint({ a: 1, b: null }, { fields: ['a', 'b'] }));
+    expect(fingerprint({ a: 1 }, { fields: ['a', 'b'] })).not.toBe(
+      fingerprint({ a: 1, b: null }, { fields: ['a', 'b'] }),
+    );
     expect(fingerprintRequest('POST', '/a', { x: 1 })).not.toBe(fingerprintRequest('POST', '/b', { x: 1 }));
     expect(fingerprintRequest('POST', '/a', { x: 1 })).not.toBe(fingerprintRequest('PATCH', '/a', { x: 1 }));
     expect(fingerprintRequest('POST', '/a', null)).not.toBe(fingerprintRequest('POST', '/a', undefined));
@@ -75,7 +80,18 @@ describe('fingerprint', () => {
 
   it('refuses what JSON cannot carry, and field selection on a non-object', () => {
     for (const bad of [undefined, Number.NaN, 1n, new Date(0), { a: () => 1 }, '\ud800']) {
-      expect(isTallystickError((() => { try { fingerprint(bad); } catch (e) { return e; } })(), 'ERR_NOT_CANONICAL_JSON')).toBe(true);
+      expect(
+        isTallystickError(
+          (() => {
+            try {
+              fingerprint(bad);
+            } catch (e) {
+              return e;
+            }
+          })(),
+          'ERR_NOT_CANONICAL_JSON',
+        ),
+      ).toBe(true);
     }
     expect(() => fingerprint([1], { fields: ['a'] })).toThrow(TypeError);
     expect(() => fingerprint({ a: 1 }, { fields: [1 as never] })).toThrow(TypeError);

@@ -37,6 +37,8 @@ describe('hono middleware', () => {
 
   it('checks its arguments at setup', () => {
     expect(() => idempotency({ store: createMemoryStore() } as never)).toThrow(TypeError);
-    expect(() => idempotency({ store: createMemoryStore(), scope: () => 's', retryAfterSeconds: 0 })).toThrow(RangeError);
+    expect(() => idempotency({ store: createMemoryStore(), scope: () => 's', retryAfterSeconds: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -22,20 +22,39 @@ export type MakeApp = (
 ) => Promise<AppUnderTest>;
 
 /** Delegates to a real store and counts the calls that reach it. */
-export function countingStore(inner: IdempotencyStore = createMemoryStore()): IdempotencyStore & { calls: number } {
+export function countingStore(
+  inner: IdempotencyStore = createMemoryStore(),
+): IdempotencyStore & { calls: number } {
   const counted = {
     calls: 0,
-    claim: (...args: Parameters<IdempotencyStore['claim']>) => (counted.calls++, inner.claim(...args)),
-    complete: (...args: Parameters<IdempotencyStore['complete']>) => (counted.calls++, inner.complete(...args)),
-    release: (...args: Parameters<IdempotencyStore['release']>) => (counted.calls++, inner.release(...args)),
+    claim(...args: Parameters<IdempotencyStore['claim']>) {
+      counted.calls++;
+      return inner.claim(...args);
+    },
+    complete(...args: Parameters<IdempotencyStore['complete']>) {
+      counted.calls++;
+      return inner.complete(...args);
+    },
+    release(...args: Parameters<IdempotencyStore['release']>) {
+      counted.calls++;
+      return inner.release(...args);
+    },
   };
   return counted;
 }
 
-export function post(key: string | undefined, body: unknown, headers: Record<string, string> = {}): RequestInit {
+export function post(
+  key: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+): RequestInit {
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(key === undefined ? {} : { 'idempotency-key': key }),
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   };
 }
@@ -46,7 +65,11 @@ function counter() {
     state.runs++;
     return {
       status: 201,
-      headers: { 'content-type': 'application/json', location: `/sales/${state.runs}`, 'x-trace': 'first-only' },
+      headers: {
+        'content-type': 'application/json',
+        location: `/sales/${state.runs}`,
+        'x-trace': 'first-only',
+      },
       body: JSON.stringify({ run: state.runs, body: body ?? null }),
     };
   };
@@ -177,7 +200,11 @@ export function httpContract(name: string, makeApp: MakeApp): void {
           else controller.close();
         },
       });
-      const chunked = await app.fetch('/sales', { ...post('k', ''), body: stream, duplex: 'half' } as RequestInit);
+      const chunked = await app.fetch('/sales', {
+        ...post('k', ''),
+        body: stream,
+        duplex: 'half',
+      } as RequestInit);
       expect(chunked.status).toBe(413);
       expect(store.calls).toBe(0);
       expect(state.runs).toBe(0);
@@ -189,7 +216,11 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       const statuses = [402, 503];
       const app = await makeApp(createMemoryStore(), async () => {
         runs++;
-        return { status: statuses.shift() ?? 201, headers: { 'content-type': 'text/plain' }, body: `run ${runs}` };
+        return {
+          status: statuses.shift() ?? 201,
+          headers: { 'content-type': 'text/plain' },
+          body: `run ${runs}`,
+        };
       });
       expect((await app.fetch('/pay', post('declined', {}))).status).toBe(402);
       const replay = await app.fetch('/pay', post('declined', {}));

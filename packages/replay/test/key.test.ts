@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIdempotencyKey, parseIdempotencyKeyHeader, scopedKey } from '../src/index.js';
 
-const visible = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 255 });
+const visible = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 255,
+});
 
 /** RFC 8941 sf-string serialization: quote, escaping only \ and ". */
 const sfString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
@@ -23,19 +27,21 @@ describe('Idempotency-Key parsing', () => {
 
   it('law: keys longer than 255 characters are refused', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '-', '9'), minLength: 256, maxLength: 600 }), (key) => {
-        expect(parseIdempotencyKeyHeader(key)).toEqual({ ok: false, problem: 'too_long' });
-        expect(parseIdempotencyKeyHeader(sfString(key))).toEqual({ ok: false, problem: 'too_long' });
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'Z', '-', '9'), minLength: 256, maxLength: 600 }),
+        (key) => {
+          expect(parseIdempotencyKeyHeader(key)).toEqual({ ok: false, problem: 'too_long' });
+          expect(parseIdempotencyKeyHeader(sfString(key))).toEqual({ ok: false, problem: 'too_long' });
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   it('law: a key with any character outside visible ASCII is refused', () => {
-    const outside = fc.oneof(
-      fc.integer({ min: 0, max: 0x20 }),
-      fc.integer({ min: 0x7f, max: 0xffff }),
-    ).map((c) => String.fromCharCode(c));
+    const outside = fc
+      .oneof(fc.integer({ min: 0, max: 0x20 }), fc.integer({ min: 0x7f, max: 0xffff }))
+      .map((c) => String.fromCharCode(c));
     fc.assert(
       fc.property(visible, outside, fc.nat(), (key, bad, at) => {
         const i = at % (key.length + 1);
@@ -67,7 +73,10 @@ describe('Idempotency-Key parsing', () => {
 
 describe('scopedKey', () => {
   it('builds a composite key and validates both parts', () => {
-    expect(scopedKey('merchant 42 / café', 'order-1')).toEqual({ scope: 'merchant 42 / café', key: 'order-1' });
+    expect(scopedKey('merchant 42 / café', 'order-1')).toEqual({
+      scope: 'merchant 42 / café',
+      key: 'order-1',
+    });
     const codeOf = (f: () => unknown) => {
       try {
         f();

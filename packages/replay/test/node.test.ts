@@ -74,44 +74,61 @@ const backends: Backend[] = [
 
 describe('node http: 32 concurrent identical requests on every store', () => {
   for (const backend of backends) {
-    it.skipIf(!backend.up)(`${backend.name}: the handler runs once; the others get 409 or the stored response`, async () => {
-      const { store, close } = await backend.open();
-      let runs = 0;
-      const app: AppUnderTest = await makeNodeApp(store, async () => {
-        runs++;
-        await new Promise((r) => setTimeout(r, 5));
-        return { status: 201, headers: { 'content-type': 'application/json' }, body: '{"sale":1}' };
-      });
-      const responses = await Promise.all(
-        Array.from({ length: 32 }, (_, i) =>
-          new Promise((r) => setTimeout(r, i % 8)).then(() => app.fetch('/sales', post('burst', { amount: 7 }))),
-        ),
-      );
-      expect(runs).toBe(1);
-      const statuses = responses.map((r) => r.status);
-      expect(statuses.filter((s) => s === 201)).toHaveLength(
-        responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null).length +
-          responses.filter((r) => r.headers.get('idempotent-replayed') === 'true').length,
-      );
-      expect(responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null)).toHaveLength(1);
-      expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
-      for (const r of responses) if (r.status === 201) expect(await r.text()).toBe('{"sale":1}');
-      await app.close();
-      await close();
-    });
+    it.skipIf(!backend.up)(
+      `${backend.name}: the handler runs once; the others get 409 or the stored response`,
+      async () => {
+        const { store, close } = await backend.open();
+        let runs = 0;
+        const app: AppUnderTest = await makeNodeApp(store, async () => {
+          runs++;
+          await new Promise((r) => setTimeout(r, 5));
+          return { status: 201, headers: { 'content-type': 'application/json' }, body: '{"sale":1}' };
+        });
+        const responses = await Promise.all(
+          Array.from({ length: 32 }, (_, i) =>
+            new Promise((r) => setTimeout(r, i % 8)).then(() =>
+              app.fetch('/sales', post('burst', { amount: 7 })),
+            ),
+          ),
+        );
+        expect(runs).toBe(1);
+        const statuses = responses.map((r) => r.status);
+        expect(statuses.filter((s) => s === 201)).toHaveLength(
+          responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null).length +
+            responses.filter((r) => r.headers.get('idempotent-replayed') === 'true').length,
+        );
+        expect(
+          responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null),
+        ).toHaveLength(1);
+        expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+        for (const r of responses) if (r.status === 201) expect(await r.text()).toBe('{"sale":1}');
+        await app.close();
+        await close();
+      },
+    );
   }
 });
 
 describe('node http wrapper', () => {
   it('checks its arguments at setup', () => {
     const store = createMemoryStore();
-    expect(() => withIdempotency({ store } as never, async () => ({ status: 200, headers: {}, body: '' }))).toThrow(TypeError);
-    expect(() => withIdempotency({ store, scope: () => 's' }, 'x' as never)).toThrow(TypeError);
-    expect(() => withIdempotency({ store: {} as never, scope: () => 's' }, async () => ({ status: 200, headers: {}, body: '' }))).toThrow(
-      TypeError,
-    );
     expect(() =>
-      withIdempotency({ store, scope: () => 's', maxBodyBytes: 0 }, async () => ({ status: 200, headers: {}, body: '' })),
+      withIdempotency({ store } as never, async () => ({ status: 200, headers: {}, body: '' })),
+    ).toThrow(TypeError);
+    expect(() => withIdempotency({ store, scope: () => 's' }, 'x' as never)).toThrow(TypeError);
+    expect(() =>
+      withIdempotency({ store: {} as never, scope: () => 's' }, async () => ({
+        status: 200,
+        headers: {},
+        body: '',
+      })),
+    ).toThrow(TypeError);
+    expect(() =>
+      withIdempotency({ store, scope: () => 's', maxBodyBytes: 0 }, async () => ({
+        status: 200,
+        headers: {},
+        body: '',
+      })),
     ).toThrow(RangeError);
   });
 });

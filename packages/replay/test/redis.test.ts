@@ -55,11 +55,15 @@ describe.skipIf(!redisUp)('redis', () => {
       const prefix = `${uniqueName('idem')}:`;
       const store = createRedisStore({ client, prefix });
       await client.set(`${prefix}1:s:k`, 'something else');
-      const foreign = await store.claim(scopedKey('s', 'k'), fingerprint(1), options).catch((e: unknown) => e);
+      const foreign = await store
+        .claim(scopedKey('s', 'k'), fingerprint(1), options)
+        .catch((e: unknown) => e);
       expect(isTallystickError(foreign, 'ERR_STORE')).toBe(true);
       await dropPrefix(client, prefix);
       await client.quit();
-      const closed = await store.claim(scopedKey('s', 'k2'), fingerprint(1), options).catch((e: unknown) => e);
+      const closed = await store
+        .claim(scopedKey('s', 'k2'), fingerprint(1), options)
+        .catch((e: unknown) => e);
       expect(isTallystickError(closed, 'ERR_STORE')).toBe(true);
       expect((closed as Error).cause).toBeInstanceOf(Error);
     });

@@ -3,7 +3,13 @@ import { createManualClock, isTallystickError } from '@tallystick/core';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, type IdempotentOutcome, runIdempotent, scopedKey, type StoredResponse } from '../src/index.js';
+import {
+  fingerprint,
+  type IdempotentOutcome,
+  runIdempotent,
+  type StoredResponse,
+  scopedKey,
+} from '../src/index.js';
 import { createMemoryStore } from '../src/memory.js';
 import { createPostgresStore } from '../src/postgres.js';
 
@@ -25,7 +31,10 @@ describe('runIdempotent', () => {
       response: SOLD,
       disposition: 'stored',
     });
-    expect(await runIdempotent({ store, key, fingerprint: FP, handler })).toEqual({ kind: 'replayed', response: SOLD });
+    expect(await runIdempotent({ store, key, fingerprint: FP, handler })).toEqual({
+      kind: 'replayed',
+      response: SOLD,
+    });
     expect(await runIdempotent({ store, key, fingerprint: fingerprint({ amount: 1 }), handler })).toEqual({
       kind: 'mismatch',
     });
@@ -64,7 +73,9 @@ describe('runIdempotent', () => {
     const store = createMemoryStore();
     const key = scopedKey('m', 'k');
     const boom = new Error('card reader offline');
-    await expect(runIdempotent({ store, key, fingerprint: FP, handler: () => Promise.reject(boom) })).rejects.toBe(boom);
+    await expect(
+      runIdempotent({ store, key, fingerprint: FP, handler: () => Promise.reject(boom) }),
+    ).rejects.toBe(boom);
     const retry = await runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD });
     expect(retry.kind).toBe('executed');
   });
@@ -75,13 +86,23 @@ describe('runIdempotent', () => {
       const key = scopedKey('m', `definitive-${status}`);
       const response = { status, headers: {}, body: 'no' };
       await runIdempotent({ store, key, fingerprint: FP, handler: () => response });
-      expect(await runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD })).toEqual({ kind: 'replayed', response });
+      expect(await runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD })).toEqual({
+        kind: 'replayed',
+        response,
+      });
     }
     for (const status of [503, 429]) {
       const key = scopedKey('m', `retryable-${status}`);
-      const first = await runIdempotent({ store, key, fingerprint: FP, handler: () => ({ status, headers: {}, body: '' }) });
+      const first = await runIdempotent({
+        store,
+        key,
+        fingerprint: FP,
+        handler: () => ({ status, headers: {}, body: '' }),
+      });
       expect(first).toMatchObject({ kind: 'executed', disposition: 'released' });
-      expect((await runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD })).kind).toBe('executed');
+      expect((await runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD })).kind).toBe(
+        'executed',
+      );
     }
     const custom = await runIdempotent({
       store,
@@ -156,9 +177,15 @@ describe('runIdempotent', () => {
   it('checks its options and the handler result', async () => {
     const store = createMemoryStore();
     const key = scopedKey('m', 'k');
-    await expect(runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD, leaseMs: 0 })).rejects.toBeInstanceOf(RangeError);
-    await expect(runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD, ttlMs: 1.5 })).rejects.toBeInstanceOf(RangeError);
-    await expect(runIdempotent({ store, key, fingerprint: FP, handler: 'x' as never })).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD, leaseMs: 0 }),
+    ).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      runIdempotent({ store, key, fingerprint: FP, handler: () => SOLD, ttlMs: 1.5 }),
+    ).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      runIdempotent({ store, key, fingerprint: FP, handler: 'x' as never }),
+    ).rejects.toBeInstanceOf(TypeError);
     await expect(
       runIdempotent({ store, key, fingerprint: FP, handler: () => ({ status: 200 }) as never }),
     ).rejects.toBeInstanceOf(TypeError);

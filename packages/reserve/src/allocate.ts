@@ -1,6 +1,6 @@
-import { poissonTail } from './lib/incomplete-gamma.js';
 import { expectedSales, greedyAllocation } from './lib/greedy.js';
-import { quantileSearch } from './lib/quantile-search.js';
+import { poissonTail } from './lib/incomplete-gamma.js';
+import { type QuantileDetail, quantileDetail } from './lib/quantile-search.js';
 import {
   assertArray,
   assertInteger,
@@ -146,21 +146,26 @@ export function allocate(input: AllocateInput): Allocation {
     if (seen.has(device.id)) throw new RangeError(`devices[${i}].id duplicates "${device.id}"`);
     seen.add(device.id);
   }
-  const targets = means.map((mu) => (mu === 0 ? 0 : quantileSearch(epsilon, mu, false)));
+  // The search already evaluated P(D > s) and P(D > s − 1); reusing them halves the work.
+  const details = means.map((mu) => (mu === 0 ? NO_DEMAND : quantileDetail(epsilon, mu, false)));
+  const targets = details.map((d) => d.k);
   const requiredStock = targets.reduce((a, b) => a + b, 0);
   const fits = requiredStock <= stock;
   const quotas = fits ? targets : greedyAllocation(means, targets, stock, epsilon);
   const rows = devices.map((device, i): DeviceAllocation => {
     const mu = means[i]!;
     const quota = quotas[i]!;
+    const detail = details[i]!;
+    const reuse = fits && mu > 0;
     return {
       id: device.id,
       ratePerHour: device.ratePerHour,
       expectedDemand: mu,
       targetQuota: targets[i]!,
       quota,
-      stockoutProbability: mu === 0 ? 0 : poissonTail(quota, mu, true),
-      expectedSales: expectedSales(quota, mu),
+      stockoutProbability: reuse ? detail.tailAtK : poissonTail(quota, mu, true),
+      // E[min(D, s)] = μ·P(D ≤ s − 1) + s·P(D > s)
+      expectedSales: reuse ? mu * (1 - detail.tailBelow) + quota * detail.tailAtK : expectedSales(quota, mu),
     };
   });
   const allocatedStock = quotas.reduce((a, b) => a + b, 0);
@@ -178,13 +183,17 @@ export function allocate(input: AllocateInput): Allocation {
   };
 }
 
+const NO_DEMAND: QuantileDetail = { k: 0, tailAtK: 0, tailBelow: 1 };
+
 function deviceMean(device: unknown, i: number, windowMs: number): number {
   assertObject(device, `devices[${i}]`);
   assertString(device.id, `devices[${i}].id`);
   assertNonNegative(device.ratePerHour, `devices[${i}].ratePerHour`);
   const mu = (device.ratePerHour * windowMs) / MS_PER_HOUR;
   if (mu > POISSON_MAX_MEAN) {
-    throw new RangeError(`devices[${i}].ratePerHour × windowMs is a mean of ${mu}, above ${POISSON_MAX_MEAN}`);
+    throw new RangeError(
+      `devices[${i}].ratePerHour × windowMs is a mean of ${mu}, above ${POISSON_MAX_MEAN}`,
+    );
   }
   return mu;
 }

@@ -30,7 +30,12 @@ export interface BoundedCounterState {
  */
 export type EscrowResult =
   | { readonly ok: true; readonly rights: number }
-  | { readonly ok: false; readonly reason: 'insufficient-rights'; readonly rights: number; readonly requested: number };
+  | {
+      readonly ok: false;
+      readonly reason: 'insufficient-rights';
+      readonly rights: number;
+      readonly requested: number;
+    };
 
 /**
  * One replica's view of a bounded counter: stock that may never go below zero
@@ -133,7 +138,9 @@ export function createBoundedCounter(replica: string, initial?: BoundedCounterSt
       assertString(from, 'from');
       assertString(to, 'to');
       if (from !== replica) {
-        throw new RangeError(`from must be this replica ("${replica}"): only the holder can give rights away`);
+        throw new RangeError(
+          `from must be this replica ("${replica}"): only the holder can give rights away`,
+        );
       }
       if (to === from) throw new RangeError('to must differ from from');
       return spend(n, () => add(row(from), to, n));

@@ -65,7 +65,11 @@ export interface ExposureResult {
   /** Σ token amounts: what the tokens are legitimately worth, once each. */
   readonly faceValue: number;
   /** Per terminal: the most it can pay out, and whether its cap is what limits it. */
-  readonly terminals: readonly { readonly id: string; readonly maxPayout: number; readonly capped: boolean }[];
+  readonly terminals: readonly {
+    readonly id: string;
+    readonly maxPayout: number;
+    readonly capped: boolean;
+  }[];
   /** Per token: the most it can draw across all its terminals, each honouring it once. */
   readonly tokens: readonly { readonly id: string; readonly maxPayout: number }[];
 }
@@ -127,7 +131,10 @@ export function exposure(input: ExposureInput): ExposureResult {
       if (seen.has(terminal)) continue; // one terminal honours a token once, however often it is listed
       seen.add(terminal);
       const cap = capOf(terminal, `tokens[${i}].terminals[${j}]`);
-      eligible.set(terminal, safeAdd(eligible.get(terminal) ?? 0, perRedemption, `terminal ${terminal}'s total`));
+      eligible.set(
+        terminal,
+        safeAdd(eligible.get(terminal) ?? 0, perRedemption, `terminal ${terminal}'s total`),
+      );
       tokenMax = safeAdd(tokenMax, Math.min(perRedemption, cap), `token ${token.id}'s total`);
     }
     tokenRows.push({ id: token.id, maxPayout: tokenMax });
@@ -149,12 +156,15 @@ function terminalCaps(perTerminal: unknown): (terminal: string, where: string) =
     return () => perTerminal;
   }
   if (typeof perTerminal !== 'object' || perTerminal === null || Array.isArray(perTerminal)) {
-    throw new TypeError(`caps.perTerminal must be a number or a record of numbers, got ${describe(perTerminal)}`);
+    throw new TypeError(
+      `caps.perTerminal must be a number or a record of numbers, got ${describe(perTerminal)}`,
+    );
   }
   const record = perTerminal as Record<string, unknown>;
   for (const [id, cap] of Object.entries(record)) assertInteger(cap, `caps.perTerminal["${id}"]`);
   return (terminal, where) => {
-    if (!Object.hasOwn(record, terminal)) throw new RangeError(`caps.perTerminal has no cap for ${where} ("${terminal}")`);
+    if (!Object.hasOwn(record, terminal))
+      throw new RangeError(`caps.perTerminal has no cap for ${where} ("${terminal}")`);
     return record[terminal] as number;
   };
 }

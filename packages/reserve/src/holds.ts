@@ -75,7 +75,11 @@ export interface HoldStatus {
  * createHold({ id: 'cart-42', ttlMs: 15 * 60_000, clock: createManualClock(0) }); // { id: 'cart-42', expiresAt: 900000 }
  * ```
  */
-export function createHold(input: { readonly id: string; readonly ttlMs: number; readonly clock: Clock }): Hold {
+export function createHold(input: {
+  readonly id: string;
+  readonly ttlMs: number;
+  readonly clock: Clock;
+}): Hold {
   assertObject(input, 'input');
   assertString(input.id, 'id');
   assertInteger(input.ttlMs, 'ttlMs', 1);
@@ -130,11 +134,7 @@ export function holdDeadlines(hold: Hold, policy: HoldPolicy): HoldDeadlines {
  * // { honoured: true, remainingMs: 20_000 } — the minute still counts
  * ```
  */
-export function terminalHoldStatus(
-  hold: Hold,
-  policy: HoldPolicy,
-  offline: OfflineClock,
-): HoldStatus {
+export function terminalHoldStatus(hold: Hold, policy: HoldPolicy, offline: OfflineClock): HoldStatus {
   const { terminalStopsAt } = holdDeadlines(hold, policy);
   assertOfflineClock(offline, 'offline');
   const remainingMs = Math.max(0, terminalStopsAt - offline.now());

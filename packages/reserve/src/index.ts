@@ -5,45 +5,52 @@
  * longest safe offline window, worst-case value at risk under offline caps,
  * hold expiry under clock skew, and bounded-counter escrow of stock rights.
  */
+
 export {
-  poissonPmf,
-  poissonLogPmf,
-  poissonCdf,
-  poissonLogCdf,
-  poissonSurvival,
-  poissonLogSurvival,
-  POISSON_MAX_MEAN,
-} from './poisson.js';
-export { poissonQuantile, type PoissonQuantileOptions } from './poisson-quantile.js';
-export {
-  allocate,
   type AllocateInput,
   type Allocation,
+  allocate,
   type DeviceAllocation,
   type DeviceRate,
 } from './allocate.js';
 export {
-  oversellProbability,
-  maxOfflineWindow,
-  type OversellInput,
-  type OfflineWindowInput,
-  type OfflineWindow,
-} from './risk.js';
-export { exposure, type ExposureInput, type ExposureToken, type ExposureCaps, type ExposureResult } from './exposure.js';
+  type BoundedCounter,
+  type BoundedCounterState,
+  createBoundedCounter,
+  type EscrowResult,
+} from './escrow.js';
+export {
+  type ExposureCaps,
+  type ExposureInput,
+  type ExposureResult,
+  type ExposureToken,
+  exposure,
+} from './exposure.js';
 export {
   createHold,
-  holdDeadlines,
-  terminalHoldStatus,
-  serverMayReclaim,
   type Hold,
-  type HoldPolicy,
   type HoldDeadlines,
+  type HoldPolicy,
   type HoldStatus,
+  holdDeadlines,
+  serverMayReclaim,
+  terminalHoldStatus,
 } from './holds.js';
 export { createOfflineClock, type OfflineClock, type OfflineClockSnapshot } from './offline-clock.js';
 export {
-  createBoundedCounter,
-  type BoundedCounter,
-  type BoundedCounterState,
-  type EscrowResult,
-} from './escrow.js';
+  POISSON_MAX_MEAN,
+  poissonCdf,
+  poissonLogCdf,
+  poissonLogPmf,
+  poissonLogSurvival,
+  poissonPmf,
+  poissonSurvival,
+} from './poisson.js';
+export { type PoissonQuantileOptions, poissonQuantile } from './poisson-quantile.js';
+export {
+  maxOfflineWindow,
+  type OfflineWindow,
+  type OfflineWindowInput,
+  type OversellInput,
+  oversellProbability,
+} from './risk.js';

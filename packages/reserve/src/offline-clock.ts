@@ -71,7 +71,9 @@ export function createOfflineClock(clock: Clock, resume?: OfflineClockSnapshot):
   }
   const readMonotonic = clock.monotonic?.bind(clock);
   if (typeof readMonotonic !== 'function') {
-    throw new TypeError('clock.monotonic must be a function: without it a wall clock set back would extend holds');
+    throw new TypeError(
+      'clock.monotonic must be a function: without it a wall clock set back would extend holds',
+    );
   }
   let anchorWallMs: number;
   let floor: number;

@@ -48,7 +48,8 @@ export function oversellProbability(input: OversellInput): number {
   const rate = sumRates(ratesPerHour, 'ratesPerHour');
   assertInteger(windowMs, 'windowMs', 1);
   const mu = (rate * windowMs) / MS_PER_HOUR;
-  if (mu > POISSON_MAX_MEAN) throw new RangeError(`ratesPerHour × windowMs is a mean of ${mu}, above ${POISSON_MAX_MEAN}`);
+  if (mu > POISSON_MAX_MEAN)
+    throw new RangeError(`ratesPerHour × windowMs is a mean of ${mu}, above ${POISSON_MAX_MEAN}`);
   return poissonTail(stock, mu, true);
 }
 
@@ -105,7 +106,7 @@ export interface OfflineWindow {
  * ```ts
  * import { maxOfflineWindow } from '@tallystick/reserve';
  * const w = maxOfflineWindow({ stock: 160, ratesPerHour: [30, 20, 10], maxOversellProbability: 0.001 });
- * w.windowMs; // 6_468_811: about 1 h 48 min
+ * w.windowMs; // 7_477_160: about 2 h 5 min
  * ```
  */
 export function maxOfflineWindow(input: OfflineWindowInput): OfflineWindow {

@@ -117,7 +117,9 @@ describe('greedy marginal allocation', () => {
         const units = Math.floor(fraction * required);
         const quotas = greedyAllocation(means, targets, units, epsilon);
         expect(quotas.reduce((a, b) => a + b, 0)).toBe(units);
-        quotas.forEach((q, i) => expect(q).toBeLessThanOrEqual(targets[i]!));
+        quotas.forEach((q, i) => {
+          expect(q).toBeLessThanOrEqual(targets[i]!);
+        });
         const sales = quotas.reduce((a, q, i) => a + salesByDefinition(q, means[i]!), 0);
         expect(sales).toBeGreaterThanOrEqual(bestSales(means, units) - 1e-9);
       }),
@@ -147,20 +149,27 @@ describe('greedy marginal allocation', () => {
       fc.property(fc.integer({ min: 0, max: 151 }), (stock) => {
         const a = plan(stock).devices.map((d) => d.quota);
         const b = plan(stock + 1).devices.map((d) => d.quota);
-        a.forEach((q, i) => expect(b[i]).toBeGreaterThanOrEqual(q));
+        a.forEach((q, i) => {
+          expect(b[i]).toBeGreaterThanOrEqual(q);
+        });
       }),
       { numRuns: 152 },
     );
   });
 
   it('a large fleet in short supply gets every unit, within its ε-quotas', () => {
-    const devices = Array.from({ length: 1000 }, (_, i) => ({ id: `t${i}`, ratePerHour: 1 + ((i * 37) % 60) }));
+    const devices = Array.from({ length: 1000 }, (_, i) => ({
+      id: `t${i}`,
+      ratePerHour: 1 + ((i * 37) % 60),
+    }));
     const full = allocate({ stock: 10 ** 9, devices, windowMs: 2 * HOUR, maxStockoutProbability: 0.01 });
     const stock = Math.floor(full.requiredStock * 0.6);
     const short = allocate({ stock, devices, windowMs: 2 * HOUR, maxStockoutProbability: 0.01 });
     expect(short.strategy).toBe('greedy-marginal');
     expect(short.allocatedStock).toBe(stock);
-    short.devices.forEach((d, i) => expect(d.quota).toBeLessThanOrEqual(full.devices[i]!.quota));
+    short.devices.forEach((d, i) => {
+      expect(d.quota).toBeLessThanOrEqual(full.devices[i]!.quota);
+    });
     // Greedy equalises marginal gains: no device's next unit beats another's last one.
     let lowestLast = 1;
     let highestNext = 0;
@@ -181,7 +190,9 @@ describe('inputs', () => {
       maxStockoutProbability: 0.1,
     });
     expect(result.devices[0]).toMatchObject({ quota: 0, stockoutProbability: 0, expectedSales: 0 });
-    expect(allocate({ stock: 7, devices: [], windowMs: HOUR, maxStockoutProbability: 0.1 }).serverRemainder).toBe(7);
+    expect(
+      allocate({ stock: 7, devices: [], windowMs: HOUR, maxStockoutProbability: 0.1 }).serverRemainder,
+    ).toBe(7);
   });
 
   it('quotas match the cdf definition min{k : F(k) ≥ 1 − ε} for large means too', () => {
@@ -201,19 +212,29 @@ describe('inputs', () => {
     expect(() => allocate({ ...base, stock: -1 })).toThrow(/^stock must be an integer/);
     expect(() => allocate({ ...base, stock: 1.5 })).toThrow(RangeError);
     expect(() => allocate({ ...base, windowMs: 0 })).toThrow(/^windowMs must be an integer in \[1,/);
-    expect(() => allocate({ ...base, maxStockoutProbability: 0 })).toThrow(/^maxStockoutProbability must be in the open/);
+    expect(() => allocate({ ...base, maxStockoutProbability: 0 })).toThrow(
+      /^maxStockoutProbability must be in the open/,
+    );
     expect(() => allocate({ ...base, maxStockoutProbability: 1 })).toThrow(RangeError);
     expect(() => allocate({ ...base, maxStockoutProbability: Number.NaN })).toThrow(RangeError);
     expect(() => allocate({ ...base, devices: [{ id: 'x', ratePerHour: Number.NaN }] })).toThrow(
       new RangeError('devices[0].ratePerHour must not be NaN'),
     );
-    expect(() => allocate({ ...base, devices: [{ id: 'x', ratePerHour: -2 }] })).toThrow(/^devices\[0\].ratePerHour/);
+    expect(() => allocate({ ...base, devices: [{ id: 'x', ratePerHour: -2 }] })).toThrow(
+      /^devices\[0\].ratePerHour/,
+    );
     expect(() => allocate({ ...base, devices: [{ id: 7 as unknown as string, ratePerHour: 1 }] })).toThrow(
       new TypeError('devices[0].id must be a string, got number'),
     );
-    expect(() => allocate({ ...base, devices: [market[0]!, market[0]!] })).toThrow(/^devices\[1\].id duplicates/);
+    expect(() => allocate({ ...base, devices: [market[0]!, market[0]!] })).toThrow(
+      /^devices\[1\].id duplicates/,
+    );
     expect(() => allocate({ ...base, devices: {} as unknown as [] })).toThrow(TypeError);
-    expect(() => allocate({ ...base, stock: '5' as unknown as number })).toThrow(new TypeError('stock must be a number, got string'));
-    expect(() => allocate({ ...base, devices: [{ id: 'x', ratePerHour: 1e12 }] })).toThrow(/above 1000000000/);
+    expect(() => allocate({ ...base, stock: '5' as unknown as number })).toThrow(
+      new TypeError('stock must be a number, got string'),
+    );
+    expect(() => allocate({ ...base, devices: [{ id: 'x', ratePerHour: 1e12 }] })).toThrow(
+      /above 1000000000/,
+    );
   });
 });

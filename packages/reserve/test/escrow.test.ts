@@ -25,7 +25,10 @@ function canonical(state: BoundedCounterState): string[] {
   return entries.sort();
 }
 
-function run(ops: readonly Operation[], check?: (nodes: Map<Replica, BoundedCounter>, added: number, sold: number) => void) {
+function run(
+  ops: readonly Operation[],
+  check?: (nodes: Map<Replica, BoundedCounter>, added: number, sold: number) => void,
+) {
   const nodes = new Map(replicas.map((id) => [id, createBoundedCounter(id)]));
   let added = 0;
   let sold = 0;
@@ -66,7 +69,12 @@ describe('bounded counter (demarcation)', () => {
     expect(server.transfer('server', 'till-1', 40)).toEqual({ ok: true, rights: 60 });
     const till = createBoundedCounter('till-1', server.state());
     expect(till.rights()).toBe(40);
-    expect(till.decrement(41)).toEqual({ ok: false, reason: 'insufficient-rights', rights: 40, requested: 41 });
+    expect(till.decrement(41)).toEqual({
+      ok: false,
+      reason: 'insufficient-rights',
+      rights: 40,
+      requested: 41,
+    });
     expect(till.decrement(3)).toEqual({ ok: true, rights: 37 });
     server.merge(till.state());
     expect(server.value()).toBe(97);
@@ -76,7 +84,12 @@ describe('bounded counter (demarcation)', () => {
   it('transfer succeeds only within the sender’s rights, and only at the sender', () => {
     const a = createBoundedCounter('a');
     a.increment(5);
-    expect(a.transfer('a', 'b', 6)).toEqual({ ok: false, reason: 'insufficient-rights', rights: 5, requested: 6 });
+    expect(a.transfer('a', 'b', 6)).toEqual({
+      ok: false,
+      reason: 'insufficient-rights',
+      rights: 5,
+      requested: 6,
+    });
     expect(a.transfer('a', 'b', 5)).toEqual({ ok: true, rights: 0 });
     expect(() => a.transfer('b', 'a', 1)).toThrow(/^from must be this replica/);
     expect(() => a.transfer('a', 'a', 1)).toThrow(/^to must differ/);
@@ -135,7 +148,10 @@ describe('bounded counter (demarcation)', () => {
       { kind: 'increment', at: 'server', n: 10 },
       { kind: 'transfer', at: 'server', to: 't1', n: 4 },
     ]).get('server')!;
-    const copy = createBoundedCounter('server', JSON.parse(JSON.stringify(node.state())) as BoundedCounterState);
+    const copy = createBoundedCounter(
+      'server',
+      JSON.parse(JSON.stringify(node.state())) as BoundedCounterState,
+    );
     expect(canonical(copy.state())).toEqual(canonical(node.state()));
   });
 

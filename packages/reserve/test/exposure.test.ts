@@ -24,7 +24,11 @@ describe('exposure', () => {
   });
 
   it('UPI Lite-style caps: ₹1,000 per payment and ₹5,000 per wallet, in paise', () => {
-    const tokens = Array.from({ length: 8 }, (_, i) => ({ id: `p${i}`, amount: 150_000, terminals: ['w1', 'w2'] }));
+    const tokens = Array.from({ length: 8 }, (_, i) => ({
+      id: `p${i}`,
+      amount: 150_000,
+      terminals: ['w1', 'w2'],
+    }));
     const e = exposure({ tokens, caps: { perToken: 100_000, perTerminal: { w1: 500_000, w2: 200_000 } } });
     expect(e.valueAtRisk).toBe(700_000);
     expect(e.terminals.map((t) => t.capped)).toEqual([true, true]);
@@ -56,7 +60,9 @@ describe('exposure', () => {
           let wholeTokenWorst = 0;
           let cappedTerminals = 0;
           for (const id of terminalIds) {
-            const values = tokens.filter((t) => t.terminals.includes(id)).map((t) => Math.min(t.amount, perToken));
+            const values = tokens
+              .filter((t) => t.terminals.includes(id))
+              .map((t) => Math.min(t.amount, perToken));
             let best = 0;
             for (let mask = 0; mask < 1 << values.length; mask++) {
               let sum = 0;
@@ -67,7 +73,10 @@ describe('exposure', () => {
             }
             wholeTokenWorst += best;
             // Partial redemption: fill up to the cap, which is the formula.
-            const partial = Math.min(perTerminal, values.reduce((a, b) => a + b, 0));
+            const partial = Math.min(
+              perTerminal,
+              values.reduce((a, b) => a + b, 0),
+            );
             expect(e.terminals.find((t) => t.id === id)?.maxPayout ?? 0).toBe(partial);
             if (values.reduce((a, b) => a + b, 0) > perTerminal) cappedTerminals++;
           }
@@ -83,7 +92,9 @@ describe('exposure', () => {
   it('rejects bad arguments naming them', () => {
     const caps = { perToken: 100, perTerminal: 1_000 };
     const token = { id: 'v', amount: 10, terminals: ['t'] };
-    expect(() => exposure({ tokens: [{ ...token, amount: 10.5 }], caps })).toThrow(/^tokens\[0\].amount must be an integer/);
+    expect(() => exposure({ tokens: [{ ...token, amount: 10.5 }], caps })).toThrow(
+      /^tokens\[0\].amount must be an integer/,
+    );
     expect(() => exposure({ tokens: [{ ...token, amount: -1 }], caps })).toThrow(RangeError);
     expect(() => exposure({ tokens: [token, token], caps })).toThrow(/^tokens\[1\].id duplicates/);
     expect(() => exposure({ tokens: [token], caps: { ...caps, perToken: Number.NaN } })).toThrow(
@@ -92,9 +103,15 @@ describe('exposure', () => {
     expect(() => exposure({ tokens: [token], caps: { ...caps, perTerminal: { other: 5 } } })).toThrow(
       /^caps.perTerminal has no cap for tokens\[0\].terminals\[0\]/,
     );
-    expect(() => exposure({ tokens: [token], caps: { ...caps, perTerminal: { t: 1.5 } } })).toThrow(/^caps.perTerminal\["t"\]/);
-    expect(() => exposure({ tokens: [token], caps: { ...caps, perTerminal: 'x' as unknown as number } })).toThrow(TypeError);
-    expect(() => exposure({ tokens: [{ ...token, terminals: 't' as unknown as string[] }], caps })).toThrow(TypeError);
+    expect(() => exposure({ tokens: [token], caps: { ...caps, perTerminal: { t: 1.5 } } })).toThrow(
+      /^caps.perTerminal\["t"\]/,
+    );
+    expect(() =>
+      exposure({ tokens: [token], caps: { ...caps, perTerminal: 'x' as unknown as number } }),
+    ).toThrow(TypeError);
+    expect(() => exposure({ tokens: [{ ...token, terminals: 't' as unknown as string[] }], caps })).toThrow(
+      TypeError,
+    );
     const huge = { ...token, amount: Number.MAX_SAFE_INTEGER };
     expect(() => exposure({ tokens: [huge, { ...huge, id: 'w' }], caps })).toThrow(/exceeds 2\^53 - 1/);
   });

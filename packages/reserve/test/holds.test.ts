@@ -35,9 +35,13 @@ describe('deadlines', () => {
     expect(() => createHold({ id: 'h', ttlMs: 0, clock })).toThrow(/^ttlMs must be an integer in \[1,/);
     expect(() => createHold({ id: '', ttlMs: 5, clock })).toThrow(/^id must not be empty/);
     expect(() => createHold({ id: 'h', ttlMs: 5, clock: {} as Clock })).toThrow(TypeError);
-    expect(() => holdDeadlines({ id: 'h', expiresAt: 1 }, { maxSkewMs: -1, graceMs: 0 })).toThrow(/^policy.maxSkewMs/);
+    expect(() => holdDeadlines({ id: 'h', expiresAt: 1 }, { maxSkewMs: -1, graceMs: 0 })).toThrow(
+      /^policy.maxSkewMs/,
+    );
     expect(() => holdDeadlines({ id: 'h', expiresAt: Number.NaN }, policy)).toThrow(/^hold.expiresAt/);
-    expect(() => terminalHoldStatus({ id: 'h', expiresAt: 1 }, policy, {} as never)).toThrow(/^offline must be an OfflineClock/);
+    expect(() => terminalHoldStatus({ id: 'h', expiresAt: 1 }, policy, {} as never)).toThrow(
+      /^offline must be an OfflineClock/,
+    );
     expect(() => createOfflineClock({ now: () => 0 })).toThrow(/^clock.monotonic must be a function/);
     expect(() => createOfflineClock(clock, { anchorWallMs: 0, elapsedMs: -5 })).toThrow(/^resume.elapsedMs/);
   });
@@ -52,7 +56,10 @@ describe('offline time', () => {
     clock.advance(5 * 60_000);
     clock.set(start - 3_600_000); // an hour back
     expect(offline.elapsedMs()).toBe(5 * 60_000);
-    expect(terminalHoldStatus(hold, policy, offline)).toEqual({ honoured: true, remainingMs: 5 * 60_000 - 30_000 });
+    expect(terminalHoldStatus(hold, policy, offline)).toEqual({
+      honoured: true,
+      remainingMs: 5 * 60_000 - 30_000,
+    });
     clock.advance(5 * 60_000 - 30_000);
     expect(terminalHoldStatus(hold, policy, offline)).toEqual({ honoured: false, remainingMs: 0 });
   });
@@ -109,7 +116,10 @@ describe('offline time', () => {
         fc.integer({ min: -policy.maxSkewMs, max: policy.maxSkewMs }), // terminal clock − true time at sync
         fc.integer({ min: 1_000, max: 3_600_000 }), // hold TTL
         fc.array(
-          fc.record({ advance: fc.integer({ min: 0, max: 600_000 }), tamper: fc.integer({ min: -7_200_000, max: 7_200_000 }) }),
+          fc.record({
+            advance: fc.integer({ min: 0, max: 600_000 }),
+            tamper: fc.integer({ min: -7_200_000, max: 7_200_000 }),
+          }),
           { maxLength: 20 },
         ),
         (skew, ttl, steps) => {

@@ -65,12 +65,16 @@ describe('maxOfflineWindow', () => {
 
   it('grows with stock and with the tolerated risk', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.double({ min: 1e-6, max: 0.5, noNaN: true }), (stock, e) => {
-        const at = (s: number, eps: number) =>
-          maxOfflineWindow({ stock: s, ratesPerHour: [30, 20, 10], maxOversellProbability: eps }).windowMs;
-        expect(at(stock + 1, e)).toBeGreaterThanOrEqual(at(stock, e));
-        expect(at(stock, Math.min(0.99, e * 2))).toBeGreaterThanOrEqual(at(stock, e));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.double({ min: 1e-6, max: 0.5, noNaN: true }),
+        (stock, e) => {
+          const at = (s: number, eps: number) =>
+            maxOfflineWindow({ stock: s, ratesPerHour: [30, 20, 10], maxOversellProbability: eps }).windowMs;
+          expect(at(stock + 1, e)).toBeGreaterThanOrEqual(at(stock, e));
+          expect(at(stock, Math.min(0.99, e * 2))).toBeGreaterThanOrEqual(at(stock, e));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -90,17 +94,25 @@ describe('maxOfflineWindow', () => {
     expect(maxOfflineWindow({ stock: 1, ratesPerHour: [0, 0], maxOversellProbability: 0.1 }).windowMs).toBe(
       Number.POSITIVE_INFINITY,
     );
-    const capped = maxOfflineWindow({ stock: 2 * POISSON_MAX_MEAN, ratesPerHour: [1e6], maxOversellProbability: 0.1 });
+    const capped = maxOfflineWindow({
+      stock: 2 * POISSON_MAX_MEAN,
+      ratesPerHour: [1e6],
+      maxOversellProbability: 0.1,
+    });
     expect(capped.capped).toBe(true);
     expect(capped.expectedDemand).toBeLessThanOrEqual(POISSON_MAX_MEAN);
   });
 
   it('rejects bad arguments naming them', () => {
     const base = { stock: 10, ratesPerHour: [1], maxOversellProbability: 0.05 };
-    expect(() => maxOfflineWindow({ ...base, maxOversellProbability: 0 })).toThrow(/^maxOversellProbability must be in/);
+    expect(() => maxOfflineWindow({ ...base, maxOversellProbability: 0 })).toThrow(
+      /^maxOversellProbability must be in/,
+    );
     expect(() => maxOfflineWindow({ ...base, maxOversellProbability: 1.2 })).toThrow(RangeError);
     expect(() => maxOfflineWindow({ ...base, stock: -3 })).toThrow(/^stock/);
     expect(() => maxOfflineWindow({ ...base, ratesPerHour: [-1] })).toThrow(/^ratesPerHour\[0\]/);
-    expect(() => maxOfflineWindow(null as unknown as typeof base)).toThrow(new TypeError('input must be an object, got null'));
+    expect(() => maxOfflineWindow(null as unknown as typeof base)).toThrow(
+      new TypeError('input must be an object, got null'),
+    );
   });
 });

@@ -3,7 +3,17 @@
  * A POS vendor reimplementing verification needs exactly these numbers.
  */
 
-/** The version byte of every v1 token; one algorithm (Ed25519) per version, so no `alg` field exists to confuse. */
+/**
+ * The version byte of every v1 token; one algorithm (Ed25519) per version, so
+ * no `alg` field exists to confuse.
+ *
+ * @example
+ * ```ts
+ * import { decodeToken, TOKEN_VERSION } from '@tallystick/token';
+ * const result = decodeToken('TS1:...');
+ * if (result.ok) console.log(result.token.version === TOKEN_VERSION); // true
+ * ```
+ */
 export const TOKEN_VERSION = 1;
 
 /**

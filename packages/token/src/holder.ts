@@ -49,7 +49,8 @@ export function generateHolderKey(): HolderKey {
  */
 export function holderBinding(publicKey: Uint8Array): string {
   if (!isBytes(publicKey)) throw new TypeError('publicKey must be a Uint8Array');
-  if (publicKey.length !== SIZE.publicKey) throw new RangeError(`publicKey must be 32 bytes, got ${publicKey.length}`);
+  if (publicKey.length !== SIZE.publicKey)
+    throw new RangeError(`publicKey must be 32 bytes, got ${publicKey.length}`);
   return encodeHex(holderHash(publicKey));
 }
 
@@ -122,7 +123,8 @@ export function createPresentation(token: TokenInput, options: PresentationOptio
   }
   const nowMs = options.now ?? (options.clock ?? systemClock).now();
   const time = Math.floor(nowMs / 1000);
-  if (!Number.isSafeInteger(time) || time < 0 || time > 0xffff_ffff) throw new RangeError('now must be from 1970 to 2106');
+  if (!Number.isSafeInteger(time) || time < 0 || time > 0xffff_ffff)
+    throw new RangeError('now must be from 1970 to 2106');
   const message = presentationMessage(raw.buf, TOKEN_START + AT.tokenId, time, challenge);
   const bytes = assemblePresentation(publicKey, time, sign(message, secretKey));
   const combined = new Uint8Array(parsed.token.bytes.length + bytes.length);

@@ -1,5 +1,5 @@
-import type { Token } from './token.js';
 import type { VerifyFailure } from './result.js';
+import type { Token } from './token.js';
 
 /**
  * The intent type a redemption travels under in the reconciliation queue.

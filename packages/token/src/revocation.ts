@@ -56,7 +56,12 @@ export class RevocationList {
    */
   static create(options: { kids?: readonly string[]; tokenIds?: readonly string[]; issuedAt?: number } = {}) {
     const issuedAt = options.issuedAt ?? 0;
-    if (!Number.isSafeInteger(issuedAt) || issuedAt % 1000 !== 0 || issuedAt < 0 || issuedAt / 1000 > 0xffff_ffff) {
+    if (
+      !Number.isSafeInteger(issuedAt) ||
+      issuedAt % 1000 !== 0 ||
+      issuedAt < 0 ||
+      issuedAt / 1000 > 0xffff_ffff
+    ) {
       throw new RangeError('issuedAt must be whole seconds in epoch ms, 1970 to 2106');
     }
     const kids = sortedUnique(options.kids ?? [], SIZE.kid, 'kids');
@@ -85,7 +90,9 @@ export class RevocationList {
     if (options.keys !== undefined) {
       if (!parsed.signed) throw new TallystickError('ERR_TOKEN', 'revocation list is not signed');
       const { kid, message, signature } = parsed.signed;
-      const entry = options.keys.find((k) => isBytes(k.publicKey) && readU32(hexOf(k.kid, 4, 'kid'), 0) === kid);
+      const entry = options.keys.find(
+        (k) => isBytes(k.publicKey) && readU32(hexOf(k.kid, 4, 'kid'), 0) === kid,
+      );
       if (!entry) throw new TallystickError('ERR_TOKEN', 'revocation list is signed by an unknown key');
       const key = prepareKey(entry.publicKey);
       if (!key || !verifyPrepared(key, signature, message)) {
@@ -154,7 +161,8 @@ export class RevocationList {
 }
 
 function hexOrUndefined(value: unknown, bytes: number): Uint8Array | undefined {
-  if (typeof value !== 'string' || value.length !== bytes * 2 || value !== value.toLowerCase()) return undefined;
+  if (typeof value !== 'string' || value.length !== bytes * 2 || value !== value.toLowerCase())
+    return undefined;
   return tryDecodeHex(value);
 }
 

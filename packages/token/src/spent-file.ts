@@ -71,7 +71,9 @@ export async function openFileSpentStore(options: FileSpentStoreOptions): Promis
   const lockPath = `${path}.lock`;
   await acquireLock(lockPath);
   try {
-    const existing = await readFile(path).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    const existing = await readFile(path).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? undefined : Promise.reject(e),
+    );
     let entries = new Map<string, number>();
     let records = 0;
     if (existing === undefined || existing.length === 0) {
@@ -102,7 +104,12 @@ async function createStore(
 ): Promise<FileSpentStore> {
   let file: FileHandle | undefined = first;
   let records = initialRecords;
-  let queue: { id: string; keepUntil: number; resolve: (won: boolean) => void; reject: (e: unknown) => void }[] = [];
+  let queue: {
+    id: string;
+    keepUntil: number;
+    resolve: (won: boolean) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   let chain: Promise<unknown> = Promise.resolve();
   let flushScheduled = false;
   // Separate from `file`, which is briefly unset while prune rewrites the log.
@@ -121,7 +128,7 @@ async function createStore(
     queue = [];
     if (batch.length === 0) return;
     const bytes = new Uint8Array(batch.length * RECORD);
-    batch.forEach((item, i) => encodeRecord(bytes, i * RECORD, item.id, item.keepUntil));
+    for (let i = 0; i < batch.length; i++) encodeRecord(bytes, i * RECORD, batch[i]!.id, batch[i]!.keepUntil);
     try {
       if (!file) throw new TallystickError('ERR_STORE', 'spent store is closed');
       await file.write(bytes);

@@ -1,13 +1,17 @@
 import { type Clock, systemClock } from '@tallystick/core';
-import { type SignatureBackend, verifyBatch as verifyBatchSignatures, verifyPrepared } from './crypto/index.js';
+import {
+  type SignatureBackend,
+  verifyBatch as verifyBatchSignatures,
+  verifyPrepared,
+} from './crypto/index.js';
 import type { VerificationKey } from './keys.js';
-import { checkClaims, type Policy } from './lib/checks.js';
+import type { Policy } from './lib/checks.js';
+import { isAudience } from './lib/encode.js';
 import { fail } from './lib/fail.js';
 import { isBytes, type TokenInput } from './lib/input.js';
 import { buildKeySet, type KeySet } from './lib/key-set.js';
-import { settle, type Pending, pend } from './lib/pending.js';
+import { type Pending, pend, settle } from './lib/pending.js';
 import { redemptionOf } from './lib/redemption-of.js';
-import { isAudience } from './lib/encode.js';
 import type { RedeemResult } from './redemption.js';
 import type { VerifyResult } from './result.js';
 import type { RevocationList } from './revocation.js';
@@ -115,7 +119,10 @@ export interface Verifier {
   /** Verifies without recording anything. Never throws; the work is bounded by the input cap. */
   verify(input: TokenInput, options?: VerifyOptions): VerifyResult;
   /** Same verdicts as `verify` for each item, with the issuer signatures checked as one batch. */
-  verifyBatch(items: ReadonlyArray<TokenInput | BatchItem>, options?: { readonly now?: number }): VerifyResult[];
+  verifyBatch(
+    items: ReadonlyArray<TokenInput | BatchItem>,
+    options?: { readonly now?: number },
+  ): VerifyResult[];
   /** `verify`, then whether the spent store already has the token (`already_spent`). Records nothing. */
   check(input: TokenInput, options?: VerifyOptions): Promise<VerifyResult>;
   /** `verify`, then an atomic check-and-add in the spent store: of concurrent redeems of one token, one wins. */
@@ -161,7 +168,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const terminal = options.terminal ?? (audiences ? [...audiences][0] : undefined);
   let policy: Policy = {
     skewMs: duration(options.clockSkewMs, DEFAULT_CLOCK_SKEW_MS, 'clockSkewMs'),
-    presentationWindowMs: duration(options.presentationWindowMs, DEFAULT_PRESENTATION_WINDOW_MS, 'presentationWindowMs'),
+    presentationWindowMs: duration(
+      options.presentationWindowMs,
+      DEFAULT_PRESENTATION_WINDOW_MS,
+      'presentationWindowMs',
+    ),
     audiences,
     revoked: options.revoked,
     backend,
@@ -182,7 +193,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return {
     spent,
     verify(input, o) {
-      if (o?.now !== undefined && !Number.isFinite(o.now)) return fail('malformed', 'options.now must be a finite number');
+      if (o?.now !== undefined && !Number.isFinite(o.now))
+        return fail('malformed', 'options.now must be a finite number');
       return verifyAt(input, o, nowOf(o));
     },
     verifyBatch(items, o) {
@@ -248,7 +260,8 @@ function isItem(value: unknown): value is BatchItem {
 function audienceSet(value: unknown): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError('audience must be a string or a non-empty array');
+  if (!Array.isArray(list) || list.length === 0)
+    throw new TypeError('audience must be a string or a non-empty array');
   for (const name of list) {
     if (!isAudience(name)) throw new RangeError('each audience must be 1 to 32 visible ASCII characters');
   }

@@ -7,7 +7,14 @@ import { etc, hashes, utils } from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PreparedKey, prepareKey, publicKeyFromSecret, sign, verifyBatch, verifyPrepared } from '../src/crypto/index.js';
+import {
+  type PreparedKey,
+  prepareKey,
+  publicKeyFromSecret,
+  sign,
+  verifyBatch,
+  verifyPrepared,
+} from '../src/crypto/index.js';
 import { L } from '../src/crypto/pure.js';
 
 hashes.sha512 = sha512;
@@ -18,7 +25,12 @@ const toLe = (n: bigint) => etc.hexToBytes(n.toString(16).padStart(64, '0')).rev
 const signers = [0x31, 0x32, 0x33].map((b) => {
   const secretKey = new Uint8Array(32).fill(b);
   const publicKey = publicKeyFromSecret(secretKey);
-  return { secretKey, publicKey, noble: prepareKey(publicKey, 'noble')!, native: prepareKey(publicKey, 'native')! };
+  return {
+    secretKey,
+    publicKey,
+    noble: prepareKey(publicKey, 'noble')!,
+    native: prepareKey(publicKey, 'native')!,
+  };
 });
 
 type Item = { key: PreparedKey; signature: Uint8Array; message: Uint8Array };
@@ -26,7 +38,12 @@ type Item = { key: PreparedKey; signature: Uint8Array; message: Uint8Array };
 /** The kinds of item a reconciliation backlog can hold. */
 const kinds = ['valid', 'flipped-signature', 'wrong-message', 'wrong-key', 'S+L', 'garbage'] as const;
 
-function makeItem(kind: (typeof kinds)[number], signer: number, n: number, backend: 'noble' | 'native'): Item {
+function makeItem(
+  kind: (typeof kinds)[number],
+  signer: number,
+  n: number,
+  backend: 'noble' | 'native',
+): Item {
   const s = signers[signer]!;
   const message = new Uint8Array(120).fill(n & 255);
   message[0] = n >> 8;
@@ -45,7 +62,11 @@ function makeItem(kind: (typeof kinds)[number], signer: number, n: number, backe
     case 'wrong-key':
       return { key: signers[(signer + 1) % signers.length]![backend], signature, message };
     case 'S+L':
-      return { key, signature: etc.concatBytes(signature.subarray(0, 32), toLe(le(signature.subarray(32)) + L)), message };
+      return {
+        key,
+        signature: etc.concatBytes(signature.subarray(0, 32), toLe(le(signature.subarray(32)) + L)),
+        message,
+      };
     case 'garbage':
       return { key, signature: new Uint8Array(64).fill(n & 255), message };
   }
@@ -72,12 +93,22 @@ describe('verifyBatch', () => {
   it('bisection names exactly the bad items of a 300-item batch', () => {
     const items = Array.from({ length: 300 }, (_, n) => makeItem('valid', n % 3, n, 'noble'));
     expect(verifyBatch(items)).toEqual(Array(300).fill(true));
-    for (const bad of [[0], [299], [7, 8, 9], [1, 100, 150, 298], Array.from({ length: 30 }, (_, i) => i * 10)]) {
-      const mixed = items.map((it, n) => (bad.includes(n) ? makeItem('flipped-signature', n % 3, n, 'noble') : it));
+    for (const bad of [
+      [0],
+      [299],
+      [7, 8, 9],
+      [1, 100, 150, 298],
+      Array.from({ length: 30 }, (_, i) => i * 10),
+    ]) {
+      const mixed = items.map((it, n) =>
+        bad.includes(n) ? makeItem('flipped-signature', n % 3, n, 'noble') : it,
+      );
       const verdicts = verifyBatch(mixed);
       expect(verdicts.flatMap((v, n) => (v ? [] : [n]))).toEqual(bad);
     }
-    expect(verifyBatch(items.map((_, n) => makeItem('garbage', 0, n, 'noble')))).toEqual(Array(300).fill(false));
+    expect(verifyBatch(items.map((_, n) => makeItem('garbage', 0, n, 'noble')))).toEqual(
+      Array(300).fill(false),
+    );
   });
 
   it('random coefficients catch two invalid signatures whose errors cancel in a plain sum', () => {
@@ -104,6 +135,11 @@ describe('verifyBatch', () => {
   it('handles an empty batch and items that are not items', () => {
     expect(verifyBatch([])).toEqual([]);
     const good = makeItem('valid', 0, 0, 'noble');
-    expect(verifyBatch([good, null as never, { key: good.key } as never, good])).toEqual([true, false, false, true]);
+    expect(verifyBatch([good, null as never, { key: good.key } as never, good])).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
   });
 });

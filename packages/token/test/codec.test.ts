@@ -7,8 +7,16 @@ import { sealToken } from '../src/lib/seal.js';
 import { ISSUER_KEY } from './fixtures.js';
 
 const hex = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map(encodeHex);
-const visible = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 32 });
-const letters = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: 3, maxLength: 3 });
+const visible = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 32,
+});
+const letters = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
+  minLength: 3,
+  maxLength: 3,
+});
 
 /** Arbitrary valid token fields, each optional field present or absent. */
 export const fieldsArb: fc.Arbitrary<TokenFields> = fc
@@ -23,7 +31,10 @@ export const fieldsArb: fc.Arbitrary<TokenFields> = fc
     holder: fc.option(hex(16)),
     data: fc.option(fc.uint8Array({ minLength: 1, maxLength: 64 })),
     extensions: fc.uniqueArray(
-      fc.record({ tag: fc.integer({ min: 1, max: 127 }).map((t) => t * 2), value: fc.uint8Array({ maxLength: 64 }) }),
+      fc.record({
+        tag: fc.integer({ min: 1, max: 127 }).map((t) => t * 2),
+        value: fc.uint8Array({ maxLength: 64 }),
+      }),
       { maxLength: 4, selector: (e) => e.tag },
     ),
   })
@@ -161,8 +172,14 @@ describe('token codec', () => {
     expect(() => encodeBody({ ...base, audience: 'x'.repeat(33) })).toThrow(RangeError);
     expect(() => encodeBody({ ...base, data: new Uint8Array(0) })).toThrow(RangeError);
     expect(() => encodeBody({ ...base, data: new Uint8Array(65) })).toThrow(RangeError);
-    expect(() => encodeBody({ ...base, extensions: [{ tag: 4, value: new Uint8Array() }, { tag: 2, value: new Uint8Array() }] })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      encodeBody({
+        ...base,
+        extensions: [
+          { tag: 4, value: new Uint8Array() },
+          { tag: 2, value: new Uint8Array() },
+        ],
+      }),
+    ).toThrow(RangeError);
   });
 });

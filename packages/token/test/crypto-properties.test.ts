@@ -28,7 +28,12 @@ const anchor = (() => {
 const pool = Array.from({ length: 8 }, (_, i) => {
   const secretKey = new Uint8Array(32).fill(0x60 + i);
   const publicKey = publicKeyFromSecret(secretKey);
-  return { secretKey, publicKey, noble: prepareKey(publicKey, 'noble')!, native: prepareKey(publicKey, 'native')! };
+  return {
+    secretKey,
+    publicKey,
+    noble: prepareKey(publicKey, 'noble')!,
+    native: prepareKey(publicKey, 'native')!,
+  };
 });
 const pooled = new Map(pool.map((p) => [p.publicKey.join(), p]));
 
@@ -71,20 +76,28 @@ describe('signature laws on every path', () => {
   it('law: flipping any single bit of signature, message or key is rejected everywhere', () => {
     const part = fc.constantFrom('signature', 'message', 'key');
     fc.assert(
-      fc.property(fc.nat(pool.length - 1), message, part, fc.nat(), fc.nat(7), (signer, msg, which, at, bit) => {
-        const { secretKey, publicKey } = pool[signer]!;
-        const signature = sign(msg, secretKey);
-        const target = which === 'signature' ? signature.slice() : which === 'key' ? publicKey.slice() : msg.slice();
-        if (target.length === 0) return; // nothing to flip in an empty message
-        target[at % target.length]! ^= 1 << bit;
-        const verdicts =
-          which === 'signature'
-            ? everyPath(publicKey, target, msg)
-            : which === 'key'
-              ? everyPath(target, signature, msg)
-              : everyPath(publicKey, signature, target);
-        expect(verdicts).toEqual(Array(6).fill(false));
-      }),
+      fc.property(
+        fc.nat(pool.length - 1),
+        message,
+        part,
+        fc.nat(),
+        fc.nat(7),
+        (signer, msg, which, at, bit) => {
+          const { secretKey, publicKey } = pool[signer]!;
+          const signature = sign(msg, secretKey);
+          const target =
+            which === 'signature' ? signature.slice() : which === 'key' ? publicKey.slice() : msg.slice();
+          if (target.length === 0) return; // nothing to flip in an empty message
+          target[at % target.length]! ^= 1 << bit;
+          const verdicts =
+            which === 'signature'
+              ? everyPath(publicKey, target, msg)
+              : which === 'key'
+                ? everyPath(target, signature, msg)
+                : everyPath(publicKey, signature, target);
+          expect(verdicts).toEqual(Array(6).fill(false));
+        },
+      ),
       { numRuns: 240 },
     );
   });

@@ -3,7 +3,7 @@
  * @noble/ed25519 as an independent reference.
  */
 import { createPublicKey, verify as opensslVerify } from 'node:crypto';
-import { Point, etc, hashes, utils } from '@noble/ed25519';
+import { etc, hashes, Point, utils } from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { decodeHex } from '@tallystick/core';
 import fc from 'fast-check';
@@ -33,7 +33,11 @@ const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const edgy32 = fc.oneof(
   bytes32,
   fc
-    .tuple(fc.constantFrom(0n, 1n, P - 1n, P, P + 1n, 2n ** 255n - 1n), fc.integer({ min: -20, max: 20 }), fc.boolean())
+    .tuple(
+      fc.constantFrom(0n, 1n, P - 1n, P, P + 1n, 2n ** 255n - 1n),
+      fc.integer({ min: -20, max: 20 }),
+      fc.boolean(),
+    )
     .map(([base, delta, sign]) => {
       const y = (((base + BigInt(delta)) % 2n ** 255n) + 2n ** 255n) % 2n ** 255n;
       const b = toLe(y);
@@ -54,14 +58,27 @@ function allPaths(pk: Uint8Array, sig: Uint8Array, msg: Uint8Array): boolean[] {
   const other = prepareKey(publicKey, 'noble')!;
   return [
     ...keys.map((k) => k !== undefined && verifyPrepared(k, sig, msg)),
-    ...keys.map((k) => k !== undefined && verifyBatch([{ key: k, signature: sig, message: msg }, { key: other, signature, message }])[0]!),
+    ...keys.map(
+      (k) =>
+        k !== undefined &&
+        verifyBatch([
+          { key: k, signature: sig, message: msg },
+          { key: other, signature, message },
+        ])[0]!,
+    ),
     verifySignature(sig, msg, pk, { backend: 'noble' }),
     verifySignature(sig, msg, pk, { backend: 'native' }),
   ];
 }
 
 /** A signature made with the secret scalar for an arbitrary nonce point R = [r]B + T. */
-function signWithR(r: bigint, torsion: InstanceType<typeof Point>, pk: Uint8Array, scalar: bigint, msg: Uint8Array) {
+function signWithR(
+  r: bigint,
+  torsion: InstanceType<typeof Point>,
+  pk: Uint8Array,
+  scalar: bigint,
+  msg: Uint8Array,
+) {
   const R = Point.BASE.multiply(r).add(torsion);
   const rBytes = R.toBytes();
   const k = le(sha512(etc.concatBytes(rBytes, pk, msg))) % L;
@@ -81,7 +98,8 @@ const torsion = Array.from({ length: 8 }, (_, i) => (i === 0 ? Point.ZERO : T8.m
 describe('byte-level rule', () => {
   it('law: S is admissible exactly when S < L', () => {
     for (const s of [0n, 1n, L - 1n]) expect(isScalarCanonical(toLe(s), 0)).toBe(true);
-    for (const s of [L, L + 1n, 2n ** 253n, 2n ** 256n - 1n]) expect(isScalarCanonical(toLe(s), 0)).toBe(false);
+    for (const s of [L, L + 1n, 2n ** 253n, 2n ** 256n - 1n])
+      expect(isScalarCanonical(toLe(s), 0)).toBe(false);
     const nearL = fc.bigInt({ min: L - 300n, max: L + 300n });
     fc.assert(
       fc.property(fc.oneof(bytes32, nearL.map(toLe)), (b) => isScalarCanonical(b, 0) === le(b) < L),
@@ -130,7 +148,10 @@ describe('byte-level rule', () => {
     expect(new Set(flagged).size).toBe(8);
     expect(flagged.sort()).toEqual(encodings);
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: L - 1n }), (s) => !isSmallOrderEncoding(Point.BASE.multiply(s).toBytes(), 0)),
+      fc.property(
+        fc.bigInt({ min: 1n, max: L - 1n }),
+        (s) => !isSmallOrderEncoding(Point.BASE.multiply(s).toBytes(), 0),
+      ),
       { numRuns: 300 },
     );
   });
@@ -201,7 +222,10 @@ describe('edge signatures, same verdict on every path', () => {
         expect(verifyPrepared(x as PreparedKey, y as Uint8Array, z as Uint8Array)).toBe(false);
         expect(verifyPrepared(key, x as Uint8Array, y as Uint8Array)).toBe(false);
         expect(verifySignature(x as Uint8Array, y as Uint8Array, z as Uint8Array)).toBe(false);
-        expect(verifyBatch([{ key: x, signature: y, message: z } as never, x as never])).toEqual([false, false]);
+        expect(verifyBatch([{ key: x, signature: y, message: z } as never, x as never])).toEqual([
+          false,
+          false,
+        ]);
         expect(verifyBatch(x as never)).toEqual(Array.isArray(x) ? x.map(() => false) : []);
       }),
       { numRuns: 1000 },
@@ -243,7 +267,13 @@ describe('arithmetic against a bigint reference', () => {
     const A = new Ext().setAffine(point.x, point.y);
     const table = buildTable(A, 5);
     const half = 16;
-    for (const [j, d] of [[0, 1], [0, 16], [7, 3], [50, 9], [50, 16]] as const) {
+    for (const [j, d] of [
+      [0, 1],
+      [0, 16],
+      [7, 3],
+      [50, 9],
+      [50, 16],
+    ] as const) {
       const expected = point.multiply((BigInt(d) << BigInt(5 * j)) % L);
       const i = j * half + d - 1;
       expect(canon(table.ypx[i]!)).toBe((expected.y + expected.x) % P);

@@ -18,7 +18,6 @@ import {
 import speccheck from './vectors/ed25519-speccheck-cases.json' with { type: 'json' };
 import wycheproof from './vectors/wycheproof-ed25519.json' with { type: 'json' };
 
-
 type Case = { publicKey: Uint8Array; signature: Uint8Array; message: Uint8Array };
 
 /** The verdict of every path we ship, for one case. */
@@ -44,9 +43,16 @@ const helper = (() => {
   return { publicKey, message, signature: sign(message, secretKey) };
 })();
 
-function batchWithValid(item: { key: NonNullable<ReturnType<typeof prepareKey>>; signature: Uint8Array; message: Uint8Array }) {
+function batchWithValid(item: {
+  key: NonNullable<ReturnType<typeof prepareKey>>;
+  signature: Uint8Array;
+  message: Uint8Array;
+}) {
   const good = prepareKey(helper.publicKey, item.key.backend)!;
-  const [verdict, other] = verifyBatch([item, { key: good, signature: helper.signature, message: helper.message }]);
+  const [verdict, other] = verifyBatch([
+    item,
+    { key: good, signature: helper.signature, message: helper.message },
+  ]);
   expect(other).toBe(true);
   return verdict!;
 }
@@ -80,13 +86,16 @@ describe('RFC 8032 section 7.1', () => {
         '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
     },
   ];
-  it.each(vectors.map((v, i) => [i + 1, v] as const))('test %i: key, signature and verdict on every path', (_, v) => {
-    const secretKey = decodeHex(v.secret);
-    const message = decodeHex(v.message);
-    expect(publicKeyFromSecret(secretKey)).toEqual(decodeHex(v.public));
-    expect(sign(message, secretKey)).toEqual(decodeHex(v.signature));
-    expectAll({ publicKey: decodeHex(v.public), signature: decodeHex(v.signature), message }, true);
-  });
+  it.each(vectors.map((v, i) => [i + 1, v] as const))(
+    'test %i: key, signature and verdict on every path',
+    (_, v) => {
+      const secretKey = decodeHex(v.secret);
+      const message = decodeHex(v.message);
+      expect(publicKeyFromSecret(secretKey)).toEqual(decodeHex(v.public));
+      expect(sign(message, secretKey)).toEqual(decodeHex(v.signature));
+      expectAll({ publicKey: decodeHex(v.public), signature: decodeHex(v.signature), message }, true);
+    },
+  );
 });
 
 describe('Wycheproof Ed25519 (eddsa_verify_schema_v1)', () => {
@@ -135,10 +144,13 @@ describe('ed25519-speccheck cases', () => {
     [false, 'R not canonical (y >= p), cofactored equation holds over the reduced R: refused'],
   ];
 
-  it.each(cases.map((c, i) => [i, c] as const))('case %i: our documented verdict, identical on every path', (i, c) => {
-    const [verdict] = expected[i]!;
-    expectAll(c, verdict);
-  });
+  it.each(cases.map((c, i) => [i, c] as const))(
+    'case %i: our documented verdict, identical on every path',
+    (i, c) => {
+      const [verdict] = expected[i]!;
+      expectAll(c, verdict);
+    },
+  );
 
   it('cases 4 and 5 are the ones raw OpenSSL refuses: the cofactored re-check is what keeps native in line', () => {
     const raw = cases.map((c) => {
@@ -148,8 +160,8 @@ describe('ed25519-speccheck cases', () => {
     });
     // OpenSSL accepts small-order keys and R (cases 0-3) and checks the cofactorless equation.
     expect(raw).toEqual([true, true, true, true, false, false, false, false, false, false]);
-    expect(cases.map((c) => verifySignature(c.signature, c.message, c.publicKey, { backend: 'native' }))).toEqual(
-      expected.map(([v]) => v),
-    );
+    expect(
+      cases.map((c) => verifySignature(c.signature, c.message, c.publicKey, { backend: 'native' })),
+    ).toEqual(expected.map(([v]) => v));
   });
 });

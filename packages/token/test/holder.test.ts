@@ -1,6 +1,6 @@
+import { encodeBase64url } from '@tallystick/core';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { encodeBase64url } from '@tallystick/core';
 import {
   createPresentation,
   DEFAULT_CLOCK_SKEW_MS,
@@ -53,7 +53,9 @@ describe('holder binding', () => {
     const later = NOW + 10 * 60_000;
     const ahead = createPresentation(qr, { secretKey: HOLDER_KEY.secretKey, now: later }).qr;
     expect(code(verifier.verify(ahead, { now: later - DEFAULT_CLOCK_SKEW_MS }))).toBe('ok');
-    expect(code(verifier.verify(ahead, { now: later - DEFAULT_CLOCK_SKEW_MS - 1 }))).toBe('stale_presentation');
+    expect(code(verifier.verify(ahead, { now: later - DEFAULT_CLOCK_SKEW_MS - 1 }))).toBe(
+      'stale_presentation',
+    );
     const fresh = createPresentation(qr, { secretKey: HOLDER_KEY.secretKey, now: NOW + limit + 1 }).qr;
     expect(code(verifier.verify(fresh, { now: NOW + limit + 1 }))).toBe('ok');
   });

@@ -10,20 +10,25 @@ const kidArb = fc.uint8Array({ minLength: 4, maxLength: 4 }).map(encodeHex);
 describe('revocation list', () => {
   it('law: lookups agree with a Set, before and after a bytes round trip', () => {
     fc.assert(
-      fc.property(fc.array(idArb, { maxLength: 60 }), fc.array(kidArb, { maxLength: 8 }), fc.array(idArb, { maxLength: 10 }), (ids, kids, probes) => {
-        const list = RevocationList.create({ tokenIds: ids, kids, issuedAt: 1_767_268_800_000 });
-        const loaded = RevocationList.fromBytes(list.toBytes());
-        const set = new Set(ids);
-        for (const candidate of [...ids, ...probes]) {
-          expect(list.hasTokenId(candidate)).toBe(set.has(candidate));
-          expect(loaded.hasTokenId(candidate)).toBe(set.has(candidate));
-        }
-        for (const kid of kids) expect(loaded.hasKid(kid)).toBe(true);
-        expect(loaded.size).toEqual({ kids: new Set(kids).size, tokens: set.size });
-        expect(loaded.issuedAt).toBe(1_767_268_800_000);
-        // Canonical: one list, one byte string.
-        expect(encodeHex(loaded.toBytes())).toBe(encodeHex(list.toBytes()));
-      }),
+      fc.property(
+        fc.array(idArb, { maxLength: 60 }),
+        fc.array(kidArb, { maxLength: 8 }),
+        fc.array(idArb, { maxLength: 10 }),
+        (ids, kids, probes) => {
+          const list = RevocationList.create({ tokenIds: ids, kids, issuedAt: 1_767_268_800_000 });
+          const loaded = RevocationList.fromBytes(list.toBytes());
+          const set = new Set(ids);
+          for (const candidate of [...ids, ...probes]) {
+            expect(list.hasTokenId(candidate)).toBe(set.has(candidate));
+            expect(loaded.hasTokenId(candidate)).toBe(set.has(candidate));
+          }
+          for (const kid of kids) expect(loaded.hasKid(kid)).toBe(true);
+          expect(loaded.size).toEqual({ kids: new Set(kids).size, tokens: set.size });
+          expect(loaded.issuedAt).toBe(1_767_268_800_000);
+          // Canonical: one list, one byte string.
+          expect(encodeHex(loaded.toBytes())).toBe(encodeHex(list.toBytes()));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -66,7 +71,13 @@ describe('revocation list', () => {
     swapped.set(good.subarray(good.length - 32, good.length - 16), good.length - 16);
     const duplicated = good.slice();
     duplicated.set(good.subarray(good.length - 32, good.length - 16), good.length - 16);
-    const bad = [swapped, duplicated, good.subarray(0, good.length - 1), new Uint8Array([...good, 0]), new Uint8Array(3)];
+    const bad = [
+      swapped,
+      duplicated,
+      good.subarray(0, good.length - 1),
+      new Uint8Array([...good, 0]),
+      new Uint8Array(3),
+    ];
     for (const bytes of bad) expect(() => RevocationList.fromBytes(bytes)).toThrow(/revocation/);
   });
 

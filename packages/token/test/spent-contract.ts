@@ -85,7 +85,12 @@ export function spentStoreContract(name: string, options: ContractOptions): void
 
     it('through a verifier: of concurrent redeems of one token, exactly one wins', async () => {
       const { issuer, clock } = setup();
-      const verifier = createVerifier({ keys: [issuer.verificationKey], audience: 'store-7', clock, spent: store });
+      const verifier = createVerifier({
+        keys: [issuer.verificationKey],
+        audience: 'store-7',
+        clock,
+        spent: store,
+      });
       for (let round = 0; round < 3; round++) {
         // Real-time expiry, so stores that expire entries by wall time keep them for the test.
         const { qr } = issuer.issue({ audience: 'store-7', ttlMs: 3_600_000 });

@@ -10,7 +10,7 @@ const path = process.argv[2]!;
 const store = await openFileSpentStore({ path });
 let acked = 0;
 const now = Date.now();
-for (let wave = 0; ; wave++) {
+for (;;) {
   const ids = Array.from({ length: 25 }, () => encodeHex(crypto.getRandomValues(new Uint8Array(16))));
   for (const id of ids) {
     void store.checkAndAdd(id, now + 3_600_000, now).then(() => {

@@ -35,9 +35,13 @@ describe('file spent store durability', () => {
   it('survives SIGKILL: every acknowledged id is on disk after the crash', async () => {
     const path = fresh();
     const child = fileURLToPath(new URL('./spent-file-child.ts', import.meta.url));
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tallystick/source', child, path], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@tallystick/source', child, path],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     proc.stdout.on('data', (chunk) => (out += chunk));
     const signal = await new Promise((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
@@ -95,7 +99,8 @@ describe('file spent store durability', () => {
     await expect(openFileSpentStore({ path: other })).rejects.toThrow(/already open/);
     await store.close();
     writeFileSync(`${other}.lock`, '1'); // pid 1 is alive (init) and not us
-    if (process.pid !== 1) await expect(openFileSpentStore({ path: other })).rejects.toThrow(/held by running process/);
+    if (process.pid !== 1)
+      await expect(openFileSpentStore({ path: other })).rejects.toThrow(/held by running process/);
   });
 
   it('prune compacts the file once dead records outnumber live ones', async () => {

@@ -27,7 +27,10 @@ if (available) {
       const b = createRedisSpentStore({ client, prefix });
       const id = encodeHex(crypto.getRandomValues(new Uint8Array(16)));
       const now = Date.now();
-      const [x, y] = await Promise.all([a.checkAndAdd(id, now + 60_000, now), b.checkAndAdd(id, now + 60_000, now)]);
+      const [x, y] = await Promise.all([
+        a.checkAndAdd(id, now + 60_000, now),
+        b.checkAndAdd(id, now + 60_000, now),
+      ]);
       expect([x, y].filter(Boolean)).toHaveLength(1);
       expect(await b.has(id)).toBe(true);
     });

@@ -49,13 +49,20 @@ interface Case {
 }
 
 export function tokenJson(t: Token): Record<string, unknown> {
-  const out: Record<string, unknown> = { version: t.version, kid: t.kid, id: t.id, issuedAt: t.issuedAt, expiresAt: t.expiresAt };
+  const out: Record<string, unknown> = {
+    version: t.version,
+    kid: t.kid,
+    id: t.id,
+    issuedAt: t.issuedAt,
+    expiresAt: t.expiresAt,
+  };
   if (t.notBefore !== undefined) out.notBefore = t.notBefore;
   if (t.amount) out.amount = { amount: t.amount.amount, currency: t.amount.currency };
   if (t.audience !== undefined) out.audience = t.audience;
   if (t.holder !== undefined) out.holder = t.holder;
   if (t.data) out.data = encodeHex(t.data);
-  if (t.extensions.length > 0) out.extensions = t.extensions.map((e) => ({ tag: e.tag, value: encodeHex(e.value) }));
+  if (t.extensions.length > 0)
+    out.extensions = t.extensions.map((e) => ({ tag: e.tag, value: encodeHex(e.value) }));
   return out;
 }
 
@@ -86,8 +93,21 @@ const qr = (bytes: Uint8Array) => `TS1:${encodeBase45(bytes)}`;
 export function buildVectors() {
   const cases: Case[] = [];
   const ok = (name: string, description: string, input: string, token: Token, extra: Partial<Case> = {}) =>
-    cases.push({ name, description, input, now: NOW, ...extra, expect: { ok: true, token: tokenJson(token) } });
-  const no = (name: string, description: string, code: string, input: string | Uint8Array, extra: Partial<Case> = {}) =>
+    cases.push({
+      name,
+      description,
+      input,
+      now: NOW,
+      ...extra,
+      expect: { ok: true, token: tokenJson(token) },
+    });
+  const no = (
+    name: string,
+    description: string,
+    code: string,
+    input: string | Uint8Array,
+    extra: Partial<Case> = {},
+  ) =>
     cases.push({
       name,
       description,
@@ -103,17 +123,41 @@ export function buildVectors() {
   const minimal = issuerA.issue({ id: idFor(1) });
   ok('minimal', 'Only the mandatory fields; 15-minute default lifetime.', minimal.qr, minimal.token);
   ok('minimal-base64url', 'The same token as base64url (the URL form).', minimal.url, minimal.token);
-  cases.push({ name: 'minimal-bytes', description: 'The same token as raw bytes.', inputHex: encodeHex(minimal.bytes), now: NOW, expect: { ok: true, token: tokenJson(minimal.token) } });
-
-  const voucher = issuerA.issue({ id: idFor(2), amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7', holderKey: HOLDER.publicKey });
-  const presented = createPresentation(voucher.qr, { secretKey: HOLDER.secretKey, now: NOW });
-  ok('voucher-presented', 'Voucher bound to a device, shown as TP1: (token + presentation).', presented.qr, voucher.token);
-  ok('voucher-presentation-separate', 'The same voucher with the presentation passed on its own.', voucher.qr, voucher.token, {
-    presentation: encodeHex(presented.bytes),
+  cases.push({
+    name: 'minimal-bytes',
+    description: 'The same token as raw bytes.',
+    inputHex: encodeHex(minimal.bytes),
+    now: NOW,
+    expect: { ok: true, token: tokenJson(minimal.token) },
   });
+
+  const voucher = issuerA.issue({
+    id: idFor(2),
+    amount: { amount: 2500, currency: 'EUR' },
+    audience: 'store-7',
+    holderKey: HOLDER.publicKey,
+  });
+  const presented = createPresentation(voucher.qr, { secretKey: HOLDER.secretKey, now: NOW });
+  ok(
+    'voucher-presented',
+    'Voucher bound to a device, shown as TP1: (token + presentation).',
+    presented.qr,
+    voucher.token,
+  );
+  ok(
+    'voucher-presentation-separate',
+    'The same voucher with the presentation passed on its own.',
+    voucher.qr,
+    voucher.token,
+    {
+      presentation: encodeHex(presented.bytes),
+    },
+  );
   const challenge = new Uint8Array([0xc0, 0xff, 0xee, 0x01]);
   const answered = createPresentation(voucher.qr, { secretKey: HOLDER.secretKey, now: NOW, challenge });
-  ok('voucher-challenge', 'Presentation signed over a verifier challenge.', answered.qr, voucher.token, { challenge: encodeHex(challenge) });
+  ok('voucher-challenge', 'Presentation signed over a verifier challenge.', answered.qr, voucher.token, {
+    challenge: encodeHex(challenge),
+  });
 
   const full = at(NOW - 300_000).issue({
     id: idFor(3),
@@ -124,73 +168,232 @@ export function buildVectors() {
     data: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
     extensions: [{ tag: 2, value: new Uint8Array([1, 2, 3]) }],
   });
-  ok('all-fields', 'Not-before, amount, group audience, data and an unknown optional extension (tag 2, ignored).', full.qr, full.token);
-  ok('expiry-edge-valid', 'One millisecond before expiry + skew: still valid.', minimal.qr, minimal.token, { now: minimal.token.expiresAt + SKEW - 1 });
+  ok(
+    'all-fields',
+    'Not-before, amount, group audience, data and an unknown optional extension (tag 2, ignored).',
+    full.qr,
+    full.token,
+  );
+  ok('expiry-edge-valid', 'One millisecond before expiry + skew: still valid.', minimal.qr, minimal.token, {
+    now: minimal.token.expiresAt + SKEW - 1,
+  });
 
   no('expired', 'Exactly at expiry + skew.', 'expired', minimal.qr, { now: minimal.token.expiresAt + SKEW });
-  no('not-yet-valid-nbf', 'One millisecond before not-before − skew.', 'not_yet_valid', full.qr, { now: NOW - 60_000 - SKEW - 1 });
-  no('not-yet-valid-iat', 'Issued more than the skew in the future.', 'not_yet_valid', minimal.qr, { now: NOW - SKEW - 1 });
-  no('wrong-audience', 'Audience store-9 is not one of this verifier’s names.', 'wrong_audience', issuerA.issue({ id: idFor(4), audience: 'store-9' }).qr);
+  no('not-yet-valid-nbf', 'One millisecond before not-before − skew.', 'not_yet_valid', full.qr, {
+    now: NOW - 60_000 - SKEW - 1,
+  });
+  no('not-yet-valid-iat', 'Issued more than the skew in the future.', 'not_yet_valid', minimal.qr, {
+    now: NOW - SKEW - 1,
+  });
+  no(
+    'wrong-audience',
+    'Audience store-9 is not one of this verifier’s names.',
+    'wrong_audience',
+    issuerA.issue({ id: idFor(4), audience: 'store-9' }).qr,
+  );
   no('binding-required', 'Holder-bound voucher without a presentation.', 'binding_required', voucher.qr);
-  const forgedKey = encodeHex(presented.bytes).slice(0, 2) + encodeHex(STRANGER.publicKey) + encodeHex(presented.bytes).slice(66);
-  no('presentation-other-device', 'Presentation carrying another device key.', 'bad_presentation', voucher.qr, { presentation: forgedKey });
-  const strangerSig = sign(presentationMessage(new Uint8Array([...voucher.bytes]), 6, NOW / 1000, undefined), STRANGER.secretKey);
+  const forgedKey =
+    encodeHex(presented.bytes).slice(0, 2) +
+    encodeHex(STRANGER.publicKey) +
+    encodeHex(presented.bytes).slice(66);
+  no(
+    'presentation-other-device',
+    'Presentation carrying another device key.',
+    'bad_presentation',
+    voucher.qr,
+    { presentation: forgedKey },
+  );
+  const strangerSig = sign(
+    presentationMessage(new Uint8Array([...voucher.bytes]), 6, NOW / 1000, undefined),
+    STRANGER.secretKey,
+  );
   const wrongSigner = encodeHex(presented.bytes).slice(0, 74) + encodeHex(strangerSig);
-  no('presentation-bad-signature', 'Right device key, signature by another key.', 'bad_presentation', voucher.qr, { presentation: wrongSigner });
-  no('presentation-missing-challenge', 'Signed over a challenge the verifier did not send.', 'bad_presentation', answered.qr);
-  const shot = createPresentation(voucher.qr, { secretKey: HOLDER.secretKey, now: NOW - DEFAULT_PRESENTATION_WINDOW_MS - SKEW - 1000 });
-  no('presentation-stale', 'A screenshot: presentation older than window + skew.', 'stale_presentation', shot.qr);
+  no(
+    'presentation-bad-signature',
+    'Right device key, signature by another key.',
+    'bad_presentation',
+    voucher.qr,
+    { presentation: wrongSigner },
+  );
+  no(
+    'presentation-missing-challenge',
+    'Signed over a challenge the verifier did not send.',
+    'bad_presentation',
+    answered.qr,
+  );
+  const shot = createPresentation(voucher.qr, {
+    secretKey: HOLDER.secretKey,
+    now: NOW - DEFAULT_PRESENTATION_WINDOW_MS - SKEW - 1000,
+  });
+  no(
+    'presentation-stale',
+    'A screenshot: presentation older than window + skew.',
+    'stale_presentation',
+    shot.qr,
+  );
   no('revoked-token', 'Token id on the revocation list.', 'revoked', issuerA.issue({ id: REVOKED_ID }).qr);
   no('revoked-key', 'Signed by a revoked key.', 'revoked', at(NOW, C).issue({ id: idFor(5) }).qr);
-  no('key-inactive', 'Signed by a retired key after its notAfter.', 'key_inactive', at(NOW, B).issue({ id: idFor(6) }).qr);
+  no(
+    'key-inactive',
+    'Signed by a retired key after its notAfter.',
+    'key_inactive',
+    at(NOW, B).issue({ id: idFor(6) }).qr,
+  );
   no('unknown-key', 'Key id not in the key set.', 'unknown_key', at(NOW, D).issue({ id: idFor(7) }).qr);
   const flipped = minimal.bytes.slice();
   flipped[flipped.length - 1]! ^= 1;
   no('bad-signature', 'Last signature bit flipped.', 'bad_signature', qr(flipped));
   const edited = voucher.bytes.slice();
   edited[30]! ^= 0x01; // first byte of the amount varint (0xc4 0x13): 2500 becomes 2501
-  no('bad-signature-edited-amount', 'Amount changed after signing.', 'bad_signature', qr(edited), { presentation: encodeHex(presented.bytes) });
+  no('bad-signature-edited-amount', 'Amount changed after signing.', 'bad_signature', qr(edited), {
+    presentation: encodeHex(presented.bytes),
+  });
 
   const v2 = minimal.bytes.slice();
   v2[0] = 2;
   no('unsupported-version-byte', 'Version byte 2.', 'unsupported_version', v2);
   no('unsupported-version-prefix', 'Text prefix TS2:.', 'unsupported_version', `TS2:${minimal.qr.slice(4)}`);
-  no('trailing-byte', 'One byte appended after the signature.', 'malformed', new Uint8Array([...minimal.bytes, 0]));
+  no(
+    'trailing-byte',
+    'One byte appended after the signature.',
+    'malformed',
+    new Uint8Array([...minimal.bytes, 0]),
+  );
   no('truncated', 'Last byte removed.', 'malformed', minimal.bytes.subarray(0, minimal.bytes.length - 1));
-  no('overlong-varint', 'Lifetime 900 as 3 bytes (0x84 0x87 0x00), signed.', 'malformed', qr(signed(rawBody(0, [0x84, 0x87, 0x00], []))));
-  no('reserved-flag', 'Reserved flag bit 0x20 set, signed.', 'malformed', qr(signed(rawBody(0x20, varint(900), []))));
-  no('unknown-mandatory-extension', 'Odd extension tag 3, signed.', 'malformed', qr(signed(rawBody(0x80, varint(900), [1, 3, 1, 0xaa]))));
-  no('extensions-unordered', 'Extension tags 4 then 2, signed.', 'malformed', qr(signed(rawBody(0x80, varint(900), [2, 4, 0, 2, 0]))));
-  no('issued-at-before-2020', 'Issued-at 2019-12-31T23:59:59Z, signed.', 'malformed', qr(signed(rawBody(0, varint(900), [], 1_577_836_799))));
+  no(
+    'overlong-varint',
+    'Lifetime 900 as 3 bytes (0x84 0x87 0x00), signed.',
+    'malformed',
+    qr(signed(rawBody(0, [0x84, 0x87, 0x00], []))),
+  );
+  no(
+    'reserved-flag',
+    'Reserved flag bit 0x20 set, signed.',
+    'malformed',
+    qr(signed(rawBody(0x20, varint(900), []))),
+  );
+  no(
+    'unknown-mandatory-extension',
+    'Odd extension tag 3, signed.',
+    'malformed',
+    qr(signed(rawBody(0x80, varint(900), [1, 3, 1, 0xaa]))),
+  );
+  no(
+    'extensions-unordered',
+    'Extension tags 4 then 2, signed.',
+    'malformed',
+    qr(signed(rawBody(0x80, varint(900), [2, 4, 0, 2, 0]))),
+  );
+  no(
+    'issued-at-before-2020',
+    'Issued-at 2019-12-31T23:59:59Z, signed.',
+    'malformed',
+    qr(signed(rawBody(0, varint(900), [], 1_577_836_799))),
+  );
   no('lifetime-zero', 'Lifetime 0, signed.', 'malformed', qr(signed(rawBody(0, [0], []))));
-  no('lifetime-too-long', 'Lifetime 400 days + 1 s, signed.', 'malformed', qr(signed(rawBody(0, varint(34_560_001), []))));
-  no('not-before-at-expiry', 'Not-before delta equal to the lifetime, signed.', 'malformed', qr(signed(rawBody(1, varint(900), varint(900)))));
-  no('data-too-long', '65 bytes of data, signed.', 'malformed', qr(signed(rawBody(0x10, varint(900), [65, ...new Array(65).fill(1)]))));
-  no('data-empty', 'Data flag with 0 bytes, signed.', 'malformed', qr(signed(rawBody(0x10, varint(900), [0]))));
-  no('audience-too-long', '33-byte audience, signed.', 'malformed', qr(signed(rawBody(0x04, varint(900), [33, ...new Array(33).fill(0x78)]))));
-  no('audience-space', 'Audience "a b" (space is not visible ASCII), signed.', 'malformed', qr(signed(rawBody(0x04, varint(900), [3, 0x61, 0x20, 0x62]))));
-  no('currency-invalid', 'Currency u16 0x7fff (letter values 31), signed.', 'malformed', qr(signed(rawBody(0x02, varint(900), [0x7f, 0xff, 1]))));
-  no('amount-overlong', 'Amount 1 as 0x81 0x00, signed.', 'malformed', qr(signed(rawBody(0x02, varint(900), [0x10, 0x91, 0x81, 0x00]))));
-  no('base45-lowercase', 'Lower case is not base45.', 'malformed', minimal.qr.toLowerCase().replace('ts1:', 'TS1:'));
+  no(
+    'lifetime-too-long',
+    'Lifetime 400 days + 1 s, signed.',
+    'malformed',
+    qr(signed(rawBody(0, varint(34_560_001), []))),
+  );
+  no(
+    'not-before-at-expiry',
+    'Not-before delta equal to the lifetime, signed.',
+    'malformed',
+    qr(signed(rawBody(1, varint(900), varint(900)))),
+  );
+  no(
+    'data-too-long',
+    '65 bytes of data, signed.',
+    'malformed',
+    qr(signed(rawBody(0x10, varint(900), [65, ...new Array(65).fill(1)]))),
+  );
+  no(
+    'data-empty',
+    'Data flag with 0 bytes, signed.',
+    'malformed',
+    qr(signed(rawBody(0x10, varint(900), [0]))),
+  );
+  no(
+    'audience-too-long',
+    '33-byte audience, signed.',
+    'malformed',
+    qr(signed(rawBody(0x04, varint(900), [33, ...new Array(33).fill(0x78)]))),
+  );
+  no(
+    'audience-space',
+    'Audience "a b" (space is not visible ASCII), signed.',
+    'malformed',
+    qr(signed(rawBody(0x04, varint(900), [3, 0x61, 0x20, 0x62]))),
+  );
+  no(
+    'currency-invalid',
+    'Currency u16 0x7fff (letter values 31), signed.',
+    'malformed',
+    qr(signed(rawBody(0x02, varint(900), [0x7f, 0xff, 1]))),
+  );
+  no(
+    'amount-overlong',
+    'Amount 1 as 0x81 0x00, signed.',
+    'malformed',
+    qr(signed(rawBody(0x02, varint(900), [0x10, 0x91, 0x81, 0x00]))),
+  );
+  no(
+    'base45-lowercase',
+    'Lower case is not base45.',
+    'malformed',
+    minimal.qr.toLowerCase().replace('ts1:', 'TS1:'),
+  );
   // 92 bytes leave 2 unused bits in the last base64url character; setting one changes no byte.
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const last = B64.indexOf(minimal.url.at(-1)!);
-  no('base64url-trailing-bits', 'base64url with a non-zero unused bit.', 'malformed', `${minimal.url.slice(0, -1)}${B64[last ^ 1]}`);
+  no(
+    'base64url-trailing-bits',
+    'base64url with a non-zero unused bit.',
+    'malformed',
+    `${minimal.url.slice(0, -1)}${B64[last ^ 1]}`,
+  );
   no('empty', 'The empty string.', 'malformed', '');
   no('over-cap', '1025 characters: refused before decoding.', 'malformed', 'A'.repeat(1025));
-  no('presented-too-short', 'TP1: text shorter than a presentation.', 'malformed', `TP1:${encodeBase45(new Uint8Array(50))}`);
+  no(
+    'presented-too-short',
+    'TP1: text shorter than a presentation.',
+    'malformed',
+    `TP1:${encodeBase45(new Uint8Array(50))}`,
+  );
 
-  const revocations = RevocationList.create({ kids: [C.kid], tokenIds: [encodeHex(REVOKED_ID)], issuedAt: NOW - 3_600_000 });
+  const revocations = RevocationList.create({
+    kids: [C.kid],
+    tokenIds: [encodeHex(REVOKED_ID)],
+    issuedAt: NOW - 3_600_000,
+  });
   return {
     description:
       'Known-answer vectors for tallystick token format v1 (docs/spec/token-format.md). Build a verifier from `verifier`, run every case with its `now` (epoch ms), `presentation` and `challenge` (hex), and compare with `expect`. Seeds are published only so the file can be regenerated; never use them.',
     format: 'tallystick token v1',
-    generatedBy: 'packages/token/test/token-vectors.ts (UPDATE_VECTORS=1 npx vitest run --project token vectors)',
-    domains: { token: 'tallystick/token/v1', presentation: 'tallystick/presentation/v1', holder: 'tallystick/holder/v1', revocation: 'tallystick/revocation/v1' },
+    generatedBy:
+      'packages/token/test/token-vectors.ts (UPDATE_VECTORS=1 npx vitest run --project token vectors)',
+    domains: {
+      token: 'tallystick/token/v1',
+      presentation: 'tallystick/presentation/v1',
+      holder: 'tallystick/holder/v1',
+      revocation: 'tallystick/revocation/v1',
+    },
     verifier: {
       keys: [
-        { kid: A.kid, publicKey: encodeHex(A.publicKey), seed: encodeHex(A.secretKey), notBefore: Date.UTC(2025, 0, 1) },
-        { kid: B.kid, publicKey: encodeHex(B.publicKey), seed: encodeHex(B.secretKey), notAfter: Date.UTC(2025, 11, 31) },
+        {
+          kid: A.kid,
+          publicKey: encodeHex(A.publicKey),
+          seed: encodeHex(A.secretKey),
+          notBefore: Date.UTC(2025, 0, 1),
+        },
+        {
+          kid: B.kid,
+          publicKey: encodeHex(B.publicKey),
+          seed: encodeHex(B.secretKey),
+          notAfter: Date.UTC(2025, 11, 31),
+        },
         { kid: C.kid, publicKey: encodeHex(C.publicKey), seed: encodeHex(C.secretKey) },
       ],
       audience: ['store-7', 'group-north'],
@@ -199,11 +402,20 @@ export function buildVectors() {
       revocationList: encodeHex(revocations.toBytes()),
     },
     holders: [
-      { name: 'holder', seed: encodeHex(HOLDER.secretKey), publicKey: encodeHex(HOLDER.publicKey), binding: holderBinding(HOLDER.publicKey) },
-      { name: 'stranger', seed: encodeHex(STRANGER.secretKey), publicKey: encodeHex(STRANGER.publicKey), binding: encodeHex(holderHash(STRANGER.publicKey)) },
+      {
+        name: 'holder',
+        seed: encodeHex(HOLDER.secretKey),
+        publicKey: encodeHex(HOLDER.publicKey),
+        binding: holderBinding(HOLDER.publicKey),
+      },
+      {
+        name: 'stranger',
+        seed: encodeHex(STRANGER.secretKey),
+        publicKey: encodeHex(STRANGER.publicKey),
+        binding: encodeHex(holderHash(STRANGER.publicKey)),
+      },
     ],
     unknownKey: { kid: D.kid, publicKey: encodeHex(D.publicKey) },
     cases,
   };
 }
-

@@ -1,7 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeHex } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, decodeToken, RevocationList, type SignatureBackend, type VerificationKey } from '../src/index.js';
+import {
+  createVerifier,
+  decodeToken,
+  RevocationList,
+  type SignatureBackend,
+  type VerificationKey,
+} from '../src/index.js';
 import { buildVectors, tokenJson } from './token-vectors.js';
 
 const FILE = new URL('../../../docs/spec/vectors.json', import.meta.url);

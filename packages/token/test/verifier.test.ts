@@ -102,7 +102,9 @@ describe('verifier', () => {
     const keys = [issuer.verificationKey];
     const forGroup = issuer.issue({ audience: 'group-north' }).qr;
     const open = issuer.issue({}).qr;
-    expect(code(createVerifier({ keys, clock, audience: ['lane-1', 'group-north'] }).verify(forGroup))).toBe('ok');
+    expect(code(createVerifier({ keys, clock, audience: ['lane-1', 'group-north'] }).verify(forGroup))).toBe(
+      'ok',
+    );
     expect(code(createVerifier({ keys, clock, audience: 'lane-1' }).verify(forGroup))).toBe('wrong_audience');
     expect(code(createVerifier({ keys, clock }).verify(forGroup))).toBe('wrong_audience');
     expect(code(createVerifier({ keys, clock, audience: 'lane-1' }).verify(open))).toBe('ok');
@@ -148,14 +150,21 @@ describe('verifier', () => {
   it('a signature by the wrong key under a known kid is bad_signature', () => {
     const { verifier } = setup();
     const impostor = createIssuer({ secretKey: keyFromSeed(0x44).secretKey, kid: ISSUER_KEY.kid });
-    expect(code(verifier.verify(impostor.issue({ audience: 'store-7' }).qr, { now: Date.now() }))).toBe('bad_signature');
+    expect(code(verifier.verify(impostor.issue({ audience: 'store-7' }).qr, { now: Date.now() }))).toBe(
+      'bad_signature',
+    );
   });
 
   it('noble and native backends give the same verdicts', () => {
     const { issuer } = setup();
     const clock = createManualClock(NOW);
     const noble = createVerifier({ keys: [issuer.verificationKey], clock, backend: 'noble', audience: 'x' });
-    const native = createVerifier({ keys: [issuer.verificationKey], clock, backend: 'native', audience: 'x' });
+    const native = createVerifier({
+      keys: [issuer.verificationKey],
+      clock,
+      backend: 'native',
+      audience: 'x',
+    });
     const { bytes } = issuer.issue({ audience: 'x' });
     fc.assert(
       fc.property(fc.nat(bytes.length - 1), fc.nat(255), (at, value) => {
@@ -171,7 +180,10 @@ describe('verifier', () => {
     const { issuer, verifier } = setup();
     const inputs: (string | Uint8Array)[] = [];
     for (let i = 0; i < 40; i++) {
-      const { bytes } = issuer.issue({ audience: i % 5 === 0 ? 'elsewhere' : 'store-7', ttlMs: (i + 1) * 60_000 });
+      const { bytes } = issuer.issue({
+        audience: i % 5 === 0 ? 'elsewhere' : 'store-7',
+        ttlMs: (i + 1) * 60_000,
+      });
       const copy = bytes.slice();
       if (i % 3 === 0) copy[(i * 7) % copy.length]! ^= 1;
       inputs.push(i % 2 ? copy : encodeBase45(copy), copy);
@@ -180,12 +192,24 @@ describe('verifier', () => {
     const now = NOW + 10 * 60_000;
     const batch = verifier.verifyBatch(inputs, { now });
     expect(batch.map(code)).toEqual(inputs.map((input) => code(verifier.verify(input, { now }))));
-    expect(new Set(batch.map(code))).toEqual(new Set(['ok', 'expired', 'wrong_audience', 'bad_signature', 'malformed', 'unknown_key']));
+    expect(new Set(batch.map(code))).toEqual(
+      new Set(['ok', 'expired', 'wrong_audience', 'bad_signature', 'malformed', 'unknown_key']),
+    );
   });
 
   it('never throws, whatever it is given', () => {
     const { verifier } = setup();
-    const odd: unknown[] = [null, undefined, 42, {}, [], Symbol('x'), new Uint16Array(4), new ArrayBuffer(8), () => 1];
+    const odd: unknown[] = [
+      null,
+      undefined,
+      42,
+      {},
+      [],
+      Symbol('x'),
+      new Uint16Array(4),
+      new ArrayBuffer(8),
+      () => 1,
+    ];
     for (const input of odd) {
       expect(verifier.verify(input as string).ok).toBe(false);
       expect(verifier.verifyBatch([input as string])[0]!.ok).toBe(false);
@@ -198,8 +222,12 @@ describe('verifier', () => {
   });
 
   it('construction validates its options', () => {
-    expect(() => createVerifier({ keys: [{ kid: 'XYZ', publicKey: new Uint8Array(32) }] })).toThrow(RangeError);
-    expect(() => createVerifier({ keys: [{ kid: '00000000', publicKey: new Uint8Array(32) }] })).toThrow(/not a valid Ed25519/);
+    expect(() => createVerifier({ keys: [{ kid: 'XYZ', publicKey: new Uint8Array(32) }] })).toThrow(
+      RangeError,
+    );
+    expect(() => createVerifier({ keys: [{ kid: '00000000', publicKey: new Uint8Array(32) }] })).toThrow(
+      /not a valid Ed25519/,
+    );
     expect(() => createVerifier({ keys: [ISSUER_KEY, ISSUER_KEY] })).toThrow(/twice/);
     expect(() => createVerifier({ keys: [], audience: 'two words' })).toThrow(RangeError);
     expect(() => createVerifier({ keys: [], clockSkewMs: -1 })).toThrow(RangeError);

@@ -24,6 +24,10 @@ export function backoffCeiling(attempt: number, policy: BackoffPolicy): number {
 }
 
 /** The delay before retry `attempt`, an integer in [0, ceiling]. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = cryptoRandom): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = cryptoRandom,
+): number {
   return Math.floor(random() * (backoffCeiling(attempt, policy) + 1));
 }

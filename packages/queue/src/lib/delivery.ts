@@ -85,7 +85,11 @@ export class Delivery {
     for (const q of batch) {
       // Too old, or claimed again after crashing mid-send more often than allowed: park it unsent.
       const reason: DeadReason | undefined =
-        claimedAt - q.enqueuedAt > maxAgeMs ? 'max-age' : q.attempts > maxAttempts ? 'max-attempts' : undefined;
+        claimedAt - q.enqueuedAt > maxAgeMs
+          ? 'max-age'
+          : q.attempts > maxAttempts
+            ? 'max-attempts'
+            : undefined;
       if (reason) {
         settlements.push(dead(q, reason, q.lastError, claimedAt));
         report.dead.push({ intent: q, reason, error: q.lastError });
@@ -106,7 +110,12 @@ export class Delivery {
         settlements.push(dead(q, 'permanent', outcome.error, now));
         report.dead.push({ intent: q, reason: 'permanent', error: outcome.error });
       } else if (outcome.status === 'skipped') {
-        settlements.push({ kind: 'reschedule', ...ref, attempts: Math.max(0, q.attempts - 1), nextAttemptAt: now });
+        settlements.push({
+          kind: 'reschedule',
+          ...ref,
+          attempts: Math.max(0, q.attempts - 1),
+          nextAttemptAt: now,
+        });
         report.skipped++;
       } else if (q.attempts >= maxAttempts) {
         settlements.push(dead(q, 'max-attempts', outcome.error, now));
@@ -114,7 +123,12 @@ export class Delivery {
       } else {
         const floor = Math.min(Math.max(0, outcome.retryAfterMs ?? 0), DAY);
         const delayMs = Math.max(floor, backoffDelay(q.attempts, this.config.backoff, this.config.random));
-        const s: Settlement = { kind: 'reschedule', ...ref, attempts: q.attempts, nextAttemptAt: now + delayMs };
+        const s: Settlement = {
+          kind: 'reschedule',
+          ...ref,
+          attempts: q.attempts,
+          nextAttemptAt: now + delayMs,
+        };
         if (outcome.error !== undefined) s.error = outcome.error;
         settlements.push(s);
         report.retried.push({ intent: q, error: outcome.error, delayMs });
@@ -135,7 +149,10 @@ export class Delivery {
     }
     if (!Array.isArray(outcomes) || outcomes.length !== batch.length || !outcomes.every(isOutcome)) {
       const what = Array.isArray(outcomes) ? `${outcomes.length} outcomes` : typeof outcomes;
-      return batch.map(() => ({ status: 'retry', error: `send returned ${what} for ${batch.length} intents` }));
+      return batch.map(() => ({
+        status: 'retry',
+        error: `send returned ${what} for ${batch.length} intents`,
+      }));
     }
     return outcomes;
   }

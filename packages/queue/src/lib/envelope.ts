@@ -30,13 +30,17 @@ const encoder = new TextEncoder();
  */
 export function buildEnvelope(input: IntentInput, context: EnvelopeContext): IntentEnvelope {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TypeError(`intent must be an object with type and payload, got ${input === null ? 'null' : typeof input}`);
+    throw new TypeError(
+      `intent must be an object with type and payload, got ${input === null ? 'null' : typeof input}`,
+    );
   }
   let canonical: string;
   try {
     canonical = canonicalJson(input.payload);
   } catch (error) {
-    throw new TallystickError('ERR_SCHEMA', `invalid intent: payload ${(error as Error).message}`, { cause: error });
+    throw new TallystickError('ERR_SCHEMA', `invalid intent: payload ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const size = encoder.encode(canonical).length;
   if (size > context.maxPayloadBytes) {
@@ -57,7 +61,9 @@ export function buildEnvelope(input: IntentInput, context: EnvelopeContext): Int
   // Validate with a placeholder stamp first, so a rejected intent does not advance the clock.
   const checked = intentEnvelopeSchema.safeParse({ ...draft, hlc: '0000000000000000-x' });
   if (!checked.success) {
-    const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`).join('; ');
+    const issues = checked.error.issues
+      .map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`)
+      .join('; ');
     throw new TallystickError('ERR_SCHEMA', `invalid intent: ${issues}`, { cause: checked.error });
   }
   draft.hlc = encodeHlc(context.hlc.now());

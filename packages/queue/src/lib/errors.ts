@@ -8,7 +8,13 @@ import { TallystickError } from '@tallystick/core';
 export function isOutOfSpace(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, name } = error as { code?: unknown; name?: unknown };
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' || code === 'SQLITE_FULL' || code === '53100') {
+  if (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    code === 'EFBIG' ||
+    code === 'SQLITE_FULL' ||
+    code === '53100'
+  ) {
     return true;
   }
   if (name === 'QuotaExceededError') return true;

@@ -38,7 +38,9 @@ export async function compactLog(input: CompactInput): Promise<CompactOutput> {
   let renamed = false;
   try {
     let size = 0;
-    let frames: Uint8Array[] = [metaFrame(input.highWater ? { q: input.lastSeq, h: input.highWater } : { q: input.lastSeq })];
+    let frames: Uint8Array[] = [
+      metaFrame(input.highWater ? { q: input.lastSeq, h: input.highWater } : { q: input.lastSeq }),
+    ];
     let pending = frames[0]!.length;
     const flush = async () => {
       frames.push(commitFrame(size));

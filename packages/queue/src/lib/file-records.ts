@@ -29,7 +29,13 @@ const NEWLINE = 0x0a;
 
 /** An ENQUEUE record carrying `state` folded in, so compaction can drop every later record about it. */
 export function enqueueFrame(state: IntentState, hlc: string, envelopeJson: string): Uint8Array {
-  const header: EnqueueHeader = { s: state.seq, i: state.id, h: hlc, c: state.createdAt, t: state.enqueuedAt };
+  const header: EnqueueHeader = {
+    s: state.seq,
+    i: state.id,
+    h: hlc,
+    c: state.createdAt,
+    t: state.enqueuedAt,
+  };
   if (state.partitionKey !== undefined) header.k = state.partitionKey;
   if (state.attempts > 0) header.a = state.attempts;
   if (state.nextAttemptAt !== state.enqueuedAt) header.n = state.nextAttemptAt;

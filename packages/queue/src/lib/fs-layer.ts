@@ -6,7 +6,12 @@ import * as fsp from 'node:fs/promises';
  */
 export interface FileHandleLike {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
-  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  write(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesWritten: number }>;
   datasync(): Promise<void>;
   sync(): Promise<void>;
   truncate(length: number): Promise<void>;
@@ -53,7 +58,8 @@ export async function syncDirectory(fs: FileSystem, dir: string): Promise<void> 
     await handle.sync();
   } catch (error) {
     // Some platforms cannot open or fsync a directory; the rename itself is still atomic there.
-    if (errorCode(error) !== 'EISDIR' && errorCode(error) !== 'EPERM' && errorCode(error) !== 'EINVAL') throw error;
+    if (errorCode(error) !== 'EISDIR' && errorCode(error) !== 'EPERM' && errorCode(error) !== 'EINVAL')
+      throw error;
   } finally {
     await handle?.close();
   }

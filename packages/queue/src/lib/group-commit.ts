@@ -16,7 +16,16 @@ interface Waiter<T> {
   reject(error: unknown): void;
 }
 
-export function createGroupCommit<T>(commit: (items: T[]) => Promise<void>, maxItems = 4096): GroupCommit<T> {
+/**
+ * `gather` runs before each commit; a store whose commit is synchronous (better-sqlite3)
+ * passes a macrotask wait, so callers of other turns join the group and a tight
+ * enqueue loop cannot starve the event loop.
+ */
+export function createGroupCommit<T>(
+  commit: (items: T[]) => Promise<void>,
+  maxItems = 4096,
+  gather: () => Promise<void> = () => Promise.resolve(),
+): GroupCommit<T> {
   const waiting: Waiter<T>[] = [];
   let running: Promise<void> | undefined;
 
@@ -40,9 +49,12 @@ export function createGroupCommit<T>(commit: (items: T[]) => Promise<void>, maxI
   };
 
   const drain = async (): Promise<void> => {
-    // Yield once so every caller of this tick joins the first group.
-    await Promise.resolve();
-    while (waiting.length > 0) await runOnce();
+    // Yield so every caller of this tick joins the first group.
+    await gather();
+    while (waiting.length > 0) {
+      await runOnce();
+      if (waiting.length > 0) await gather();
+    }
     running = undefined;
   };
 

@@ -1,5 +1,5 @@
 import type { ReplayerLease } from '../store.js';
-import { done, request } from './idb-util.js';
+import { inTransaction, request } from './idb-util.js';
 
 /** The slice of the Web Locks API the adapter needs (`navigator.locks`). */
 export interface LockManagerLike {
@@ -25,20 +25,22 @@ export async function acquireIdbReplayer(
   now: number,
 ): Promise<ReplayerLease | undefined> {
   if (locks) return acquireWebLock(locks, `tallystick-queue:${name}`);
-  const tx = db.transaction('meta', 'readwrite', { durability: 'strict' });
-  const meta = tx.objectStore('meta');
-  const held = (await request(meta.get('replayer'))) as { owner: string; expiresAt: number } | undefined;
-  const free = !held || held.owner === owner || held.expiresAt <= now;
-  if (free) meta.put({ k: 'replayer', owner, expiresAt: now + ttlMs });
-  await done(tx);
-  if (!free) return undefined;
-  const update = async (fn: (held: { owner: string } | undefined, store: IDBObjectStore) => boolean) => {
-    const t = db.transaction('meta', 'readwrite', { durability: 'strict' });
-    const store = t.objectStore('meta');
-    const ok = fn((await request(store.get('replayer'))) as { owner: string } | undefined, store);
-    await done(t);
+  const update = (
+    fn: (held: { owner: string; expiresAt: number } | undefined, store: IDBObjectStore) => boolean,
+  ) =>
+    inTransaction(db, 'meta', 'readwrite', async (tx) => {
+      const store = tx.objectStore('meta');
+      return fn(
+        (await request(store.get('replayer'))) as { owner: string; expiresAt: number } | undefined,
+        store,
+      );
+    });
+  const free = await update((held, store) => {
+    const ok = !held || held.owner === owner || held.expiresAt <= now;
+    if (ok) store.put({ k: 'replayer', owner, expiresAt: now + ttlMs });
     return ok;
-  };
+  });
+  if (!free) return undefined;
   return {
     renew: (at) =>
       update((h, store) => {

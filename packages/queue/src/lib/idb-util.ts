@@ -55,6 +55,41 @@ export function openDatabase(factory: IDBFactory, name: string): Promise<IDBData
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new DOMException(`database ${name} is blocked by an older version`, 'AbortError'));
+    req.onblocked = () =>
+      reject(new DOMException(`database ${name} is blocked by an older version`, 'AbortError'));
   });
+}
+
+/**
+ * Runs `fn` in a transaction and resolves once it has committed. A throw in
+ * `fn` aborts the transaction, so a batch is never half written. The commit
+ * listener is attached first: a transaction may commit as soon as its last
+ * request finishes.
+ */
+export async function inTransaction<T>(
+  db: IDBDatabase,
+  stores: string | string[],
+  mode: IDBTransactionMode,
+  fn: (tx: IDBTransaction) => Promise<T> | T,
+): Promise<T> {
+  const tx =
+    mode === 'readwrite'
+      ? db.transaction(stores, mode, { durability: 'strict' })
+      : db.transaction(stores, mode);
+  const committed = done(tx);
+  committed.catch(() => undefined);
+  let result: T;
+  try {
+    result = await fn(tx);
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already aborting because a request failed.
+    }
+    await committed.catch(() => undefined);
+    throw tx.error ?? error;
+  }
+  await committed;
+  return result;
 }

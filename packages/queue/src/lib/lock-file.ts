@@ -82,13 +82,22 @@ async function readLock(fs: FileSystem, path: string): Promise<LockContent | und
     return JSON.parse(new TextDecoder().decode(await fs.readFile(path))) as LockContent;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw new TallystickError('ERR_QUEUE_LOCKED', `${path} exists but is unreadable; remove it if no process uses it`, {
-      cause: error,
-    });
+    throw new TallystickError(
+      'ERR_QUEUE_LOCKED',
+      `${path} exists but is unreadable; remove it if no process uses it`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-async function takeOverStale(fs: FileSystem, path: string, staleToken: string, myToken: string): Promise<void> {
+async function takeOverStale(
+  fs: FileSystem,
+  path: string,
+  staleToken: string,
+  myToken: string,
+): Promise<void> {
   const aside = `${path}.stale-${myToken}`;
   try {
     await fs.rename(path, aside);

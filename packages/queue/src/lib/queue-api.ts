@@ -163,7 +163,8 @@ export function checkOptions(options: RawOptions): CheckedOptions {
     throw new TypeError('options.store must be a QueueStore');
   }
   if (typeof options.send !== 'function') throw new TypeError('options.send must be a function');
-  if (!isValidHlcNode(options.device)) throw new TypeError('options.device must be 1-64 characters of [0-9A-Za-z._~-]');
+  if (!isValidHlcNode(options.device))
+    throw new TypeError('options.device must be 1-64 characters of [0-9A-Za-z._~-]');
   const day = 86_400_000;
   const baseMs = int(options.retry?.baseMs, 1_000, 'retry.baseMs', 1, day);
   return {
@@ -172,7 +173,13 @@ export function checkOptions(options: RawOptions): CheckedOptions {
     lockTtlMs: int(options.lockTtlMs, 30_000, 'lockTtlMs', 1, day),
     maxAttempts: int(options.maxAttempts, 100, 'maxAttempts', 1, Number.POSITIVE_INFINITY),
     maxAgeMs: int(options.maxAgeMs, Number.POSITIVE_INFINITY, 'maxAgeMs', 1, Number.POSITIVE_INFINITY),
-    maxPayloadBytes: int(options.maxPayloadBytes, MAX_INTENT_PAYLOAD_BYTES, 'maxPayloadBytes', 2, MAX_INTENT_PAYLOAD_BYTES),
+    maxPayloadBytes: int(
+      options.maxPayloadBytes,
+      MAX_INTENT_PAYLOAD_BYTES,
+      'maxPayloadBytes',
+      2,
+      MAX_INTENT_PAYLOAD_BYTES,
+    ),
     backoff: { baseMs, maxMs: int(options.retry?.maxMs, 300_000, 'retry.maxMs', baseMs, day) },
   };
 }

@@ -28,7 +28,8 @@ const num = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 
 export function rowToQueued(row: IntentRow, now: number): QueuedIntent {
   const dead = row.dead === true || row.dead === 1;
-  const intent = typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as IntentEnvelope) : row.envelope;
+  const intent =
+    typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as IntentEnvelope) : row.envelope;
   return toQueued(
     {
       seq: num(row.seq),

@@ -117,7 +117,8 @@ export class StateTable<E extends IntentState> {
     const out: E[] = [];
     for (const entry of this.scan(request.afterSeq)) {
       if (out.length >= request.limit) break;
-      if (request.status && statusOf(entry.deadReason, entry.leaseUntil, request.now) !== request.status) continue;
+      if (request.status && statusOf(entry.deadReason, entry.leaseUntil, request.now) !== request.status)
+        continue;
       out.push(entry);
     }
     return out;
@@ -126,7 +127,8 @@ export class StateTable<E extends IntentState> {
   nextDueAt(): number | undefined {
     const tracker = new DueTracker();
     for (const entry of this.scan()) {
-      if (entry.deadReason === undefined) tracker.offer(entry.partitionKey, entry.nextAttemptAt, entry.leaseUntil);
+      if (entry.deadReason === undefined)
+        tracker.offer(entry.partitionKey, entry.nextAttemptAt, entry.leaseUntil);
     }
     return tracker.earliest;
   }

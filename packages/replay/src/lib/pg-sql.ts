@@ -12,7 +12,9 @@ export function quoteTable(table: string): { quoted: string; bare: string } {
   if (typeof table !== 'string') throw new TypeError(`table must be a string, got ${typeof table}`);
   const parts = table.split('.');
   if (parts.length > 2 || !parts.every((p) => NAME.test(p))) {
-    throw new RangeError(`table must be a lower-case SQL name (optionally schema.name), each part at most 48 characters; got ${JSON.stringify(table)}`);
+    throw new RangeError(
+      `table must be a lower-case SQL name (optionally schema.name), each part at most 48 characters; got ${JSON.stringify(table)}`,
+    );
   }
   return { quoted: parts.map((p) => `"${p}"`).join('.'), bare: parts[parts.length - 1]! };
 }

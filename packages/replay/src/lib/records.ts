@@ -17,7 +17,9 @@ export type IdempotencyRecord =
     };
 
 /** The verdict on an existing record: take it over, or answer with a claim result. */
-export type Verdict = { readonly take: true } | { readonly take: false; readonly result: Exclude<ClaimResult, { status: 'claimed' }> };
+export type Verdict =
+  | { readonly take: true }
+  | { readonly take: false; readonly result: Exclude<ClaimResult, { status: 'claimed' }> };
 
 const TAKE: Verdict = { take: true };
 
@@ -33,7 +35,8 @@ const TAKE: Verdict = { take: true };
 export function judge(record: IdempotencyRecord | undefined, fingerprint: string, now: number): Verdict {
   if (record === undefined || record.expiresAt <= now) return TAKE;
   if (record.fingerprint !== fingerprint) return { take: false, result: { status: 'mismatch' } };
-  if (record.state === 'completed') return { take: false, result: { status: 'completed', response: record.response } };
+  if (record.state === 'completed')
+    return { take: false, result: { status: 'completed', response: record.response } };
   if (record.leaseUntil <= now) return TAKE;
   return { take: false, result: { status: 'in_flight', retryAfterMs: record.leaseUntil - now } };
 }

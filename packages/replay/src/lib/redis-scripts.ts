@@ -7,8 +7,9 @@
  *
  * Tokens are base64url and fingerprints refuse `|`, so the separators are unambiguous.
  */
-import { encodeHex } from '@tallystick/core';
+
 import { sha1 } from '@noble/hashes/legacy.js';
+import { encodeHex } from '@tallystick/core';
 import type { IdempotencyRecord } from './records.js';
 import { decodeResponse } from './validate.js';
 
@@ -44,7 +45,12 @@ export const TAKE_OVER = script(`if redis.call('GET', KEYS[1]) ~= ARGV[1] then r
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`);
 
-export function inFlightValue(token: string, fingerprint: string, leaseUntil: number, expiresAt: number): string {
+export function inFlightValue(
+  token: string,
+  fingerprint: string,
+  leaseUntil: number,
+  expiresAt: number,
+): string {
   return `i|${token}|${fingerprint}|${leaseUntil}|${expiresAt}`;
 }
 
@@ -52,7 +58,13 @@ export function parseValue(value: string): IdempotencyRecord | undefined {
   if (value.startsWith('i|')) {
     const [, token, fingerprint, leaseUntil, expiresAt] = value.split('|');
     if (token === undefined || fingerprint === undefined || expiresAt === undefined) return undefined;
-    return { state: 'in_flight', token, fingerprint, leaseUntil: Number(leaseUntil), expiresAt: Number(expiresAt) };
+    return {
+      state: 'in_flight',
+      token,
+      fingerprint,
+      leaseUntil: Number(leaseUntil),
+      expiresAt: Number(expiresAt),
+    };
   }
   if (value.startsWith('c|')) {
     const second = value.indexOf('|', 2);

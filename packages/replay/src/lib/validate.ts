@@ -8,7 +8,8 @@ export function assertClaimOptions(options: ClaimOptions): void {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   assertTtl(options.ttlMs, 'options.ttlMs');
   const { leaseMs } = options;
-  if (typeof leaseMs !== 'number') throw new TypeError(`options.leaseMs must be a number, got ${typeof leaseMs}`);
+  if (typeof leaseMs !== 'number')
+    throw new TypeError(`options.leaseMs must be a number, got ${typeof leaseMs}`);
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 1 || leaseMs > options.ttlMs) {
     throw new RangeError(`options.leaseMs must be an integer from 1 to options.ttlMs, got ${leaseMs}`);
   }
@@ -22,7 +23,12 @@ export function assertTtl(ttlMs: unknown, name: string): asserts ttlMs is number
 }
 
 export function assertKey(key: IdempotencyKey): void {
-  if (key === null || typeof key !== 'object' || typeof key.scope !== 'string' || typeof key.key !== 'string') {
+  if (
+    key === null ||
+    typeof key !== 'object' ||
+    typeof key.scope !== 'string' ||
+    typeof key.key !== 'string'
+  ) {
     throw new TypeError('key must be an IdempotencyKey { scope, key }; build one with scopedKey()');
   }
 }
@@ -32,27 +38,35 @@ export function assertKey(key: IdempotencyKey): void {
 const FINGERPRINT = /^[A-Za-z0-9+/=_.:-]{1,128}$/;
 
 export function assertFingerprint(fingerprint: string): void {
-  if (typeof fingerprint !== 'string') throw new TypeError(`fingerprint must be a string, got ${typeof fingerprint}`);
+  if (typeof fingerprint !== 'string')
+    throw new TypeError(`fingerprint must be a string, got ${typeof fingerprint}`);
   if (!FINGERPRINT.test(fingerprint)) {
-    throw new RangeError('fingerprint must be 1 to 128 characters of [A-Za-z0-9+/=_.:-] (hex from fingerprint() fits)');
+    throw new RangeError(
+      'fingerprint must be 1 to 128 characters of [A-Za-z0-9+/=_.:-] (hex from fingerprint() fits)',
+    );
   }
 }
 
 export function assertToken(token: string): void {
-  if (typeof token !== 'string') throw new TypeError(`token must be the string claim() returned, got ${typeof token}`);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(token)) throw new RangeError('token must be the base64url string claim() returned');
+  if (typeof token !== 'string')
+    throw new TypeError(`token must be the string claim() returned, got ${typeof token}`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(token))
+    throw new RangeError('token must be the base64url string claim() returned');
 }
 
 export function assertResponse(response: StoredResponse): void {
   if (response === null || typeof response !== 'object') throw new TypeError('response must be an object');
   const { status, headers, body, bodyEncoding } = response;
-  if (typeof status !== 'number') throw new TypeError(`response.status must be a number, got ${typeof status}`);
+  if (typeof status !== 'number')
+    throw new TypeError(`response.status must be a number, got ${typeof status}`);
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     throw new RangeError(`response.status must be an integer from 100 to 599, got ${status}`);
   }
-  if (headers === null || typeof headers !== 'object') throw new TypeError('response.headers must be an object');
+  if (headers === null || typeof headers !== 'object')
+    throw new TypeError('response.headers must be an object');
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') throw new TypeError(`response.headers[${JSON.stringify(name)}] must be a string`);
+    if (typeof value !== 'string')
+      throw new TypeError(`response.headers[${JSON.stringify(name)}] must be a string`);
   }
   if (typeof body !== 'string') throw new TypeError(`response.body must be a string, got ${typeof body}`);
   if (bodyEncoding !== undefined && bodyEncoding !== 'base64url') {

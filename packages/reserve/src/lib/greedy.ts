@@ -18,7 +18,8 @@ import { quantileSearch } from './quantile-search.js';
  * (all positions when Σ caps ≤ WINDOW_BUDGET, otherwise a window narrowed by
  * bisecting on the threshold with quantile counts), each window filled in one
  * pass by the backward recurrence P(D > k−1) = P(D > k) + P(D = k), then the
- * threshold found by bisection on doubles. Ties go to the earlier device.
+ * threshold bracketed by bisection until only a few gains straddle it, and
+ * those few sorted. Ties go to the earlier device.
  */
 
 const WINDOW_BUDGET = 1 << 22;
@@ -51,23 +52,29 @@ export function greedyAllocation(
   const gains = means.map((mu, i) => gainWindow(mu, base[i]!, top[i]!));
   const remaining = units - sum(base);
   const countAbove = (t: number): number => gains.reduce((acc, g) => acc + countGreater(g, t), 0);
-  // Smallest double t with countAbove(t) ≤ remaining; all gains lie in [0, 1].
+  // Bracket the threshold until few gains lie in (lo, hi]; count(lo) > remaining ≥ count(hi).
   let lo = -1;
   let hi = 1;
-  for (let mid = between(lo, hi); mid !== undefined; mid = between(lo, hi)) {
-    if (countAbove(mid) <= remaining) hi = mid;
-    else lo = mid;
+  let countLo = sum(top) - sum(base);
+  let countHi = 0;
+  const few = Math.max(64, means.length);
+  while (countLo - countHi > few) {
+    const mid = between(lo, hi);
+    if (mid === undefined) break;
+    const count = countAbove(mid);
+    if (count <= remaining) [hi, countHi] = [mid, count];
+    else [lo, countLo] = [mid, count];
   }
+  // Everything above hi is taken; the rest comes from (lo, hi], largest first, ties to the earlier device.
   const result = base.map((b, i) => b + countGreater(gains[i]!, hi));
-  let leftover = remaining - countAbove(hi);
-  // The gains in (lo, hi] all equal hi: hand them out in device order.
-  for (let i = 0; i < means.length && leftover > 0; i++) {
-    const g = gains[i]!;
-    for (let k = result[i]! - base[i]!; k < g.length && g[k] === hi && leftover > 0; k++) {
-      result[i]! += 1;
-      leftover -= 1;
+  const candidates: { gain: number; device: number; index: number }[] = [];
+  gains.forEach((g, device) => {
+    for (let index = countGreater(g, hi); index < countGreater(g, lo); index++) {
+      candidates.push({ gain: g[index]!, device, index });
     }
-  }
+  });
+  candidates.sort((a, b) => b.gain - a.gain || a.device - b.device || a.index - b.index);
+  for (const { device } of candidates.slice(0, remaining - countHi)) result[device]! += 1;
   return result;
 }
 

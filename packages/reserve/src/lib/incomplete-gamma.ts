@@ -37,16 +37,18 @@ export function upperSeries(k: number, mu: number): ScaledTail {
   // Neumaier's compensation: near μ ≈ 10⁷ the series has ~30,000 terms.
   let compensation = 0;
   const limit = iterationLimit(mu);
-  let denominator = k + 1;
+  let denominator = k + 2;
+  let ratio = mu / denominator; // μ/(k+1+n), one division per term
   for (let n = 1; n <= limit; n++) {
-    denominator += 1;
-    term *= mu / denominator;
+    term *= ratio;
     const next = sum + term;
     compensation += sum >= term ? sum - next + term : term - next + sum;
     sum = next;
-    // The rest is a geometric-bounded tail: term·r/(1 − r) with r the next ratio.
-    const ratio = mu / (denominator + 1);
-    if (ratio < 1 && term * ratio <= sum * 1e-17 * (1 - ratio)) return { logScale, factor: sum + compensation };
+    denominator += 1;
+    ratio = mu / denominator;
+    // What is left is at most term·r/(1 − r), r being the next (and largest remaining) ratio.
+    if (ratio < 1 && term * ratio <= sum * 1e-17 * (1 - ratio))
+      return { logScale, factor: sum + compensation };
   }
   throw notConverged('series', k, mu);
 }

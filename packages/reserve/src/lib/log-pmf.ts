@@ -11,8 +11,8 @@
  * to a few ulps.
  */
 
-const LN_SQRT_2PI = 0.918938533204672741780329736406; // ½ ln(2π)
-const LN_2PI = 1.83787706640934548356065947281; // ln(2π)
+const LN_SQRT_2PI = 0.9189385332046728; // ½ ln(2π), correctly rounded
+const LN_2PI = 1.8378770664093456; // ln(2π), correctly rounded
 
 /** k! is exact in a double up to 22!, so ln k! for small k is one correctly rounded log. */
 const SMALL = 16;

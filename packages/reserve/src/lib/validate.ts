@@ -41,7 +41,8 @@ export function assertInteger(
 /** A probability strictly inside (0, 1), such as a tolerated stockout risk ε. */
 export function assertOpenProbability(value: unknown, name: string): asserts value is number {
   assertNumber(value, name);
-  if (!(value > 0 && value < 1)) throw new RangeError(`${name} must be in the open interval (0, 1), got ${value}`);
+  if (!(value > 0 && value < 1))
+    throw new RangeError(`${name} must be in the open interval (0, 1), got ${value}`);
 }
 
 /** A probability in the closed interval [0, 1]. */

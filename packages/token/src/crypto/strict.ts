@@ -4,43 +4,17 @@
  * and let every backend start from the same set of admissible inputs:
  * S < L, canonical encodings of R and A, and R and A not of small order.
  */
-import { decodeHex } from '@tallystick/core';
+
+/**
+ * Hex for the constant tables below. Local on purpose: the verify path then
+ * imports nothing but @noble/hashes, which keeps its bundle small.
+ */
+function bytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+}
 
 /** L, the prime order of the Ed25519 base point, little-endian. */
-const L_BYTES = Uint8Array.of(
-  0xed,
-  0xd3,
-  0xf5,
-  0x5c,
-  0x1a,
-  0x63,
-  0x12,
-  0x58,
-  0xd6,
-  0x9c,
-  0xf7,
-  0xa2,
-  0xde,
-  0xf9,
-  0xde,
-  0x14,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0x10,
-);
+const L_BYTES = bytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
 
 /**
  * True when the 32 bytes at `offset` encode an integer below L. Compared from
@@ -91,18 +65,22 @@ function allBytes(bytes: Uint8Array, from: number, count: number, value: number)
  */
 const SMALL_ORDER: readonly Uint8Array[] = [
   // identity (0, 1)
-  '0100000000000000000000000000000000000000000000000000000000000000',
+  bytes('0100000000000000000000000000000000000000000000000000000000000000'),
   // order 2 (0, -1)
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  // order 4 (±sqrt(-1), 0)
-  '0000000000000000000000000000000000000000000000000000000000000000',
-  '0000000000000000000000000000000000000000000000000000000000000080',
+  bytes('ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'),
+  // order 4 (sqrt(-1), 0)
+  bytes('0000000000000000000000000000000000000000000000000000000000000000'),
+  // order 4 (-sqrt(-1), 0)
+  bytes('0000000000000000000000000000000000000000000000000000000000000080'),
   // order 8
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
-].map((hex) => decodeHex(hex));
+  bytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
+  // order 8
+  bytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85'),
+  // order 8
+  bytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a'),
+  // order 8
+  bytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa'),
+];
 
 /** True when the canonical encoding at `offset` is one of the eight small-order points. */
 export function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean {

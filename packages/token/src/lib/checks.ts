@@ -3,9 +3,9 @@
  * spec fixes (docs/spec/token-format.md, "Verification order"), so every
  * implementation reports the same code for the same input.
  */
-import { type SignatureBackend, prepareKey, verifyPrepared } from '../crypto/index.js';
-import type { RevocationList } from '../revocation.js';
+import { prepareKey, type SignatureBackend, verifyPrepared } from '../crypto/index.js';
 import type { VerifyFailure, VerifyResult } from '../result.js';
+import type { RevocationList } from '../revocation.js';
 import { fail } from './fail.js';
 import type { KeyEntry } from './key-set.js';
 import { AT, PRESENTATION_VERSION, SIZE } from './layout.js';
@@ -39,7 +39,8 @@ export function checkClaims(
   }
   if (revoked?.hasTokenIdAt(buf, start + AT.tokenId)) return fail('revoked', `token ${token.id} is revoked`);
   const skew = policy.skewMs;
-  if (token.issuedAt > now + skew) return fail('not_yet_valid', 'token issued in the future (check the clocks)');
+  if (token.issuedAt > now + skew)
+    return fail('not_yet_valid', 'token issued in the future (check the clocks)');
   if (token.notBefore !== undefined && now < token.notBefore - skew) {
     return fail('not_yet_valid', 'token is not valid yet');
   }
@@ -62,7 +63,8 @@ function checkPresentation(
   presentation: Uint8Array | undefined,
   challenge: Uint8Array | undefined,
 ): VerifyFailure | undefined {
-  if (presentation === undefined) return fail('binding_required', 'token is bound to a device: present it from the device');
+  if (presentation === undefined)
+    return fail('binding_required', 'token is bound to a device: present it from the device');
   if (presentation.length !== SIZE.presentation || presentation[0] !== PRESENTATION_VERSION) {
     return fail('bad_presentation', 'presentation is not a v1 presentation');
   }
@@ -78,7 +80,10 @@ function checkPresentation(
   }
   const age = now - time * 1000;
   if (age < -policy.skewMs || age > policy.presentationWindowMs + policy.skewMs) {
-    return fail('stale_presentation', 'presentation is too old or from the future: refresh the code on the device');
+    return fail(
+      'stale_presentation',
+      'presentation is too old or from the future: refresh the code on the device',
+    );
   }
   return undefined;
 }

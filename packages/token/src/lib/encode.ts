@@ -29,7 +29,8 @@ export function encodeBody(fields: TokenFields): Uint8Array {
   let nbfDelta = 0;
   if (fields.notBefore !== undefined) {
     nbfDelta = seconds(fields.notBefore, 'notBefore') - iat;
-    if (nbfDelta < 1 || nbfDelta >= lifetime) throw new RangeError('notBefore must be after issuedAt and before expiresAt');
+    if (nbfDelta < 1 || nbfDelta >= lifetime)
+      throw new RangeError('notBefore must be after issuedAt and before expiresAt');
     flags |= FLAG.notBefore;
     size += varintLength(nbfDelta);
   }
@@ -58,7 +59,8 @@ export function encodeBody(fields: TokenFields): Uint8Array {
   const data = fields.data;
   if (data !== undefined) {
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
-    if (data.length < 1 || data.length > LIMITS.maxDataBytes) throw new RangeError('data must be 1 to 64 bytes');
+    if (data.length < 1 || data.length > LIMITS.maxDataBytes)
+      throw new RangeError('data must be 1 to 64 bytes');
     flags |= FLAG.data;
     size += 1 + data.length;
   }
@@ -67,7 +69,8 @@ export function encodeBody(fields: TokenFields): Uint8Array {
     if (extensions.length > LIMITS.maxExtensions) throw new RangeError('at most 4 extensions');
     let last = 0;
     for (const { tag, value } of extensions) {
-      if (!Number.isInteger(tag) || tag <= last || tag > 255) throw new RangeError('extension tags must be 1-255, ascending');
+      if (!Number.isInteger(tag) || tag <= last || tag > 255)
+        throw new RangeError('extension tags must be 1-255, ascending');
       if (!(value instanceof Uint8Array) || value.length > LIMITS.maxExtensionBytes) {
         throw new RangeError('extension values must be Uint8Arrays of at most 64 bytes');
       }
@@ -130,13 +133,15 @@ export function isAudience(value: unknown): value is string {
 /** Decodes lower-case hex of an exact byte length, the one text form of kids, ids and holder hashes. */
 export function hexOf(value: unknown, bytes: number, name: string): Uint8Array {
   if (typeof value !== 'string') throw new TypeError(`${name} must be a hex string`);
-  const decoded = value.length === bytes * 2 && value === value.toLowerCase() ? tryDecodeHex(value) : undefined;
+  const decoded =
+    value.length === bytes * 2 && value === value.toLowerCase() ? tryDecodeHex(value) : undefined;
   if (!decoded) throw new RangeError(`${name} must be ${bytes * 2} lower-case hex digits`);
   return decoded;
 }
 
 function seconds(ms: unknown, name: string): number {
   if (typeof ms !== 'number') throw new TypeError(`${name} must be a number of epoch milliseconds`);
-  if (!Number.isSafeInteger(ms) || ms % 1000 !== 0) throw new RangeError(`${name} must be whole seconds in epoch ms`);
+  if (!Number.isSafeInteger(ms) || ms % 1000 !== 0)
+    throw new RangeError(`${name} must be whole seconds in epoch ms`);
   return ms / 1000;
 }

@@ -10,7 +10,8 @@ import { TallystickError } from '@tallystick/core';
 const held = new Set<string>();
 
 export async function acquireLock(lockPath: string): Promise<void> {
-  if (held.has(lockPath)) throw new TallystickError('ERR_STORE', `${lockPath} is already open in this process`);
+  if (held.has(lockPath))
+    throw new TallystickError('ERR_STORE', `${lockPath} is already open in this process`);
   try {
     await writeFile(lockPath, String(process.pid), { flag: 'wx' });
   } catch (error) {

@@ -4,7 +4,7 @@
  * LIMITS.maxInputChars characters.
  */
 import { tryDecodeBase45, tryDecodeBase64url } from '@tallystick/core';
-import { DOMAIN, LIMITS, TEXT_PREFIX } from '../format.js';
+import { DOMAIN, LIMITS } from '../format.js';
 import type { VerifyFailure } from '../result.js';
 import { fail } from './fail.js';
 import { ascii, SIZE } from './layout.js';
@@ -45,7 +45,8 @@ export function readInput(input: unknown): RawInput | VerifyFailure {
 function readText(text: string): RawInput | VerifyFailure {
   if (text.length > LIMITS.maxInputChars) return tooLong();
   const kind = prefixKind(text);
-  if (kind === 'other') return fail('unsupported_version', `text prefix ${text.slice(0, 4)} is not supported`);
+  if (kind === 'other')
+    return fail('unsupported_version', `text prefix ${text.slice(0, 4)} is not supported`);
   if (kind === 'none') {
     const bytes = tryDecodeBase64url(text);
     if (!bytes) return fail('malformed', 'not TS1:/TP1: text and not base64url');
@@ -67,7 +68,8 @@ function readText(text: string): RawInput | VerifyFailure {
 
 /** Classifies the first four characters: TS1:, TP1:, another T?n: prefix (a future version), or none. */
 function prefixKind(text: string): 'token' | 'presented' | 'other' | 'none' {
-  if (text.length < 4 || text.charCodeAt(3) !== 58 /* : */ || text.charCodeAt(0) !== 84 /* T */) return 'none';
+  if (text.length < 4 || text.charCodeAt(3) !== 58 /* : */ || text.charCodeAt(0) !== 84 /* T */)
+    return 'none';
   const form = text.charCodeAt(1);
   const digit = text.charCodeAt(2);
   if ((form !== 83 /* S */ && form !== 80) /* P */ || digit < 48 || digit > 57) return 'none';
@@ -83,12 +85,17 @@ function prefixed(bytes: Uint8Array, from: number, to: number): Uint8Array {
 }
 
 function tooLong(): VerifyFailure {
-  return fail('malformed', `input longer than the cap (${LIMITS.maxTokenBytes} bytes, ${LIMITS.maxInputChars} chars)`);
+  return fail(
+    'malformed',
+    `input longer than the cap (${LIMITS.maxTokenBytes} bytes, ${LIMITS.maxInputChars} chars)`,
+  );
 }
 
 /** Uint8Array from any realm (instanceof fails across iframes and vm contexts). */
 export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array');
+  return (
+    value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array')
+  );
 }
 
 /** Reads a presentation given on its own: 101 bytes, or their base64url. */

@@ -44,9 +44,11 @@ export function parseToken(buf: Uint8Array, start: number): ParsedToken | Verify
   const version = buf[start]!;
   if (version !== TOKEN_VERSION) return versionFailure(version);
   if (length < MIN_TOKEN) return fail('malformed', `token truncated: ${length} bytes`);
-  if (length > LIMITS.maxTokenBytes) return fail('malformed', `token longer than ${LIMITS.maxTokenBytes} bytes`);
+  if (length > LIMITS.maxTokenBytes)
+    return fail('malformed', `token longer than ${LIMITS.maxTokenBytes} bytes`);
   const flags = buf[start + AT.flags]!;
-  if ((flags & FLAG.reserved) !== 0) return fail('malformed', 'unknown mandatory field: reserved flag bit set');
+  if ((flags & FLAG.reserved) !== 0)
+    return fail('malformed', 'unknown mandatory field: reserved flag bit set');
   const bodyEnd = buf.length - SIZE.signature;
   const iat = readU32(buf, start + AT.issuedAt);
   if (iat < LIMITS.minIssuedAtSeconds) return fail('malformed', 'issued-at out of range');

@@ -3,13 +3,14 @@
  * signature) and `verifyBatch` (all signatures at once) share every other
  * step and so every verdict.
  */
-import type { VerifyOptions } from '../verifier.js';
+
 import type { VerifyFailure, VerifyResult } from '../result.js';
+import type { VerifyOptions } from '../verifier.js';
 import { checkClaims, type Policy } from './checks.js';
 import { fail } from './fail.js';
 import { readInput, readPresentation, TOKEN_START } from './input.js';
 import type { KeyEntry, KeySet } from './key-set.js';
-import { parseToken, type ParsedToken } from './parse.js';
+import { type ParsedToken, parseToken } from './parse.js';
 import { isChallenge } from './presentation.js';
 
 /** A token parsed, its key found, its signature not yet checked. */
@@ -28,7 +29,11 @@ export interface Pending {
 const UNREADABLE = new Uint8Array(0);
 
 /** Everything before the signature: read, parse, find the key. Never throws. */
-export function pend(input: unknown, options: VerifyOptions | undefined, keys: KeySet): Pending | VerifyFailure {
+export function pend(
+  input: unknown,
+  options: VerifyOptions | undefined,
+  keys: KeySet,
+): Pending | VerifyFailure {
   const raw = readInput(input);
   if (!raw.ok) return raw;
   const parsed = parseToken(raw.buf, TOKEN_START);
@@ -38,11 +43,14 @@ export function pend(input: unknown, options: VerifyOptions | undefined, keys: K
   let presentation = raw.presentation;
   let challenge: Uint8Array | undefined;
   if (options !== undefined) {
-    if (typeof options !== 'object' || options === null) return fail('malformed', 'options must be an object');
+    if (typeof options !== 'object' || options === null)
+      return fail('malformed', 'options must be an object');
     challenge = options.challenge;
-    if (!isChallenge(challenge)) return fail('malformed', 'options.challenge must be a Uint8Array of at most 64 bytes');
+    if (!isChallenge(challenge))
+      return fail('malformed', 'options.challenge must be a Uint8Array of at most 64 bytes');
     if (options.presentation !== undefined) {
-      presentation = presentation === undefined ? (readPresentation(options.presentation) ?? UNREADABLE) : UNREADABLE;
+      presentation =
+        presentation === undefined ? (readPresentation(options.presentation) ?? UNREADABLE) : UNREADABLE;
     }
   }
   const buf = raw.buf;

@@ -13,7 +13,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { DOMAIN, LIMITS } from '../format.js';
-import { ascii, AT, PRESENTATION_VERSION, readU32, SIZE, writeU32 } from './layout.js';
+import { AT, ascii, PRESENTATION_VERSION, readU32, SIZE, writeU32 } from './layout.js';
 
 const PRESENTATION_DOMAIN = ascii(DOMAIN.presentation);
 const HOLDER_DOMAIN = ascii(DOMAIN.holder);
@@ -56,7 +56,11 @@ export function presentationMessage(
 }
 
 /** Assembles a presentation from its parts; the signature is made by the caller. */
-export function assemblePresentation(publicKey: Uint8Array, timeSeconds: number, signature: Uint8Array): Uint8Array {
+export function assemblePresentation(
+  publicKey: Uint8Array,
+  timeSeconds: number,
+  signature: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(SIZE.presentation);
   out[0] = PRESENTATION_VERSION;
   out.set(publicKey, PRESENTATION_AT.publicKey);

@@ -88,7 +88,8 @@ function readSorted(bytes: Uint8Array, at: number, end: number, width: number) {
   if (stop > end) return 'revocation list truncated';
   const items = bytes.slice(count.next, stop);
   for (let i = width; i < items.length; i += width) {
-    if (compareAt(items, i - width, items, i, width) >= 0) return 'revocation entries must be strictly ascending';
+    if (compareAt(items, i - width, items, i, width) >= 0)
+      return 'revocation entries must be strictly ascending';
   }
   return { items, next: stop };
 }

@@ -13,7 +13,8 @@ export function sealToken(body: Uint8Array, secretKey: Uint8Array, urlPrefix = '
   buf.set(body, TOKEN_START);
   buf.set(sign(buf.subarray(0, TOKEN_START + body.length), secretKey), TOKEN_START + body.length);
   const parsed = parseToken(buf, TOKEN_START);
-  if (!parsed.ok) throw new RangeError(`unreachable: the encoder produced a token the parser refuses: ${parsed.message}`);
+  if (!parsed.ok)
+    throw new RangeError(`unreachable: the encoder produced a token the parser refuses: ${parsed.message}`);
   // A fresh copy: a view would expose the domain string through `bytes.buffer`.
   const bytes = buf.slice(TOKEN_START);
   return {

@@ -48,7 +48,8 @@ export function readLog(bytes: Uint8Array, skipDamaged: boolean): LogContents | 
       continue;
     }
     if (firstBad >= 0) {
-      if (!skipDamaged) return `damaged record at byte ${firstBad} followed by valid ones; open with skipDamaged to drop it`;
+      if (!skipDamaged)
+        return `damaged record at byte ${firstBad} followed by valid ones; open with skipDamaged to drop it`;
       skipped += (at - firstBad) / RECORD;
       firstBad = -1;
     }

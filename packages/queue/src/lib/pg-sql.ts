@@ -1,0 +1,92 @@
+import { ROW_COLUMNS } from './sql-row.js';
+
+/** The Postgres adapter's schema and statements for table `t` (and `<t>_meta`). */
+export function postgresSql(t: string) {
+  const live = 'NOT dead';
+  const pairs = `(seq, id) IN (SELECT * FROM unnest($1::bigint[], $2::uuid[]))`;
+  return {
+    schema: `
+      CREATE TABLE IF NOT EXISTS ${t} (
+        seq bigserial PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        partition_key text,
+        dead boolean NOT NULL DEFAULT false,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        lease_until bigint NOT NULL DEFAULT 0,
+        lease_owner text,
+        last_error text,
+        dead_reason text,
+        dead_at bigint NOT NULL DEFAULT 0,
+        enqueued_at bigint NOT NULL,
+        created_at bigint NOT NULL,
+        envelope json NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${t}_live ON ${t} (seq) WHERE NOT dead;
+      CREATE INDEX IF NOT EXISTS ${t}_partition ON ${t} (partition_key, seq) WHERE NOT dead;
+      CREATE TABLE IF NOT EXISTS ${t}_meta (k text PRIMARY KEY, v text NOT NULL);`,
+    /** Rows in array order, so seqs follow enqueue order; the HLC mark rises in the same statement. */
+    append: `
+      WITH ins AS (
+        INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope)
+        SELECT u.id, u.pk, $3, $3, u.created, u.env
+        FROM unnest($1::uuid[], $2::text[], $4::bigint[], $5::json[]) WITH ORDINALITY AS u(id, pk, created, env, ord)
+        ORDER BY u.ord
+        RETURNING 1
+      )
+      INSERT INTO ${t}_meta (k, v) SELECT 'hlc', $6 WHERE (SELECT count(*) FROM ins) > 0
+      ON CONFLICT (k) DO UPDATE SET v = GREATEST(${t}_meta.v COLLATE "C", excluded.v COLLATE "C")`,
+    /** Candidates: due, unleased, and an unbroken run from the head of their partition. */
+    candidates: `
+      WITH head AS (
+        SELECT seq, partition_key, (next_attempt_at <= $1 AND lease_until <= $1) AS ok
+        FROM ${t} WHERE ${live} ORDER BY seq LIMIT $3
+      ), ranked AS (
+        SELECT seq, partition_key, ok,
+          bool_and(ok) OVER (PARTITION BY partition_key ORDER BY seq) AS run_ok
+        FROM head
+      )
+      SELECT seq::float8 AS seq, partition_key, (SELECT count(*) FROM head)::int AS scanned
+      FROM ranked WHERE ok AND (partition_key IS NULL OR run_ok) ORDER BY seq LIMIT $2`,
+    lock: `SELECT seq::float8 AS seq FROM ${t}
+      WHERE seq = ANY($1::bigint[]) AND ${live} AND next_attempt_at <= $2 AND lease_until <= $2
+      FOR UPDATE SKIP LOCKED`,
+    lease: `UPDATE ${t} SET attempts = attempts + 1, lease_until = $2, lease_owner = $3
+      WHERE seq = ANY($1::bigint[]) RETURNING ${ROW_COLUMNS}`,
+    settle: `
+      WITH a AS (DELETE FROM ${t} WHERE seq = ANY($1::bigint[]) AND ${live}),
+      r AS (
+        UPDATE ${t} SET attempts = u.a, next_attempt_at = u.n, lease_until = 0, last_error = coalesce(u.e, ${t}.last_error)
+        FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::text[]) AS u(s, a, n, e)
+        WHERE ${t}.seq = u.s AND NOT ${t}.dead
+      ),
+      d AS (
+        UPDATE ${t} SET dead = true, dead_reason = u.r, dead_at = u.x, lease_until = 0,
+          last_error = coalesce(u.e, ${t}.last_error)
+        FROM unnest($6::bigint[], $7::text[], $8::bigint[], $9::text[]) AS u(s, r, x, e)
+        WHERE ${t}.seq = u.s AND NOT ${t}.dead
+      )
+      SELECT 1`,
+    requeue: `
+      WITH moved AS (DELETE FROM ${t} WHERE dead AND ${pairs} RETURNING *)
+      INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope)
+      SELECT id, partition_key, 0, $3, last_error, $3, created_at, envelope FROM moved ORDER BY seq`,
+    discard: `DELETE FROM ${t} WHERE dead AND ${pairs}`,
+    count: `SELECT count(*) FILTER (WHERE ${live} AND lease_until <= $1)::int AS pending,
+      count(*) FILTER (WHERE ${live} AND lease_until > $1)::int AS inflight,
+      count(*) FILTER (WHERE dead)::int AS dead FROM ${t}`,
+    list: (status: string | undefined) =>
+      `SELECT ${ROW_COLUMNS} FROM ${t} WHERE seq > $1 ${
+        status === 'dead'
+          ? 'AND dead'
+          : status === 'pending'
+            ? 'AND NOT dead AND lease_until <= $3'
+            : status === 'inflight'
+              ? 'AND NOT dead AND lease_until > $3'
+              : ''
+      } ORDER BY seq LIMIT $2`,
+    nextDue: `SELECT min(GREATEST(next_attempt_at, lease_until))::float8 AS due FROM ${t} AS i WHERE NOT dead
+      AND (partition_key IS NULL OR seq = (SELECT min(seq) FROM ${t} AS j WHERE j.partition_key = i.partition_key AND NOT j.dead))`,
+    highWater: `SELECT v FROM ${t}_meta WHERE k = 'hlc'`,
+  };
+}

@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyHttpStatus, createHttpSender, parseRetryAfter } from '../src/http-sender.js';
+import type { QueuedIntent } from '../src/types.js';
+import { envelope } from './helpers.js';
+
+let server: Server;
+let url = '';
+const received: { key: string | undefined; body: unknown; path: string }[] = [];
+let answer: (body: { payload: { status: number; retryAfter?: string; hang?: boolean } }) => {
+  status: number;
+  headers?: Record<string, string>;
+  hang?: boolean;
+} = () => ({ status: 200 });
+
+beforeAll(async () => {
+  server = createServer(async (req: IncomingMessage, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const body = JSON.parse(text);
+    received.push({ key: req.headers['idempotency-key'] as string | undefined, body, path: req.url ?? '' });
+    const a = answer(body);
+    if (a.hang) return;
+    res.writeHead(a.status, a.headers);
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/intents`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+function queued(payload: Record<string, unknown>, partitionKey?: string, seq = 1): QueuedIntent {
+  return { intent: envelope(payload, partitionKey), seq, status: 'inflight', attempts: 1, enqueuedAt: 0, nextAttemptAt: 0 };
+}
+
+describe('classifyHttpStatus', () => {
+  it('treats only 2xx as delivered', () => {
+    for (let s = 100; s < 600; s++) {
+      expect(classifyHttpStatus(s) === 'acked').toBe(s >= 200 && s < 300);
+    }
+    expect([408, 409, 425, 429, 500, 503].map(classifyHttpStatus)).toEqual(Array(6).fill('retry'));
+    expect([301, 400, 401, 404, 422].map(classifyHttpStatus)).toEqual(Array(5).fill('permanent'));
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('120', 0)).toBe(120_000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.UTC(2015, 9, 21, 7, 27, 0))).toBe(60_000);
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+  });
+});
+
+describe('createHttpSender', () => {
+  it('posts each envelope with its id as Idempotency-Key and maps statuses to outcomes', async () => {
+    received.length = 0;
+    answer = (b) => ({
+      status: b.payload.status,
+      ...(b.payload.retryAfter ? { headers: { 'retry-after': b.payload.retryAfter } } : {}),
+    });
+    const send = createHttpSender({ url, headers: { authorization: 'Bearer t' } });
+    const batch = [queued({ status: 201 }), queued({ status: 503, retryAfter: '7' }), queued({ status: 422 })];
+    const outcomes = await send(batch);
+    expect(outcomes).toEqual([
+      { status: 'acked' },
+      { status: 'retry', error: 'HTTP 503', retryAfterMs: 7000 },
+      { status: 'permanent', error: 'HTTP 422' },
+    ]);
+    expect(received.map((r) => r.key).sort()).toEqual(batch.map((q) => q.intent.id).sort());
+    expect(received.map((r) => r.body)).toEqual(expect.arrayContaining(batch.map((q) => q.intent)));
+  });
+
+  it('sends a partition in order and skips the rest of it after a failure', async () => {
+    received.length = 0;
+    answer = (b) => ({ status: b.payload.status });
+    const send = createHttpSender({ url, concurrency: 4 });
+    const batch = [
+      queued({ status: 200, i: 0 }, 'p'),
+      queued({ status: 500, i: 1 }, 'p'),
+      queued({ status: 200, i: 2 }, 'p'),
+      queued({ status: 200, i: 3 }, 'q'),
+    ];
+    const outcomes = await send(batch);
+    expect(outcomes.map((o) => o.status)).toEqual(['acked', 'retry', 'skipped', 'acked']);
+    const pOrder = received.filter((r) => (r.body as { partitionKey?: string }).partitionKey === 'p');
+    expect(pOrder.map((r) => (r.body as { payload: { i: number } }).payload.i)).toEqual([0, 1]);
+  });
+
+  it('counts a refused connection and a timeout as retryable, never as delivered', async () => {
+    const refused = createHttpSender({ url: 'http://127.0.0.1:1/intents' });
+    const [r1] = await refused([queued({ status: 200 })]);
+    expect(r1).toMatchObject({ status: 'retry', error: expect.stringMatching(/network error/) });
+    answer = () => ({ status: 200, hang: true });
+    const slow = createHttpSender({ url, timeoutMs: 50 });
+    const [r2] = await slow([queued({ status: 200 })]);
+    expect(r2).toMatchObject({ status: 'retry' });
+  });
+
+  it('checks its options', () => {
+    expect(() => createHttpSender({ url: 5 as never })).toThrow(TypeError);
+    expect(() => createHttpSender({ url, timeoutMs: 0 })).toThrow(RangeError);
+  });
+});

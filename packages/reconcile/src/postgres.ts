@@ -1,0 +1,255 @@
+import { type JsonValue, TallystickError } from '@tallystick/core';
+import type { IntentType } from './intents.js';
+import type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
+import { createMutex } from './lib/mutex.js';
+import { compareText } from './lib/order.js';
+import { type Statements, statements } from './lib/sql.js';
+
+/**
+ * The one method the ledger needs from a Postgres connection. `pg.Client`,
+ * a connection from `pg.Pool#connect()` and `PGlite` all have it.
+ *
+ * @example
+ * ```ts
+ * import type { SqlClient } from '@tallystick/reconcile/postgres';
+ * const logged = (inner: SqlClient): SqlClient => ({
+ *   query: (text, params) => (console.log(text), inner.query(text, params)),
+ * });
+ * ```
+ */
+export interface SqlClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * A pool of connections, such as `pg.Pool`: each transaction checks one out.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import type { SqlPool } from '@tallystick/reconcile/postgres';
+ * const pool: SqlPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
+export interface SqlPool extends SqlClient {
+  connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
+}
+
+/**
+ * Options for {@link createPostgresLedger}. Give exactly one of `client` (one
+ * connection: transactions run one at a time in this process) or `pool`
+ * (transactions run in parallel, one connection each).
+ *
+ * @example
+ * ```ts
+ * import type { PostgresLedgerOptions } from '@tallystick/reconcile/postgres';
+ * const options: Partial<PostgresLedgerOptions> = { schema: 'shop_1', prefix: 'tallystick_' };
+ * ```
+ */
+export interface PostgresLedgerOptions {
+  readonly client?: SqlClient;
+  readonly pool?: SqlPool;
+  /** Schema for the tables, created if missing. Default `public`. */
+  readonly schema?: string;
+  /** Table name prefix. Default `tallystick_`. */
+  readonly prefix?: string;
+  /** Times a transaction is retried after a deadlock or serialization failure. Default 8. */
+  readonly retries?: number;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+const PAGE = 1000;
+
+/**
+ * A ledger in Postgres (or PGlite): the real deployment. Several reconciler
+ * processes may share one database: each locks the groups its batch touches
+ * (advisory locks, taken in one global order) and an intent's id is its primary
+ * key, so every intent is applied once and the result equals one process's.
+ * Creates its schema and tables on first use.
+ *
+ * @throws {TypeError} unless exactly one of `client` and `pool` is given, or if a
+ * `pg.Pool` is passed as `client` (its queries would land on different connections).
+ * @throws {RangeError} for a schema or prefix that is not a plain SQL identifier.
+ * @throws {TallystickError} `ERR_STORE` if the tables cannot be created.
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createReconciler } from '@tallystick/reconcile';
+ * import { createPostgresLedger } from '@tallystick/reconcile/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const ledger = await createPostgresLedger({ pool, schema: 'shop_1' });
+ * const reconciler = createReconciler({ ledger });
+ * ```
+ */
+export async function createPostgresLedger(options: PostgresLedgerOptions): Promise<Ledger> {
+  const { client, pool } = options ?? {};
+  if ((client === undefined) === (pool === undefined)) throw new TypeError('give exactly one of client and pool');
+  if (client && typeof (client as Partial<SqlPool>).connect === 'function' && 'totalCount' in client) {
+    throw new TypeError('this looks like a pg.Pool: pass it as `pool`, so each transaction gets one connection');
+  }
+  const connection = client ?? pool!;
+  if (typeof connection.query !== 'function') throw new TypeError('client/pool must have a query(text, params) method');
+  const sql = statements(options.schema ?? 'public', options.prefix ?? 'tallystick_');
+  const retries = options.retries ?? 8;
+  const exclusive = createMutex();
+
+  const withConnection = async <T>(work: (c: SqlClient) => Promise<T>): Promise<T> => {
+    if (!pool) return exclusive(() => work(client!));
+    const c = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(c);
+    } catch (error) {
+      broken = error instanceof Error ? error : undefined;
+      throw error;
+    } finally {
+      c.release(broken);
+    }
+  };
+  const read = <T>(work: (c: SqlClient) => Promise<T>): Promise<T> => (pool ? work(pool) : exclusive(() => work(client!)));
+
+  const transaction = async <T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await withConnection(async (c) => {
+          await c.query('BEGIN');
+          try {
+            const result = await work(transactionOn(c, sql));
+            await c.query('COMMIT');
+            return result;
+          } catch (error) {
+            await c.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        });
+      } catch (error) {
+        if (attempt >= retries || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+      }
+    }
+  };
+
+  try {
+    await migrate(withConnection, sql);
+  } catch (error) {
+    throw new TallystickError('ERR_STORE', `cannot prepare the ledger tables: ${(error as Error).message}`, { cause: error });
+  }
+
+  return {
+    name: 'postgres',
+    transaction,
+    fingerprints: (ids) => read((c) => fingerprintsOn(c, sql, ids)),
+    counts: () =>
+      read(async (c): Promise<LedgerCounts> => {
+        const { rows } = await c.query(sql.counts);
+        const pairs = rows.map((r) => [String(r.type), Number(r.n)] as [string, number]);
+        pairs.sort((a, b) => compareText(a[0], b[0]));
+        return { intents: pairs.reduce((sum, [, n]) => sum + n, 0), byType: Object.fromEntries(pairs) };
+      }),
+    async *verdicts() {
+      let after: Record<string, unknown> | undefined;
+      for (;;) {
+        const { rows } = await read((c) =>
+          after
+            ? c.query(sql.verdictPage, [PAGE, after.intent_id, after.kind, after.grp])
+            : c.query(sql.verdictFirst, [PAGE]),
+        );
+        for (const row of rows) yield row.body as Verdict;
+        if (rows.length < PAGE) return;
+        after = rows[rows.length - 1];
+      }
+    },
+    async *states() {
+      let after: string | undefined;
+      for (;;) {
+        const { rows } = await read((c) =>
+          after === undefined ? c.query(sql.stateFirst, [PAGE]) : c.query(sql.statePage, [PAGE, after]),
+        );
+        for (const row of rows) yield { key: String(row.key), state: row.state as JsonValue } satisfies GroupState;
+        if (rows.length < PAGE) return;
+        after = String(rows[rows.length - 1]!.key);
+      }
+    },
+    async close() {
+      // The caller owns the client or pool and closes it.
+    },
+  };
+}
+
+async function migrate(
+  withConnection: <T>(work: (c: SqlClient) => Promise<T>) => Promise<T>,
+  sql: Statements,
+): Promise<void> {
+  await withConnection(async (c) => {
+    await c.query('BEGIN');
+    try {
+      // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; one at a time.
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tallystick:migrate:${sql.namespace}`]);
+      for (const statement of sql.ddl) await c.query(statement);
+      await c.query('COMMIT');
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function fingerprintsOn(c: SqlClient, sql: Statements, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await c.query(sql.fingerprints, [ids]);
+  return new Map(rows.map((r) => [String(r.id), String(r.fingerprint)]));
+}
+
+function toIntent(row: Record<string, unknown>): StoredIntent {
+  return {
+    id: String(row.id),
+    type: row.type as IntentType,
+    device: String(row.device),
+    hlc: String(row.hlc),
+    group: String(row.grp),
+    group2: row.grp2 === null || row.grp2 === undefined ? null : String(row.grp2),
+    fingerprint: String(row.fingerprint),
+    payload: row.payload as JsonValue,
+    facts: (row.facts ?? null) as JsonValue,
+  };
+}
+
+function transactionOn(c: SqlClient, sql: Statements): LedgerTransaction {
+  return {
+    fingerprints: (ids) => fingerprintsOn(c, sql, ids),
+    async insertIntents(intents) {
+      if (intents.length === 0) return new Set();
+      const rows = intents.map((i) => ({ ...i, grp: i.group, grp2: i.group2 }));
+      const { rows: inserted } = await c.query(sql.insert, [JSON.stringify(rows)]);
+      return new Set(inserted.map((r) => String(r.id)));
+    },
+    async lockGroups(keys) {
+      if (keys.length > 0) await c.query(sql.lock, [keys, `${sql.namespace}:`]);
+    },
+    async loadStates(keys) {
+      if (keys.length === 0) return new Map();
+      const { rows } = await c.query(sql.loadStates, [keys]);
+      return new Map(rows.map((r) => [String(r.key), r.state as JsonValue]));
+    },
+    async saveStates(states) {
+      if (states.length > 0) await c.query(sql.saveStates, [JSON.stringify(states)]);
+    },
+    async loadMembers(keys) {
+      if (keys.length === 0) return [];
+      return (await c.query(sql.loadMembers, [keys])).rows.map(toIntent);
+    },
+    async loadIntents(ids) {
+      if (ids.length === 0) return [];
+      return (await c.query(sql.loadIntents, [ids])).rows.map(toIntent);
+    },
+    async clearVerdicts(keys) {
+      if (keys.length === 0) return [];
+      return (await c.query(sql.clearVerdicts, [keys])).rows.map((r) => r.body as Verdict);
+    },
+    async addVerdicts(verdicts) {
+      if (verdicts.length === 0) return;
+      const rows = verdicts.map((v) => ({ grp: v.group, intent_id: v.intentId, kind: v.kind, body: v }));
+      await c.query(sql.addVerdicts, [JSON.stringify(rows)]);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { canonicalJson, createManualClock } from '@tallystick/core';
+import { createMemoryLedger, createReconciler, type Ledger, type Rejection, snapshotLedger } from '@tallystick/reconcile';
+import { type Delivery, scenarioVerifier } from './scenario.js';
+
+const clock = createManualClock(1_000_000);
+
+export interface Outcome {
+  ledger: string;
+  report: string;
+  accepted: number;
+  rejected: string[];
+}
+
+/** Feeds a delivery through up to three reconciler sessions sharing one ledger. */
+export async function deliver(ledger: Ledger, delivery: Delivery): Promise<Outcome> {
+  const sessions = [0, 1, 2].map(() => createReconciler({ ledger, verifier: scenarioVerifier, clock, holdGraceMs: 2 }));
+  let accepted = 0;
+  const rejected = new Set<string>();
+  for (const [i, batch] of delivery.batches.entries()) {
+    const result = await sessions[delivery.sessions[i]!]!.apply(batch);
+    accepted += result.accepted;
+    for (const r of result.rejected) rejected.add(rejectionKey(r));
+  }
+  return {
+    ledger: canonicalJson(await snapshotLedger(ledger)),
+    report: canonicalJson(await sessions[0]!.report()),
+    accepted,
+    rejected: [...rejected].sort(),
+  };
+}
+
+const rejectionKey = (r: Rejection) => canonicalJson({ id: r.id ?? null, code: r.code, reason: r.reason });
+
+export async function reference(items: unknown[]): Promise<Outcome> {
+  return deliver(createMemoryLedger(), { batches: [items], sessions: [0] });
+}
+

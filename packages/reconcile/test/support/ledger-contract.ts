@@ -1,0 +1,177 @@
+/**
+ * The one suite every Ledger adapter must pass: storage semantics first, then
+ * the engine on top, compared with the memory adapter as the reference.
+ */
+import { encodeHlc } from '@tallystick/core';
+import type { Ledger, StoredIntent, Verdict } from '@tallystick/reconcile';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deliver, reference } from './deliver.js';
+import { idOf } from './intents.js';
+import { deliveries, shopDay } from './scenario.js';
+
+const stored = (n: number, group: string, group2: string | null = null): StoredIntent => ({
+  id: idOf(n),
+  type: group2 ? 'refund' : 'sale',
+  device: 'till-1',
+  hlc: encodeHlc({ wall: n, counter: 0, node: 'till-1' }),
+  group,
+  group2,
+  fingerprint: `fp-${n}`,
+  payload: { n, nested: { list: [1, 'two', null, true] } },
+  facts: n % 2 === 0 ? null : { ok: true, token: { id: `t${n}`, keyId: 'k' } },
+});
+
+const verdict = (n: number, group: string, kind: Verdict['kind'] = 'oversell'): Verdict => ({
+  intentId: idOf(n),
+  group,
+  kind,
+  status: 'review',
+  rule: 'review',
+  reason: `reason ${n}`,
+  suggestions: [{ action: 'backorder', note: 'later', quantity: 1 }],
+  detail: { n },
+});
+
+export function ledgerContract(name: string, open: () => Promise<Ledger | undefined>, runs = 20): void {
+  describe(`Ledger contract: ${name}`, () => {
+    const opened: Ledger[] = [];
+    const fresh = async () => {
+      const ledger = await open();
+      if (ledger) opened.push(ledger);
+      return ledger;
+    };
+    afterAll(async () => {
+      for (const l of opened) await l.close();
+    });
+
+    it('stores each id once, keeps the first content, and reads its own writes', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      const first = await ledger.transaction(async (tx) => {
+        const ids = await tx.insertIntents([stored(1, 'sku:a'), stored(2, 'sku:a'), stored(3, 'sku:b', 'sale:x')]);
+        expect([...(await tx.fingerprints([idOf(1), idOf(9)]))]).toEqual([[idOf(1), 'fp-1']]);
+        expect((await tx.loadIntents([idOf(3)]))[0]).toEqual(stored(3, 'sku:b', 'sale:x'));
+        return ids;
+      });
+      expect([...first].sort()).toEqual([idOf(1), idOf(2), idOf(3)]);
+      const second = await ledger.transaction((tx) =>
+        tx.insertIntents([{ ...stored(1, 'sku:z'), fingerprint: 'other' }, stored(4, 'sku:a')]),
+      );
+      expect([...second]).toEqual([idOf(4)]);
+      expect(await ledger.fingerprints([idOf(1), idOf(4), idOf(5)])).toEqual(
+        new Map([
+          [idOf(1), 'fp-1'],
+          [idOf(4), 'fp-4'],
+        ]),
+      );
+      expect(await ledger.counts()).toEqual({ intents: 4, byType: { refund: 1, sale: 3 } });
+    });
+
+    it('loads members by group or second group, each once', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      await ledger.transaction((tx) =>
+        tx.insertIntents([stored(1, 'sku:a'), stored(2, 'sku:b', 'sale:s'), stored(3, 'sku:a', 'sale:s')]),
+      );
+      await ledger.transaction(async (tx) => {
+        const ids = (keys: string[]) => tx.loadMembers(keys).then((m) => m.map((i) => i.id).sort());
+        expect(await ids(['sku:a'])).toEqual([idOf(1), idOf(3)]);
+        expect(await ids(['sale:s'])).toEqual([idOf(2), idOf(3)]);
+        expect(await ids(['sku:a', 'sale:s'])).toEqual([idOf(1), idOf(2), idOf(3)]);
+        expect(await ids(['nothing'])).toEqual([]);
+        expect(await tx.loadMembers([])).toEqual([]);
+        await tx.lockGroups(['sku:a', 'sale:s']);
+      });
+    });
+
+    it('keeps group states and verdicts, replaces and lists them sorted', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      await ledger.transaction(async (tx) => {
+        await tx.saveStates([
+          { key: 'sku:b', state: { available: 1 } },
+          { key: 'sku:a', state: { available: 2, holds: {} } },
+        ]);
+        await tx.addVerdicts([verdict(2, 'sku:a'), verdict(1, 'sku:b'), verdict(1, 'sku:a', 'price_changed')]);
+      });
+      await ledger.transaction(async (tx) => {
+        expect(await tx.loadStates(['sku:a', 'sku:c'])).toEqual(new Map([['sku:a', { available: 2, holds: {} }]]));
+        await tx.saveStates([{ key: 'sku:a', state: { available: 3 } }]);
+        const removed = await tx.clearVerdicts(['sku:a']);
+        expect(removed.map((v) => v.intentId).sort()).toEqual([idOf(1), idOf(2)]);
+        await tx.addVerdicts([verdict(3, 'sku:a')]);
+      });
+      const states = [];
+      for await (const s of ledger.states()) states.push(s);
+      expect(states).toEqual([
+        { key: 'sku:a', state: { available: 3 } },
+        { key: 'sku:b', state: { available: 1 } },
+      ]);
+      const verdicts = [];
+      for await (const v of ledger.verdicts()) verdicts.push(v);
+      expect(verdicts).toEqual([verdict(1, 'sku:b'), verdict(3, 'sku:a')]);
+    });
+
+    it('a transaction that throws leaves nothing behind', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      const before = await ledger.counts();
+      await expect(
+        ledger.transaction(async (tx) => {
+          await tx.insertIntents([stored(7, 'sku:a')]);
+          await tx.saveStates([{ key: 'sku:a', state: { available: 9 } }]);
+          await tx.addVerdicts([verdict(7, 'sku:a')]);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await ledger.counts()).toEqual(before);
+      for await (const _ of ledger.states()) throw new Error('no state expected');
+      for await (const _ of ledger.verdicts()) throw new Error('no verdict expected');
+      // And the ledger still works afterwards.
+      expect([...(await ledger.transaction((tx) => tx.insertIntents([stored(7, 'sku:a')])))]).toEqual([idOf(7)]);
+    });
+
+    it('pages through more verdicts and states than one page', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      const many = Array.from({ length: 2345 }, (_, i) => verdict(i + 1, `sku:${i % 7}`));
+      await ledger.transaction(async (tx) => {
+        await tx.addVerdicts(many);
+        await tx.saveStates(many.slice(0, 1500).map((v, i) => ({ key: `k:${String(i).padStart(5, '0')}`, state: i })));
+      });
+      let count = 0;
+      let last = '';
+      for await (const v of ledger.verdicts()) {
+        const key = `${v.intentId} ${v.kind} ${v.group}`;
+        expect(key > last).toBe(true);
+        last = key;
+        count++;
+      }
+      expect(count).toBe(2345);
+      let states = 0;
+      for await (const _ of ledger.states()) states++;
+      expect(states).toBe(1500);
+    });
+
+    it('law: the engine on this adapter gives the memory reference ledger and report for any delivery', async () => {
+      const probe = await fresh();
+      if (!probe) return;
+      await fc.assert(
+        fc.asyncProperty(
+          shopDay.chain((items) => fc.tuple(fc.constant(items), deliveries(items))),
+          async ([items, delivery]) => {
+            const ledger = (await fresh())!;
+            const expected = await reference(items);
+            const got = await deliver(ledger, delivery);
+            expect(got.ledger).toBe(expected.ledger);
+            expect(got.report).toBe(expected.report);
+            expect(got.accepted).toBe(expected.accepted);
+          },
+        ),
+        { numRuns: runs },
+      );
+    });
+  });
+}
+
