@@ -177,7 +177,7 @@ async function verdict(
 }
 
 export async function runCrashTest(options: CrashOptions): Promise<CrashResult> {
-  const { kills, minRunMs = 40, maxRunMs = 400, log = () => {} } = options;
+  const { kills, minRunMs = 40, maxRunMs = 1000, log = () => {} } = options;
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'tallystick-crash-'));
   const sink = await startSink();

@@ -107,19 +107,19 @@ function contenders(
   handler: () => StoredResponse | Promise<StoredResponse>,
 ): Contender[] {
   const list: Contender[] = [{ name: 'handler unprotected', baseline: true, fn: handler }];
+  // Keys must be new to each call of this function: the stores outlive one scenario.
+  const run = Math.random().toString(36).slice(2);
   let counter = 0;
   for (const [name, store] of stores) {
     const done = scopedKey('bench', `done-${name}-${Math.random().toString(36).slice(2)}`);
     let primed = false;
     list.push({
       name: `${name}: new key`,
-      fn: () =>
-        runIdempotent({
-          store,
-          key: scopedKey('bench', `k-${++counter}`),
-          fingerprint: fingerprint(PAYLOAD),
-          handler,
-        }),
+      fn: async () => {
+        const key = scopedKey('bench', `${run}-${++counter}`);
+        const outcome = await runIdempotent({ store, key, fingerprint: fingerprint(PAYLOAD), handler });
+        if (outcome.kind !== 'executed') throw new Error(`expected the handler to run, got ${outcome.kind}`);
+      },
     });
     list.push({
       name: `${name}: retry of a completed key`,

@@ -13,22 +13,27 @@ async function claimCompleteReplay(store, fp) {
   if (first.status !== 'claimed') throw new Error(`first claim: ${first.status}`);
   if (!(await store.complete(key, first.token, SOLD, OPTIONS.ttlMs))) throw new Error('complete refused');
   const again = await store.claim(key, fp, OPTIONS);
-  if (again.status !== 'completed' || again.response.body !== 'sold') throw new Error(`replay: ${JSON.stringify(again)}`);
+  if (again.status !== 'completed' || again.response.body !== 'sold')
+    throw new Error(`replay: ${JSON.stringify(again)}`);
 }
 
 export default {
   '@tallystick/replay': async (replay) => {
     const fp = replay.fingerprint({ currency: 'EUR', amount: 1250 });
-    if (fp !== 'eeee78fb20f8fbb03fb016f376c0389d6be5286bbce3a472be2a2b376b3953d4') throw new Error(`fingerprint ${fp}`);
-    if (replay.parseIdempotencyKeyHeader('"a\\"b"').key !== 'a"b') throw new Error('sf-string key parse failed');
-    if (replay.problemResponse('idempotency-key-reused', 'x').status !== 422) throw new Error('problem status');
+    if (fp !== 'eeee78fb20f8fbb03fb016f376c0389d6be5286bbce3a472be2a2b376b3953d4')
+      throw new Error(`fingerprint ${fp}`);
+    if (replay.parseIdempotencyKeyHeader('"a\\"b"').key !== 'a"b')
+      throw new Error('sf-string key parse failed');
+    if (replay.problemResponse('idempotency-key-reused', 'x').status !== 422)
+      throw new Error('problem status');
     const outcome = await replay.runIdempotent({
       store: installed().createMemoryStore(),
       key: replay.scopedKey('smoke', 'k'),
       fingerprint: fp,
       handler: () => SOLD,
     });
-    if (outcome.kind !== 'executed' || outcome.disposition !== 'stored') throw new Error(`runIdempotent: ${outcome.kind}`);
+    if (outcome.kind !== 'executed' || outcome.disposition !== 'stored')
+      throw new Error(`runIdempotent: ${outcome.kind}`);
   },
   '@tallystick/replay/memory': async (memory) => {
     await claimCompleteReplay(memory.createMemoryStore(), 'abc123');
@@ -64,7 +69,8 @@ export default {
       const init = { method: 'POST', headers: { 'idempotency-key': 'k' }, body: '{"a":1}' };
       const first = await fetch(url, init);
       const again = await fetch(url, init);
-      if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true') throw new Error('node replay failed');
+      if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true')
+        throw new Error('node replay failed');
     } finally {
       server.close();
     }
@@ -77,6 +83,7 @@ export default {
     const init = { method: 'POST', headers: { 'idempotency-key': 'k' }, body: '{"a":1}' };
     const first = await app.request('/sales', init);
     const again = await app.request('/sales', init);
-    if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true') throw new Error('hono replay failed');
+    if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true')
+      throw new Error('hono replay failed');
   },
 };

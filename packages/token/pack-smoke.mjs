@@ -51,7 +51,11 @@ export default {
     };
     const store = spentRedis.createRedisSpentStore({ client, prefix: 'smoke:' });
     const now = Date.now();
-    const wins = await Promise.all([store.checkAndAdd(ID, now + 1000, now), store.checkAndAdd(ID, now + 1000, now)]);
-    if (wins.filter(Boolean).length !== 1 || !keys.has(`smoke:${ID}`)) throw new Error('redis store did not record once');
+    const wins = await Promise.all([
+      store.checkAndAdd(ID, now + 1000, now),
+      store.checkAndAdd(ID, now + 1000, now),
+    ]);
+    if (wins.filter(Boolean).length !== 1 || !keys.has(`smoke:${ID}`))
+      throw new Error('redis store did not record once');
   },
 };

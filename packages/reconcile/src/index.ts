@@ -11,6 +11,7 @@ export {
   type IntentPayloads,
   type IntentType,
   intentPayloadSchemas,
+  isRedemptionType,
   type ParsedIntent,
   parseIntent,
   type RejectionCode,
@@ -29,6 +30,7 @@ export type {
 } from './conflicts.js';
 export { type ConflictPolicy, type ReconcilePolicies, shopDefaults, withPolicies } from './policies.js';
 export type { RedemptionCheck, RedemptionVerdict, RedemptionVerifier, VerifiedToken } from './verifier.js';
+export { fromTokenVerifier, type TokenBatchVerifier } from './token-verifier.js';
 export type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
 export { createMemoryLedger } from './memory.js';
 export type { Rejection } from './lib/prepare.js';

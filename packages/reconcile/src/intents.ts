@@ -22,6 +22,9 @@ const discountBps = z.number().int().min(0).max(10_000).default(0);
  * - `refund`: money (and `quantity` units back to the shelf, 0 for none) for an earlier sale.
  * - `redemption`: a signed single-use token (voucher, ticket) taken at a till.
  * - `price_update`: a SKU's list price and discount from this point on.
+ * - `token.redeemed`: the redemption record `@tallystick/token` produces
+ *   (`verifier.redeem(...).redemption`); reconciled exactly like `redemption`:
+ *   the token is verified again and the record's own claims are not trusted.
  *
  * @example
  * ```ts
@@ -38,6 +41,19 @@ export const intentPayloadSchemas = {
   refund: z.strictObject({ sku, saleId: intentRef, amount: positive, quantity: z.number().int().min(0).max(1_000_000) }),
   redemption: z.strictObject({ token: z.string().min(1).max(4096) }),
   price_update: z.strictObject({ sku, unitPrice: price, discountBps }),
+  'token.redeemed': z.strictObject({
+    tokenId: z.string().regex(/^[0-9a-f]{32}$/, 'tokenId must be 32 lower-case hex digits').optional(),
+    kid: z.string().max(64).optional(),
+    amount: z.number().int().optional(),
+    currency: z.string().max(8).optional(),
+    audience: z.string().max(256).optional(),
+    terminal: z.string().max(256).optional(),
+    holder: z.string().max(64).optional(),
+    redeemedAt: z.number().int().min(0).optional(),
+    issuedAt: z.number().int().min(0).optional(),
+    expiresAt: z.number().int().min(0).optional(),
+    token: z.string().min(1).max(4096),
+  }),
 } as const;
 
 /**
@@ -46,10 +62,23 @@ export const intentPayloadSchemas = {
  * @example
  * ```ts
  * import type { IntentType } from '@tallystick/reconcile';
- * const touchesStock = (t: IntentType) => t !== 'redemption' && t !== 'price_update';
+ * const touchesStock = (t: IntentType) => t !== 'redemption' && t !== 'token.redeemed' && t !== 'price_update';
  * ```
  */
 export type IntentType = keyof typeof intentPayloadSchemas;
+
+/**
+ * Tells whether an intent type is a token redemption (`redemption` or `token.redeemed`).
+ *
+ * @example
+ * ```ts
+ * import { isRedemptionType } from '@tallystick/reconcile';
+ * isRedemptionType('token.redeemed'); // true
+ * ```
+ */
+export function isRedemptionType(type: string): type is 'redemption' | 'token.redeemed' {
+  return type === 'redemption' || type === 'token.redeemed';
+}
 
 /**
  * The parsed payload of each intent type.
@@ -69,7 +98,7 @@ export type IntentPayloads = { [K in IntentType]: z.output<(typeof intentPayload
  * ```ts
  * import type { Intent } from '@tallystick/reconcile';
  * function skuOf(intent: Intent): string | undefined {
- *   return intent.type === 'redemption' ? undefined : intent.payload.sku;
+ *   return 'sku' in intent.payload ? intent.payload.sku : undefined;
  * }
  * ```
  */

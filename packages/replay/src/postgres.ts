@@ -90,10 +90,12 @@ export interface PostgresIdempotencyStore extends IdempotencyStore {
 
 /**
  * An idempotency store on Postgres (`pg` or PGlite). The claim is one atomic
- * `INSERT … ON CONFLICT (scope, key) DO UPDATE … WHERE <expired or lease
- * lapsed> RETURNING` on the primary key, so any number of servers sharing the
- * table agree on one owner per key; completion and release check the owner's
- * token in their `WHERE`.
+ * statement on the (scope, key) primary key: `INSERT … ON CONFLICT DO NOTHING`
+ * for a new key, a conditional `UPDATE … WHERE <expired, or lease lapsed with
+ * the same fingerprint>` to take over, and the current row otherwise, so any
+ * number of servers sharing the table agree on one owner per key. Completion
+ * and release check the owner's token in their `WHERE`. A retry of a
+ * completed key writes nothing.
  *
  * @throws {TypeError} if `client` has no `query` method or `table` is not a string.
  * @throws {RangeError} if `table` is not a plain lower-case SQL name.

@@ -24,7 +24,7 @@ describe.skipIf(!pgUp)('postgres server', () => {
         },
       };
     },
-    { modelRuns: 300 },
+    { modelRuns: 200 },
   );
 });
 
@@ -40,7 +40,7 @@ storeContract(
     await store.ensureSchema();
     return { store, close: async () => {} };
   },
-  { modelRuns: 300 },
+  { modelRuns: 200 },
 );
 
 describe('postgres store specifics', () => {

@@ -31,7 +31,7 @@ describe.skipIf(!redisUp)('redis', () => {
         },
       };
     },
-    { modelRuns: 500 },
+    { modelRuns: 300 },
   );
 
   describe('redis store specifics', () => {

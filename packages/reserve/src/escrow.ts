@@ -42,6 +42,10 @@ export type EscrowResult =
  * although replicas sell without talking to each other (the demarcation
  * protocol). Each replica may spend only its own rights, so however
  * operations and merges interleave, the total sold never exceeds the stock.
+ * Running out of rights is a result (`ok: false`); only misuse throws: a
+ * count that is not an integer ≥ 1 (`RangeError`), a `transfer` from another
+ * replica or to itself (`RangeError`), or a malformed state (`TypeError` /
+ * `RangeError`).
  *
  * @example
  * ```ts

@@ -99,7 +99,7 @@ describe('bounded counter (demarcation)', () => {
 
   it('total stock is conserved, no device sells beyond its rights, and every value stays ≥ 0 under any interleaving', () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 80 }), (ops) => {
+      fc.property(fc.array(operation, { maxLength: 50 }), (ops) => {
         run(ops, (nodes, added, sold) => {
           const all = globalView(nodes);
           // Conservation: transfers move stock, only sales remove it.

@@ -32,12 +32,12 @@ export type { VerifyCode, VerifyFailure, VerifyResult } from './result.js';
 export { RevocationList } from './revocation.js';
 export { createMemorySpentStore, type SpentStore } from './spent-store.js';
 export type { Token, TokenExtension } from './token.js';
+export { createVerifier } from './verifier.js';
 export {
   type BatchItem,
-  createVerifier,
   DEFAULT_CLOCK_SKEW_MS,
   DEFAULT_PRESENTATION_WINDOW_MS,
   type Verifier,
   type VerifierOptions,
   type VerifyOptions,
-} from './verifier.js';
+} from './verifier-options.js';

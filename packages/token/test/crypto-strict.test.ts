@@ -2,13 +2,14 @@
  * The strict rule at its edges, and the arithmetic under it checked against
  * @noble/ed25519 as an independent reference.
  */
-import { createPublicKey, verify as opensslVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as opensslVerify } from 'node:crypto';
 import { etc, hashes, Point, utils } from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { decodeHex } from '@tallystick/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canon, invert, mul, P } from '../src/crypto/field.js';
+import { halfSize, wnaf } from '../src/crypto/halfsize.js';
 import {
   type PreparedKey,
   prepareKey,
@@ -21,6 +22,7 @@ import {
 import { buildTable, decodeInto, Ext, recode, windowCount } from '../src/crypto/point.js';
 import type { Prepared } from '../src/crypto/prepared.js';
 import { L } from '../src/crypto/pure.js';
+import { sha512 as ourSha512 } from '../src/crypto/sha512.js';
 import { isPointEncodingCanonical, isScalarCanonical, isSmallOrderEncoding } from '../src/crypto/strict.js';
 import { LARGE_TABLE_AT, SMALL_TABLE_AT } from '../src/crypto/tiered.js';
 
@@ -260,6 +262,84 @@ describe('arithmetic against a bigint reference', () => {
         { numRuns: 1000 },
       );
     }
+  });
+
+  it('SHA-512 gives the FIPS 180-2 answers and agrees with node:crypto on any length', () => {
+    const digest = (text: string | Uint8Array) => {
+      const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+      const out = new Uint8Array(64);
+      ourSha512(bytes, bytes.length, out);
+      return etc.bytesToHex(out);
+    };
+    expect(digest('abc')).toBe(
+      'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
+    );
+    expect(digest('')).toBe(
+      'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e',
+    );
+    expect(
+      digest(
+        'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+      ),
+    ).toBe(
+      '8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909',
+    );
+    // Every length 0..300 crosses both padding cases (one and two final blocks).
+    for (let n = 0; n <= 300; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255);
+      expect(digest(bytes)).toBe(createHash('sha512').update(bytes).digest('hex'));
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1000 }), (bytes) => digest(bytes) === createHash('sha512').update(bytes).digest('hex')),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('law: halfSize(k) gives u = v·k (mod L) with u < 2^126 and 0 < |v| < 2^127', () => {
+    const scalar = fc.oneof(
+      fc.bigInt({ min: 0n, max: L - 1n }),
+      fc.constantFrom(
+        0n,
+        1n,
+        2n,
+        L - 1n,
+        L - 2n,
+        2n ** 126n,
+        2n ** 126n - 1n,
+        2n ** 126n + 1n,
+        (L - 1n) / 2n,
+      ),
+    );
+    fc.assert(
+      fc.property(scalar, (k) => {
+        const [u, v] = halfSize(k);
+        const abs = v < 0n ? -v : v;
+        return (
+          (((u - v * k) % L) + L) % L === 0n && u >= 0n && u < 2n ** 126n && abs > 0n && abs < 2n ** 127n
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('law: the width-5 NAF reconstructs the value, with odd digits below 16 at least 5 apart', () => {
+    const out = new Int8Array(136);
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), (x) => {
+        wnaf(x, out);
+        let sum = 0n;
+        let last = -5;
+        for (let i = 0; i < out.length; i++) {
+          const d = out[i]!;
+          if (d === 0) continue;
+          if (d % 2 === 0 || Math.abs(d) > 15 || i - last < 5) return false;
+          last = i;
+          sum += BigInt(d) << BigInt(i);
+        }
+        return sum === x;
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('table entries are the multiples [d·2^(wj)]P', () => {

@@ -22,7 +22,11 @@ describe('docs/guides/pos-verification.md', () => {
   });
 
   blocks.forEach((code, i) => {
-    const title = code.split('\n').find((line) => line.startsWith('import {'))?.slice(0, 60) ?? '';
+    const title =
+      code
+        .split('\n')
+        .find((line) => line.startsWith('import {'))
+        ?.slice(0, 60) ?? '';
     it(`block ${i + 1} runs (${title}…)`, async () => {
       const file = new URL(`guides/block-${i + 1}.ts`, work);
       writeFileSync(file, code);

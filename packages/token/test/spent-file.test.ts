@@ -125,6 +125,25 @@ describe('file spent store durability', () => {
     await again.close();
   });
 
+  it('adds racing a compaction are neither lost nor duplicated', async () => {
+    const path = fresh();
+    const store = await openFileSpentStore({ path });
+    await Promise.all(Array.from({ length: 2000 }, () => store.checkAndAdd(id(), T - 1, T - 2)));
+    const racing = Array.from({ length: 200 }, id);
+    const [pruned, ...added] = await Promise.all([
+      store.prune(T),
+      ...racing.map((x) => store.checkAndAdd(x, LATER, T)),
+    ]);
+    expect(pruned).toBe(2000);
+    expect(added.every(Boolean)).toBe(true);
+    await store.close();
+    const again = await openFileSpentStore({ path });
+    expect(again.size).toBe(200);
+    for (const x of racing) expect(await again.has(x)).toBe(true);
+    await again.close();
+    expect(statSync(path).size).toBe(8 + 200 * 28);
+  });
+
   it('group commit: concurrent adds share writes, and each resolves only once durable', async () => {
     const path = fresh();
     const store = await openFileSpentStore({ path });

@@ -9,10 +9,16 @@ export function sortKey(intent: { readonly hlc: string; readonly id: string }): 
   return intent.hlc + ' ' + intent.id;
 }
 
+/** Same order as comparing sort keys, without building them (this runs inside every sort). */
 export function byTime(a: StoredIntent, b: StoredIntent): number {
-  const x = sortKey(a);
-  const y = sortKey(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (a.hlc !== b.hlc) return hlcOrder(a.hlc, b.hlc);
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+// One stamp being a prefix of the other ('…-till' vs '…-till-1') sorts the shorter
+// first, exactly as the space in the sort key does.
+function hlcOrder(a: string, b: string): number {
+  return a < b ? -1 : 1;
 }
 
 export function compareText(a: string, b: string): number {

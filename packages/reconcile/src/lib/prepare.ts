@@ -1,5 +1,5 @@
 import type { Clock, JsonValue } from '@tallystick/core';
-import { type Intent, parseIntent, type RejectionCode } from '../intents.js';
+import { type Intent, isRedemptionType, parseIntent, type RejectionCode } from '../intents.js';
 import type { StoredIntent } from '../ledger.js';
 import type { RedemptionVerdict, RedemptionVerifier } from '../verifier.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -91,11 +91,11 @@ export async function toStored(
   verifier: RedemptionVerifier | undefined,
   rejected: Rejection[],
 ): Promise<StoredIntent[]> {
-  const redemptions = fresh.filter((c) => c.intent.type === 'redemption');
+  const redemptions = fresh.filter((c) => isRedemptionType(c.intent.type));
   const facts = new Map<string, TokenFacts>();
   if (redemptions.length > 0 && verifier) {
     const checks = redemptions.map((c) => ({
-      token: (c.intent as Intent<'redemption'>).payload.token,
+      token: (c.intent as Intent<'redemption' | 'token.redeemed'>).payload.token,
       at: Number.parseInt(c.intent.hlc.slice(0, 12), 16),
       device: c.intent.device,
     }));
@@ -103,12 +103,12 @@ export async function toStored(
     if (!Array.isArray(verdicts) || verdicts.length !== checks.length) {
       throw new TypeError(`verifier.verifyBatch must return ${checks.length} verdicts in order`);
     }
-    redemptions.forEach((c, i) => facts.set(c.intent.id, toFacts(verdicts[i] as RedemptionVerdict)));
+    redemptions.forEach((c, i) => facts.set(c.intent.id, toFacts(c.intent, verdicts[i] as RedemptionVerdict)));
   }
   const out: StoredIntent[] = [];
   for (const { index, intent, fingerprint } of fresh) {
     let fact: TokenFacts | undefined;
-    if (intent.type === 'redemption') {
+    if (isRedemptionType(intent.type)) {
       fact = facts.get(intent.id);
       if (!fact) {
         rejected.push(rejection(index, intent, 'no_verifier', 'a redemption needs a verifier to be reconciled'));
@@ -129,10 +129,15 @@ export async function toStored(
   return out;
 }
 
-function toFacts(verdict: RedemptionVerdict): TokenFacts {
+function toFacts(intent: Intent, verdict: RedemptionVerdict): TokenFacts {
   if (verdict?.ok === true) {
     const { id, keyId, amount } = verdict.token;
     if (typeof id !== 'string' || id.length === 0) throw new TypeError('a verified token must have a string id');
+    // A record claiming another token than the one it carries is not trusted.
+    const claimed = intent.type === 'token.redeemed' ? intent.payload.tokenId : undefined;
+    if (claimed !== undefined && claimed !== id) {
+      return { ok: false, code: 'token_id_mismatch', message: `record names token ${claimed}, carries ${id}` };
+    }
     return { ok: true, token: { id, keyId: String(keyId), ...(amount ? { amount } : {}) } };
   }
   return { ok: false, code: String(verdict?.code ?? 'invalid'), message: String(verdict?.message ?? '') };
@@ -141,6 +146,7 @@ function toFacts(verdict: RedemptionVerdict): TokenFacts {
 function groupsOf(intent: Intent, facts: TokenFacts | undefined): { group: string; group2: string | null } {
   switch (intent.type) {
     case 'redemption':
+    case 'token.redeemed':
       return { group: facts?.ok ? `token:${facts.token.id}` : `intent:${intent.id}`, group2: null };
     case 'refund':
       return { group: `sku:${intent.payload.sku}`, group2: `sale:${intent.payload.saleId}` };

@@ -35,29 +35,42 @@ CREATE INDEX IF NOT EXISTS "${bare}_expires_at" ON ${quoted} (expires_at);`;
 }
 
 /**
- * The claim, one atomic statement on the (scope, key) primary key: insert, or
- * take over a row that is past its TTL or whose lease lapsed with the same
- * fingerprint. When the claim is refused, the same statement returns the row
- * as of its snapshot, so the common case costs one round trip.
+ * The claim, one atomic statement on the (scope, key) primary key:
+ *
+ * - `fresh` inserts the row if no row has the key (`ON CONFLICT DO NOTHING`);
+ * - `taken` takes over a row past its TTL, or whose lease lapsed with the
+ *   same fingerprint. Under READ COMMITTED a concurrent change makes Postgres
+ *   re-check this `WHERE` on the newest row version, so of many racing
+ *   takeovers exactly one matches;
+ * - when neither happened, the same statement returns the row as of its
+ *   snapshot, so a refused claim costs one round trip too.
+ *
+ * Why not `INSERT … ON CONFLICT DO UPDATE … WHERE`: that locks the existing
+ * row even when its `WHERE` fails, so every retry of a completed key would
+ * write a lock and wait for a commit flush. This form writes nothing then.
  *
  * $1 scope, $2 key, $3 fingerprint, $4 token, $5 now, $6 leaseMs, $7 ttlMs.
  */
 export function claimSql(quoted: string): string {
-  return `WITH claimed AS (
-  INSERT INTO ${quoted} AS r (scope, key, fingerprint, token, lease_until, expires_at, response)
+  return `WITH fresh AS (
+  INSERT INTO ${quoted} (scope, key, fingerprint, token, lease_until, expires_at, response)
   VALUES ($1, $2, $3, $4, $5::bigint + $6::bigint, $5::bigint + $7::bigint, NULL)
-  ON CONFLICT (scope, key) DO UPDATE
-    SET fingerprint = excluded.fingerprint, token = excluded.token, lease_until = excluded.lease_until,
-        expires_at = excluded.expires_at, response = NULL
-    WHERE r.expires_at <= $5::bigint
-       OR (r.response IS NULL AND r.lease_until <= $5::bigint AND r.fingerprint = excluded.fingerprint)
+  ON CONFLICT (scope, key) DO NOTHING
+  RETURNING 1
+), taken AS (
+  UPDATE ${quoted}
+  SET fingerprint = $3, token = $4, lease_until = $5::bigint + $6::bigint,
+      expires_at = $5::bigint + $7::bigint, response = NULL
+  WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM fresh)
+    AND (expires_at <= $5::bigint OR (response IS NULL AND lease_until <= $5::bigint AND fingerprint = $3))
   RETURNING 1
 )
 SELECT true AS claimed, NULL::text AS fingerprint, NULL::bigint AS lease_until,
-       NULL::bigint AS expires_at, NULL::text AS response FROM claimed
+       NULL::bigint AS expires_at, NULL::text AS response
+FROM (SELECT 1 FROM fresh UNION ALL SELECT 1 FROM taken) AS won
 UNION ALL
 SELECT false, fingerprint, lease_until, expires_at, response FROM ${quoted}
-WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM claimed)`;
+WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM fresh) AND NOT EXISTS (SELECT 1 FROM taken)`;
 }
 
 /** $1 scope, $2 key, $3 token, $4 response JSON, $5 expires_at. Only the owner of a live row may complete it. */

@@ -11,6 +11,8 @@
 export const P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
 const P8 = 8n * P;
 const MASK = (1n << 255n) - 1n;
+/** L, the prime order of the base point B (and of the scalars). */
+export const L = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
 /** Edwards d = -121665/121666. */
 export const D = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
 /** 2d, used by every addition. */
@@ -83,25 +85,29 @@ export function invertBatch(values: bigint[]): void {
   }
 }
 
+/** One scratch buffer with its view, so conversions allocate only the bigints themselves. */
+const word = new Uint8Array(32);
+const wordView = new DataView(word.buffer);
+const M64 = 0xffffffffffffffffn;
+
 /** Little-endian bytes [from, from + 32) as a bigint, via four 64-bit reads. */
 export function bytesToBigint256(bytes: Uint8Array, from: number): bigint {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + from, 32);
+  for (let i = 0; i < 32; i++) word[i] = bytes[from + i]!;
   return (
-    view.getBigUint64(0, true) |
-    (view.getBigUint64(8, true) << 64n) |
-    (view.getBigUint64(16, true) << 128n) |
-    (view.getBigUint64(24, true) << 192n)
+    wordView.getBigUint64(0, true) |
+    (wordView.getBigUint64(8, true) << 64n) |
+    (wordView.getBigUint64(16, true) << 128n) |
+    (wordView.getBigUint64(24, true) << 192n)
   );
 }
 
 /** Writes a bigint below 2^256 as 32 little-endian bytes at `offset`. */
 export function bigintToBytes256(value: bigint, out: Uint8Array, offset: number): void {
-  const view = new DataView(out.buffer, out.byteOffset + offset, 32);
-  const M64 = 0xffffffffffffffffn;
-  view.setBigUint64(0, value & M64, true);
-  view.setBigUint64(8, (value >> 64n) & M64, true);
-  view.setBigUint64(16, (value >> 128n) & M64, true);
-  view.setBigUint64(24, value >> 192n, true);
+  wordView.setBigUint64(0, value & M64, true);
+  wordView.setBigUint64(8, (value >> 64n) & M64, true);
+  wordView.setBigUint64(16, (value >> 128n) & M64, true);
+  wordView.setBigUint64(24, value >> 192n, true);
+  for (let i = 0; i < 32; i++) out[offset + i] = word[i]!;
 }
 
 /**

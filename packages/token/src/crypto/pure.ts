@@ -8,13 +8,15 @@
  * root (decoding R), one hash and about 70 mixed additions, with no doubling
  * chain at all.
  */
-import { sha512 } from '@noble/hashes/sha2.js';
-import { bigintToBytes256, D2, mul, sub } from './field.js';
-import { decodeInto, Ext } from './point.js';
-import { TieredPoint } from './tiered.js';
+import { bigintToBytes256, bytesToBigint256, D2, L, mul, sub } from './field.js';
+import { halfSize, subtractHalfSize } from './halfsize.js';
 
-/** L, the prime order of B. */
-export const L = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+export { L };
+
+import { decodeInto, Ext } from './point.js';
+import { sha512 } from './sha512.js';
+import { addScalar, TieredPoint } from './tiered.js';
+
 const BX = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
 const BY = 0x6666666666666666666666666666666666666666666666666666666666666658n;
 
@@ -33,7 +35,10 @@ const scratch = {
   acc: new Ext(),
   r: new Ext(),
   hashInput: new Uint8Array(512),
+  digest: new Uint8Array(64),
+  digestView: new DataView(new ArrayBuffer(0)),
 };
+scratch.digestView = new DataView(scratch.digest.buffer);
 
 /** k = SHA-512(R || A || M) mod L, as a bigint. */
 export function challenge(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): bigint {
@@ -41,17 +46,21 @@ export function challenge(signature: Uint8Array, publicKey: Uint8Array, message:
   if (scratch.hashInput.length < need)
     scratch.hashInput = new Uint8Array(Math.max(need, 2 * scratch.hashInput.length));
   const buf = scratch.hashInput;
-  buf.set(signature.subarray(0, 32), 0);
+  for (let i = 0; i < 32; i++) buf[i] = signature[i]!; // R, without a subarray view
   buf.set(publicKey, 32);
   buf.set(message, 64);
-  const h = sha512(buf.subarray(0, need));
-  const view = new DataView(h.buffer, h.byteOffset, 64);
+  sha512(buf, need, scratch.digest);
+  const view = scratch.digestView;
   let n = 0n;
   for (let i = 56; i >= 0; i -= 8) n = (n << 64n) | view.getBigUint64(i, true);
   return n % L;
 }
 
-/** The cofactored equation; the caller has applied the strict byte rule. */
+/**
+ * The cofactored equation; the caller has applied the strict byte rule.
+ * With A's table: [8]([S]B - [k]A - R) = O, table additions only. Without
+ * (the key's first use): the half-size form of halfsize.ts.
+ */
 export function pureVerify(
   key: TieredPoint,
   publicKey: Uint8Array,
@@ -60,11 +69,22 @@ export function pureVerify(
 ): boolean {
   const { r, acc, k } = scratch;
   if (!decodeInto(signature, 0, r)) return false;
-  bigintToBytes256(challenge(signature, publicKey, message), k, 0);
+  const h = challenge(signature, publicKey, message);
   acc.setIdentity();
-  BASE.mulAdd(acc, signature, 32, false);
-  key.mulAdd(acc, k, 0, true);
-  return subtractAffine(acc, r).isSmallOrder();
+  const table = key.use();
+  if (table) {
+    BASE.mulAdd(acc, signature, 32, false);
+    bigintToBytes256(h, k, 0);
+    addScalar(acc, table, k, true);
+    subtractAffine(acc, r);
+  } else {
+    const [u, v] = halfSize(h);
+    const vs = (((v * bytesToBigint256(signature, 32)) % L) + L) % L;
+    bigintToBytes256(vs, k, 0);
+    BASE.mulAdd(acc, k, 0, false);
+    subtractHalfSize(acc, key.point, u, r, v);
+  }
+  return acc.isSmallOrder();
 }
 
 /** acc -= q for an affine q (Z = 1), in Niels form computed on the spot. */

@@ -40,20 +40,33 @@ export class TieredPoint {
     this.point = point;
   }
 
-  /** acc += [scalar]·point, or acc -= it when `negate`; scalar is 32 bytes little-endian below 2^253. */
-  mulAdd(acc: Ext, scalar: Uint8Array, offset: number, negate: boolean): void {
+  /** Counts one use and builds the table this use has earned; returns the table to use now, if any. */
+  use(): NielsTable | undefined {
     const uses = ++this.uses;
     if (uses === SMALL_TABLE_AT) this.table = buildTable(this.point, SMALL_W);
     else if (uses === LARGE_TABLE_AT) this.table = buildTable(this.point, LARGE_W);
-    const table = this.table;
-    if (table) {
-      const digits = digitsByWidth[table.w]!;
-      recode(scalar, offset, table.w, digits);
-      addDigits(acc, table, digits, negate);
-      return;
-    }
-    acc.add(hornerMul(this.point, scalar, offset), negate);
+    return this.table;
   }
+
+  /** acc += [scalar]·point, or acc -= it when `negate`; scalar is 32 bytes little-endian below 2^253. */
+  mulAdd(acc: Ext, scalar: Uint8Array, offset: number, negate: boolean): void {
+    const table = this.use();
+    if (table) addScalar(acc, table, scalar, negate, offset);
+    else acc.add(hornerMul(this.point, scalar, offset), negate);
+  }
+}
+
+/** acc += [scalar]·P from P's table (-= when `negate`). */
+export function addScalar(
+  acc: Ext,
+  table: NielsTable,
+  scalar: Uint8Array,
+  negate: boolean,
+  offset = 0,
+): void {
+  const digits = digitsByWidth[table.w]!;
+  recode(scalar, offset, table.w, digits);
+  addDigits(acc, table, digits, negate);
 }
 
 /** [scalar]P by Horner's rule over signed 5-bit windows; returns a shared scratch point. */

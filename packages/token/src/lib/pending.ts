@@ -5,7 +5,7 @@
  */
 
 import type { VerifyFailure, VerifyResult } from '../result.js';
-import type { VerifyOptions } from '../verifier.js';
+import type { VerifyOptions } from '../verifier-options.js';
 import { checkClaims, type Policy } from './checks.js';
 import { fail } from './fail.js';
 import { readInput, readPresentation, TOKEN_START } from './input.js';

@@ -1,0 +1,295 @@
+/**
+ * The durable intent queue, per adapter:
+ * 1. durable enqueue throughput and p50/p99 latency with 1 and 64 concurrent
+ *    producers, against better-sqlite3 doing the same single-row inserts with
+ *    synchronous=FULL, measured in the same run (the baseline);
+ * 2. replay throughput to an in-process sink, batches of 100;
+ * 3. heap while replaying a million queued intents (the queue pages; it never
+ *    loads the backlog).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { newIntentId } from '@tallystick/core';
+import { createIntentQueue, type QueueStore, type SendFunction } from '@tallystick/queue';
+import { openFileStore } from '@tallystick/queue/file';
+import { createMemoryStore } from '@tallystick/queue/memory';
+import { openPostgresStore } from '@tallystick/queue/postgres';
+import { openSqliteStore } from '@tallystick/queue/sqlite';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { median, printRows, QUICK, writeResult } from '../lib/harness.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const PG_URL = process.env.TALLYSTICK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ROUNDS = QUICK ? 1 : 3;
+const RUN_MS = QUICK ? 400 : 1500;
+const REPLAY_N = QUICK ? 20_000 : 100_000;
+const MILLION = QUICK ? 100_000 : 1_000_000;
+
+const root = mkdtempSync(join(tmpdir(), 'tallystick-bench-queue-'));
+let dirs = 0;
+const fresh = () => join(root, `s${dirs++}`);
+const payload = (i: number) => ({ sku: `sku-${i % 100}`, amount: 100 + (i % 900), currency: 'EUR', qty: 1 + (i % 3) });
+
+interface Adapter {
+  name: string;
+  open(): Promise<{ store: QueueStore; done(): Promise<void> }>;
+}
+
+async function pgAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function adapters(withPg: boolean): Adapter[] {
+  const list: Adapter[] = [
+    {
+      name: 'file',
+      open: async () => {
+        const dir = fresh();
+        const store = await openFileStore({ dir });
+        return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+      },
+    },
+    {
+      name: 'sqlite',
+      open: async () => {
+        const dir = fresh();
+        const store = await openSqliteStore({ path: `${dir}.db` });
+        return { store, done: async () => (await store.close(), rmSync(`${dir}.db`, { force: true })) };
+      },
+    },
+  ];
+  if (withPg) {
+    list.push({
+      name: 'postgres',
+      open: async () => {
+        const table = `bench_q_${newIntentId().replace(/-/g, '').slice(-12)}`;
+        const store = await openPostgresStore({ connectionString: PG_URL, table });
+        return {
+          store,
+          done: async () => {
+            await store.pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_meta`);
+            await store.close();
+          },
+        };
+      },
+    });
+  }
+  list.push({ name: 'memory (not durable)', open: async () => ({ store: createMemoryStore(), done: async () => {} }) });
+  return list;
+}
+
+const ackAll: SendFunction = async (batch) => batch.map(() => ({ status: 'acked' }));
+
+/** P producers loop for RUN_MS; returns ops/s and every latency in ms. */
+async function produce(producers: number, op: (i: number) => Promise<unknown> | unknown) {
+  const latencies: number[] = [];
+  let n = 0;
+  let stop = false;
+  const started = performance.now();
+  const loops = Array.from({ length: producers }, async () => {
+    while (!stop) {
+      const t = performance.now();
+      await op(n++);
+      latencies.push(performance.now() - t);
+    }
+  });
+  await new Promise((r) => setTimeout(r, RUN_MS));
+  stop = true;
+  await Promise.all(loops);
+  return { opsPerSec: latencies.length / ((performance.now() - started) / 1000), latencies };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+async function enqueueContenders(list: Adapter[]) {
+  const contenders: { name: string; run(producers: number): ReturnType<typeof produce> }[] = [
+    {
+      name: 'baseline: better-sqlite3 INSERT, synchronous=FULL',
+      async run(producers) {
+        const path = `${fresh()}.db`;
+        const db = new Database(path);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.exec('CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, partition_key TEXT, envelope TEXT)');
+        const insert = db.prepare('INSERT INTO t (id, partition_key, envelope) VALUES (?, ?, ?)');
+        const result = await produce(producers, async (i) => {
+          // One awaited turn per insert, like a caller awaiting its enqueue; the insert itself is synchronous.
+          await Promise.resolve();
+          const id = newIntentId();
+          insert.run(id, null, JSON.stringify({ id, type: 'sale', payload: payload(i) }));
+        });
+        db.close();
+        rmSync(path, { force: true });
+        return result;
+      },
+    },
+  ];
+  for (const adapter of list) {
+    contenders.push({
+      name: adapter.name,
+      async run(producers) {
+        const { store, done } = await adapter.open();
+        const queue = createIntentQueue({ store, send: ackAll, device: 'bench', autoDeliver: false });
+        await queue.enqueue({ type: 'sale', payload: payload(0) });
+        const result = await produce(producers, (i) => queue.enqueue({ type: 'sale', payload: payload(i) }));
+        await queue.close();
+        await done();
+        return result;
+      },
+    });
+  }
+  const rows: Record<string, string | number>[] = [];
+  const raw: Record<string, unknown>[] = [];
+  for (const producers of [1, 64]) {
+    const perRound = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+    const lat = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const c = contenders[(k + round) % contenders.length]!;
+        const r = await c.run(producers);
+        perRound.get(c.name)!.push(r.opsPerSec);
+        lat.get(c.name)!.push(...r.latencies);
+      }
+    }
+    const base = median(perRound.get(contenders[0]!.name)!);
+    for (const c of contenders) {
+      const ops = median(perRound.get(c.name)!);
+      const sorted = lat.get(c.name)!.sort((a, b) => a - b);
+      const row = {
+        producers,
+        contender: c.name,
+        'enqueues/s': Math.round(ops),
+        'x baseline': Math.round((ops / base) * 100) / 100,
+        'p50 ms': Math.round(percentile(sorted, 0.5) * 1000) / 1000,
+        'p99 ms': Math.round(percentile(sorted, 0.99) * 1000) / 1000,
+      };
+      rows.push(row);
+      raw.push({ ...row, rounds: perRound.get(c.name)!.map(Math.round) });
+    }
+  }
+  printRows(`queue: durable enqueue (${ROUNDS} interleaved rounds of ${RUN_MS} ms, median)`, rows);
+  return raw;
+}
+
+async function fill(queue: ReturnType<typeof createIntentQueue>, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1000) {
+    await Promise.all(
+      Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
+        queue.enqueue({ type: 'sale', payload: payload(i + j), ...((i + j) % 4 === 0 ? { partitionKey: `till-${j % 8}` } : {}) }),
+      ),
+    );
+  }
+}
+
+async function replayThroughput(list: Adapter[]) {
+  const rows: Record<string, string | number>[] = [];
+  for (const adapter of list) {
+    const n = adapter.name === 'postgres' ? REPLAY_N / 5 : REPLAY_N;
+    const { store, done } = await adapter.open();
+    const sink = new Set<string>();
+    const queue = createIntentQueue({
+      store,
+      device: 'bench',
+      autoDeliver: false,
+      batchSize: 100,
+      send: async (batch) => {
+        for (const q of batch) sink.add(q.intent.id);
+        return batch.map(() => ({ status: 'acked' }));
+      },
+    });
+    await fill(queue, n);
+    const t = performance.now();
+    await queue.flush();
+    const seconds = (performance.now() - t) / 1000;
+    if (sink.size !== n || (await queue.size()) !== 0) throw new Error(`${adapter.name}: replay delivered ${sink.size}/${n}`);
+    rows.push({ adapter: adapter.name, intents: n, seconds: Math.round(seconds * 100) / 100, 'intents/s': Math.round(n / seconds) });
+    await queue.close();
+    await done();
+  }
+  printRows('queue: replay to an in-process sink, batches of 100 (target ≥ 20,000 intents/s)', rows);
+  return rows;
+}
+
+async function replayMemory(list: Adapter[]) {
+  const rows: Record<string, string | number>[] = [];
+  for (const adapter of list.filter((a) => a.name === 'sqlite' || a.name === 'file')) {
+    const { store, done } = await adapter.open();
+    let delivered = 0;
+    const queue = createIntentQueue({
+      store,
+      device: 'bench',
+      autoDeliver: false,
+      batchSize: 100,
+      send: async (batch) => {
+        delivered += batch.length;
+        return batch.map(() => ({ status: 'acked' }));
+      },
+    });
+    const tFill = performance.now();
+    await fill(queue, MILLION);
+    const fillSeconds = (performance.now() - tFill) / 1000;
+    gc();
+    const before = process.memoryUsage();
+    let peak = before.heapUsed;
+    let peakRss = before.rss;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.heapUsed);
+      peakRss = Math.max(peakRss, m.rss);
+    }, 25);
+    const t = performance.now();
+    await queue.flush();
+    const seconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
+    gc();
+    const after = process.memoryUsage();
+    if (delivered !== MILLION) throw new Error(`${adapter.name}: delivered ${delivered}/${MILLION}`);
+    const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+    rows.push({
+      adapter: adapter.name,
+      queued: MILLION,
+      'fill s': Math.round(fillSeconds * 10) / 10,
+      'replay s': Math.round(seconds * 10) / 10,
+      'intents/s': Math.round(MILLION / seconds),
+      'heap before MiB': mb(before.heapUsed),
+      'heap peak MiB': mb(peak),
+      'heap after MiB': mb(after.heapUsed),
+      'rss peak MiB': mb(peakRss),
+    });
+    await queue.close();
+    await done();
+    gc();
+  }
+  printRows(`queue: heap while replaying ${MILLION.toLocaleString('en-US')} queued intents`, rows);
+  return rows;
+}
+
+export async function run(): Promise<void> {
+  try {
+    const withPg = await pgAvailable();
+    if (!withPg) console.log(`\n- postgres not reachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: its rows are skipped`);
+    const list = adapters(withPg);
+    const enqueue = await enqueueContenders(list);
+    const replay = await replayThroughput(list);
+    const memory = await replayMemory(list);
+    const file64 = enqueue.find((r) => r.producers === 64 && r.contender === 'file');
+    console.log(`\n- file adapter at 64 producers: ${file64?.['x baseline']}x the better-sqlite3 synchronous=FULL baseline (target ≥ 5x)`);
+    writeResult('queue', { date: new Date().toISOString(), quick: QUICK, enqueue, replay, memory });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
