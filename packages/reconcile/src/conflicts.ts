@@ -99,7 +99,12 @@ export interface PriceChangedConflict extends ConflictBase {
   readonly sku: string;
   readonly quantity: number;
   readonly charged: { readonly unitPrice: Money; readonly discountBps: number; readonly total: Money };
-  readonly listed: { readonly unitPrice: Money; readonly discountBps: number; readonly total: Money; readonly since: string };
+  readonly listed: {
+    readonly unitPrice: Money;
+    readonly discountBps: number;
+    readonly total: Money;
+    readonly since: string;
+  };
   /** Charged total minus listed total; absent when the currencies differ. */
   readonly difference?: Money;
 }

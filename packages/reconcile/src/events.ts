@@ -60,7 +60,12 @@ export type ReconcileEvent =
   | { readonly type: 'rejected'; readonly batch: number; readonly rejection: Rejection }
   | { readonly type: 'verdict'; readonly batch: number; readonly verdict: Verdict }
   | { readonly type: 'retracted'; readonly batch: number; readonly verdict: Verdict }
-  | { readonly type: 'progress'; readonly batch: number; readonly result: BatchCounts; readonly totals: RunTotals }
+  | {
+      readonly type: 'progress';
+      readonly batch: number;
+      readonly result: BatchCounts;
+      readonly totals: RunTotals;
+    }
   | { readonly type: 'done'; readonly totals: RunTotals };
 
 /**

@@ -6,16 +6,7 @@
  * the same result whatever the arrival order, batching, replays or number of
  * reconciler processes.
  */
-export {
-  type Intent,
-  type IntentPayloads,
-  type IntentType,
-  intentPayloadSchemas,
-  isRedemptionType,
-  type ParsedIntent,
-  parseIntent,
-  type RejectionCode,
-} from './intents.js';
+
 export type {
   Conflict,
   ConflictBase,
@@ -28,13 +19,21 @@ export type {
   RefundConflict,
   TokenConflict,
 } from './conflicts.js';
-export { type ConflictPolicy, type ReconcilePolicies, shopDefaults, withPolicies } from './policies.js';
-export type { RedemptionCheck, RedemptionVerdict, RedemptionVerifier, VerifiedToken } from './verifier.js';
-export { fromTokenVerifier, type TokenBatchVerifier } from './token-verifier.js';
-export type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
-export { createMemoryLedger } from './memory.js';
-export type { Rejection } from './lib/prepare.js';
 export type { BatchCounts, BatchResult, ReconcileEvent, RunTotals } from './events.js';
+export {
+  type Intent,
+  type IntentPayloads,
+  type IntentType,
+  intentPayloadSchemas,
+  isRedemptionType,
+  type ParsedIntent,
+  parseIntent,
+  type RejectionCode,
+} from './intents.js';
+export type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
+export type { Rejection } from './lib/prepare.js';
+export { createMemoryLedger } from './memory.js';
+export { type ConflictPolicy, type ReconcilePolicies, shopDefaults, withPolicies } from './policies.js';
 export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
 export {
   buildReport,
@@ -43,3 +42,5 @@ export {
   type StockLine,
   snapshotLedger,
 } from './report.js';
+export { fromTokenVerifier, type TokenBatchVerifier } from './token-verifier.js';
+export type { RedemptionCheck, RedemptionVerdict, RedemptionVerifier, VerifiedToken } from './verifier.js';

@@ -1,4 +1,10 @@
-import { HLC_MAX_WALL, type IntentEnvelope, intentEnvelopeSchema, isIntentId, moneySchema } from '@tallystick/core';
+import {
+  HLC_MAX_WALL,
+  type IntentEnvelope,
+  intentEnvelopeSchema,
+  isIntentId,
+  moneySchema,
+} from '@tallystick/core';
 import { z } from 'zod';
 
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
@@ -38,11 +44,19 @@ export const intentPayloadSchemas = {
   restock: z.strictObject({ sku, quantity }),
   hold: z.strictObject({ sku, quantity, expiresAt: z.number().int().min(0).max(HLC_MAX_WALL) }),
   hold_release: z.strictObject({ sku, holdId: intentRef }),
-  refund: z.strictObject({ sku, saleId: intentRef, amount: positive, quantity: z.number().int().min(0).max(1_000_000) }),
+  refund: z.strictObject({
+    sku,
+    saleId: intentRef,
+    amount: positive,
+    quantity: z.number().int().min(0).max(1_000_000),
+  }),
   redemption: z.strictObject({ token: z.string().min(1).max(4096) }),
   price_update: z.strictObject({ sku, unitPrice: price, discountBps }),
   'token.redeemed': z.strictObject({
-    tokenId: z.string().regex(/^[0-9a-f]{32}$/, 'tokenId must be 32 lower-case hex digits').optional(),
+    tokenId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'tokenId must be 32 lower-case hex digits')
+      .optional(),
     kid: z.string().max(64).optional(),
     amount: z.number().int().optional(),
     currency: z.string().max(8).optional(),
@@ -121,7 +135,13 @@ export type Intent<K extends IntentType = IntentType> = {
  * const deviceBug = (c: RejectionCode) => c === 'id_reused' || c === 'clock_ahead';
  * ```
  */
-export type RejectionCode = 'malformed' | 'unknown_type' | 'invalid_payload' | 'id_reused' | 'clock_ahead' | 'no_verifier';
+export type RejectionCode =
+  | 'malformed'
+  | 'unknown_type'
+  | 'invalid_payload'
+  | 'id_reused'
+  | 'clock_ahead'
+  | 'no_verifier';
 
 /**
  * The outcome of {@link parseIntent}.
@@ -160,7 +180,8 @@ export function parseIntent(raw: unknown): ParsedIntent {
   }
   const schema = intentPayloadSchemas[type as IntentType];
   const payload = schema.safeParse(outer.data.payload);
-  if (!payload.success) return { ok: false, code: 'invalid_payload', reason: describe(payload.error, 'payload') };
+  if (!payload.success)
+    return { ok: false, code: 'invalid_payload', reason: describe(payload.error, 'payload') };
   return { ok: true, intent: { ...outer.data, type, payload: payload.data } as Intent };
 }
 

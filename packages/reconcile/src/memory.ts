@@ -1,12 +1,5 @@
 import { type JsonValue, TallystickError } from '@tallystick/core';
-import type {
-  GroupState,
-  Ledger,
-  LedgerCounts,
-  LedgerTransaction,
-  StoredIntent,
-  Verdict,
-} from './ledger.js';
+import type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
 import { createMutex } from './lib/mutex.js';
 import { byVerdict, compareText } from './lib/order.js';
 
@@ -128,7 +121,8 @@ function openTransaction(store: Store): { api: LedgerTransaction; commit(): void
       const out = new Map<string, StoredIntent>();
       for (const key of wanted) for (const intent of store.members.get(key) ?? []) out.set(intent.id, intent);
       for (const intent of inserted.values()) {
-        if (wanted.has(intent.group) || (intent.group2 !== null && wanted.has(intent.group2))) out.set(intent.id, intent);
+        if (wanted.has(intent.group) || (intent.group2 !== null && wanted.has(intent.group2)))
+          out.set(intent.id, intent);
       }
       return [...out.values()];
     },

@@ -1,5 +1,13 @@
 import { formatMoney, type Money, money } from '@tallystick/core';
-import { firstWriterWins, type Resolution, type Resolver, resolved, review, suggest, type Versioned } from '@tallystick/merge';
+import {
+  firstWriterWins,
+  type Resolution,
+  type Resolver,
+  resolved,
+  review,
+  suggest,
+  type Versioned,
+} from '@tallystick/merge';
 import type { ConflictKind, ConflictOf } from './conflicts.js';
 
 /**
@@ -61,7 +69,9 @@ const show = (m: Money) => `${formatMoney(m)} ${m.currency}`;
 export const shopDefaults: ReconcilePolicies = Object.freeze({
   redemptionWinner: firstWriterWins<string>(),
   double_spend: (c) => {
-    const was = c.winner ? `already redeemed by ${c.winner.device} at ${c.winner.hlc}` : 'redeemed more than once';
+    const was = c.winner
+      ? `already redeemed by ${c.winner.device} at ${c.winner.hlc}`
+      : 'redeemed more than once';
     const value = c.amount ? { amount: c.amount } : {};
     return review(`token ${c.tokenId} ${was}`, [
       suggest('charge_back', 'recover the value from the customer or the till operator', value),
@@ -70,11 +80,14 @@ export const shopDefaults: ReconcilePolicies = Object.freeze({
   },
   oversell: (c) => {
     const refund = c.unitNet ? { amount: money(c.unitNet.amount * c.shortfall, c.unitNet.currency) } : {};
-    return review(`${c.intentType} of ${c.requested} ${c.sku} found ${c.fulfilled} free: ${c.shortfall} short`, [
-      suggest('backorder', `deliver ${c.shortfall} ${c.sku} when restocked`, { quantity: c.shortfall }),
-      suggest('refund', `refund the ${c.shortfall} missing`, { quantity: c.shortfall, ...refund }),
-      suggest('substitute', 'offer a comparable item', { quantity: c.shortfall }),
-    ]);
+    return review(
+      `${c.intentType} of ${c.requested} ${c.sku} found ${c.fulfilled} free: ${c.shortfall} short`,
+      [
+        suggest('backorder', `deliver ${c.shortfall} ${c.sku} when restocked`, { quantity: c.shortfall }),
+        suggest('refund', `refund the ${c.shortfall} missing`, { quantity: c.shortfall, ...refund }),
+        suggest('substitute', 'offer a comparable item', { quantity: c.shortfall }),
+      ],
+    );
   },
   price_changed: (c) => {
     if (!c.difference) {

@@ -84,12 +84,16 @@ const PAGE = 1000;
  */
 export async function createPostgresLedger(options: PostgresLedgerOptions): Promise<Ledger> {
   const { client, pool } = options ?? {};
-  if ((client === undefined) === (pool === undefined)) throw new TypeError('give exactly one of client and pool');
+  if ((client === undefined) === (pool === undefined))
+    throw new TypeError('give exactly one of client and pool');
   if (client && typeof (client as Partial<SqlPool>).connect === 'function' && 'totalCount' in client) {
-    throw new TypeError('this looks like a pg.Pool: pass it as `pool`, so each transaction gets one connection');
+    throw new TypeError(
+      'this looks like a pg.Pool: pass it as `pool`, so each transaction gets one connection',
+    );
   }
   const connection = client ?? pool!;
-  if (typeof connection.query !== 'function') throw new TypeError('client/pool must have a query(text, params) method');
+  if (typeof connection.query !== 'function')
+    throw new TypeError('client/pool must have a query(text, params) method');
   const sql = statements(options.schema ?? 'public', options.prefix ?? 'tallystick_');
   const retries = options.retries ?? 8;
   const exclusive = createMutex();
@@ -107,7 +111,8 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
       c.release(broken);
     }
   };
-  const read = <T>(work: (c: SqlClient) => Promise<T>): Promise<T> => (pool ? work(pool) : exclusive(() => work(client!)));
+  const read = <T>(work: (c: SqlClient) => Promise<T>): Promise<T> =>
+    pool ? work(pool) : exclusive(() => work(client!));
 
   const transaction = async <T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
@@ -132,7 +137,9 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
   try {
     await migrate(withConnection, sql);
   } catch (error) {
-    throw new TallystickError('ERR_STORE', `cannot prepare the ledger tables: ${(error as Error).message}`, { cause: error });
+    throw new TallystickError('ERR_STORE', `cannot prepare the ledger tables: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   return {
@@ -165,7 +172,8 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
         const { rows } = await read((c) =>
           after === undefined ? c.query(sql.stateFirst, [PAGE]) : c.query(sql.statePage, [PAGE, after]),
         );
-        for (const row of rows) yield { key: String(row.key), state: row.state as JsonValue } satisfies GroupState;
+        for (const row of rows)
+          yield { key: String(row.key), state: row.state as JsonValue } satisfies GroupState;
         if (rows.length < PAGE) return;
         after = String(rows[rows.length - 1]!.key);
       }
@@ -184,7 +192,9 @@ async function migrate(
     await c.query('BEGIN');
     try {
       // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; one at a time.
-      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tallystick:migrate:${sql.namespace}`]);
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `tallystick:migrate:${sql.namespace}`,
+      ]);
       for (const statement of sql.ddl) await c.query(statement);
       await c.query('COMMIT');
     } catch (error) {
@@ -194,7 +204,11 @@ async function migrate(
   });
 }
 
-async function fingerprintsOn(c: SqlClient, sql: Statements, ids: readonly string[]): Promise<Map<string, string>> {
+async function fingerprintsOn(
+  c: SqlClient,
+  sql: Statements,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const { rows } = await c.query(sql.fingerprints, [ids]);
   return new Map(rows.map((r) => [String(r.id), String(r.fingerprint)]));

@@ -45,7 +45,9 @@ export interface Reconciler {
   /** Applies one batch atomically and says what it did. */
   apply(batch: readonly unknown[]): Promise<BatchResult>;
   /** Applies batches as they come and streams what happens. */
-  run(source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>): AsyncGenerator<ReconcileEvent, RunTotals>;
+  run(
+    source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>,
+  ): AsyncGenerator<ReconcileEvent, RunTotals>;
   /** The deterministic report of everything in the ledger. */
   report(): Promise<ReconcileReport>;
 }
@@ -82,19 +84,24 @@ export interface Reconciler {
  */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const { ledger, verifier } = options ?? ({} as ReconcilerOptions);
-  if (!ledger || typeof ledger.transaction !== 'function') throw new TypeError('options.ledger must be a Ledger');
+  if (!ledger || typeof ledger.transaction !== 'function')
+    throw new TypeError('options.ledger must be a Ledger');
   if (verifier !== undefined && typeof verifier?.verifyBatch !== 'function') {
     throw new TypeError('options.verifier must have a verifyBatch(checks) method');
   }
   const clock = options.clock ?? systemClock;
   const maxAheadMs = nonNegative(options.maxClockAheadMs ?? 5 * 60_000, 'maxClockAheadMs');
-  const fold = { policies: withPolicies(options.policies), holdGraceMs: nonNegative(options.holdGraceMs ?? 0, 'holdGraceMs') };
+  const fold = {
+    policies: withPolicies(options.policies),
+    holdGraceMs: nonNegative(options.holdGraceMs ?? 0, 'holdGraceMs'),
+  };
 
   async function apply(batch: readonly unknown[]): Promise<BatchResult> {
     if (!Array.isArray(batch)) throw new TypeError('batch must be an array of intents');
     const { candidates, rejected, duplicates: inBatch } = screen(batch, clock, maxAheadMs);
     let duplicates = inBatch;
-    const known = candidates.length > 0 ? await ledger.fingerprints(candidates.map((c) => c.intent.id)) : new Map();
+    const known =
+      candidates.length > 0 ? await ledger.fingerprints(candidates.map((c) => c.intent.id)) : new Map();
     const fresh: Candidate[] = [];
     for (const c of candidates) {
       const existing = known.get(c.intent.id);
@@ -114,12 +121,22 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     } catch (error) {
       if (error instanceof TypeError || isTallystickError(error, 'ERR_RECONCILE')) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw new TallystickError('ERR_RECONCILE', `batch not applied (safe to retry): ${message}`, { cause: error });
+      throw new TallystickError('ERR_RECONCILE', `batch not applied (safe to retry): ${message}`, {
+        cause: error,
+      });
     }
   }
 
   async function* run(source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>) {
-    const totals = { batches: 0, received: 0, accepted: 0, duplicates: 0, rejected: 0, verdictsAdded: 0, verdictsRetracted: 0 };
+    const totals = {
+      batches: 0,
+      received: 0,
+      accepted: 0,
+      duplicates: 0,
+      rejected: 0,
+      verdictsAdded: 0,
+      verdictsRetracted: 0,
+    };
     for await (const batch of source) {
       const result = await apply(batch);
       const batchNo = ++totals.batches;

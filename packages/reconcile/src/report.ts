@@ -84,7 +84,15 @@ export async function buildReport(ledger: Ledger): Promise<ReconcileReport> {
   for await (const { key, state } of ledger.states()) {
     if (key.startsWith('sku:')) stock.push(stockLine(key.slice(4), state as unknown as SkuState));
   }
-  return { intents: counts.intents, byType: counts.byType, clean: counts.intents - conflicted, resolved, review, byKind, stock };
+  return {
+    intents: counts.intents,
+    byType: counts.byType,
+    clean: counts.intents - conflicted,
+    resolved,
+    review,
+    byKind,
+    stock,
+  };
 }
 
 function stockLine(sku: string, s: SkuState): StockLine {

@@ -44,7 +44,8 @@ export interface TokenBatchVerifier {
  * ```
  */
 export function fromTokenVerifier(verifier: TokenBatchVerifier): RedemptionVerifier {
-  if (typeof verifier?.verifyBatch !== 'function') throw new TypeError('verifier must have a verifyBatch method');
+  if (typeof verifier?.verifyBatch !== 'function')
+    throw new TypeError('verifier must have a verifyBatch method');
   return {
     verifyBatch(checks) {
       const results = verifier.verifyBatch(checks.map((c) => ({ input: c.token, now: c.at })));

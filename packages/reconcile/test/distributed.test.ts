@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson, createManualClock } from '@tallystick/core';
-import { buildReport, createMemoryLedger, createReconciler, type RunTotals, snapshotLedger } from '@tallystick/reconcile';
+import {
+  buildReport,
+  createMemoryLedger,
+  createReconciler,
+  type RunTotals,
+  snapshotLedger,
+} from '@tallystick/reconcile';
 import { createPostgresLedger } from '@tallystick/reconcile/postgres';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
@@ -17,11 +23,26 @@ const root = join(here, '..', '..', '..');
 const available = await serviceAvailable('postgres');
 const PROCESSES = 4;
 
-function worker(schema: string, file: string, seed: number, batch: number): Promise<{ totals: RunTotals; ms: number }> {
+function worker(
+  schema: string,
+  file: string,
+  seed: number,
+  batch: number,
+): Promise<{ totals: RunTotals; ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=@tallystick/source', join(here, 'support', 'reconcile-worker.ts'), PG_URL, schema, file, String(seed), String(batch)],
+      [
+        '--import',
+        'tsx',
+        '--conditions=@tallystick/source',
+        join(here, 'support', 'reconcile-worker.ts'),
+        PG_URL,
+        schema,
+        file,
+        String(seed),
+        String(batch),
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -29,7 +50,9 @@ function worker(schema: string, file: string, seed: number, batch: number): Prom
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${seed} exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${seed} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -50,7 +73,9 @@ describe.skipIf(!available)('distributed: several reconciler processes on one Po
     // Creating the tables first keeps the children's startup out of the race we want to test.
     await createPostgresLedger({ pool, schema });
 
-    const runs = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => worker(schema, file, i + 1, 50)));
+    const runs = await Promise.all(
+      Array.from({ length: PROCESSES }, (_, i) => worker(schema, file, i + 1, 50)),
+    );
 
     const distinct = new Set(items.map((i) => (i as { id: string }).id)).size;
     const accepted = runs.reduce((sum, r) => sum + r.totals.accepted, 0);
@@ -64,7 +89,9 @@ describe.skipIf(!available)('distributed: several reconciler processes on one Po
     expect(runs.filter((r) => r.totals.accepted > 0).length).toBeGreaterThan(1);
 
     const shared = await createPostgresLedger({ pool, schema });
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM "${schema}".tallystick_intents`);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM "${schema}".tallystick_intents`,
+    );
     expect(rows[0]).toEqual({ n: distinct, d: distinct });
 
     const single = createMemoryLedger();
@@ -78,6 +105,8 @@ describe.skipIf(!available)('distributed: several reconciler processes on one Po
     const report = await buildReport(shared);
     expect(canonicalJson(report)).toBe(canonicalJson(await one.report()));
     expect(report.review.length + report.resolved.length).toBeGreaterThan(20);
-    console.log(`distributed: ${runs.map((r) => `${r.totals.accepted} applied in ${Math.round(r.ms)} ms`).join(", ")}`);
+    console.log(
+      `distributed: ${runs.map((r) => `${r.totals.accepted} applied in ${Math.round(r.ms)} ms`).join(', ')}`,
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { canonicalJson, createManualClock } from '@tallystick/core';
+import { canonicalJson, createManualClock, decodeBase64url, encodeBase64url } from '@tallystick/core';
 import { resolved } from '@tallystick/merge';
 import {
   createMemoryLedger,
   createReconciler,
-  type ReconcilerOptions,
   type ReconcileEvent,
+  type ReconcilerOptions,
   snapshotLedger,
 } from '@tallystick/reconcile';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ function setup(extra: Partial<ReconcilerOptions> = {}) {
 
 const sale = (device: string, wall: number, sku: string, quantity: number, price = 120, more = {}) =>
   intent('sale', device, wall, { sku, quantity, unitPrice: eur(price), ...more });
-const restock = (wall: number, sku: string, quantity: number) => intent('restock', 'hq', wall, { sku, quantity });
+const restock = (wall: number, sku: string, quantity: number) =>
+  intent('restock', 'hq', wall, { sku, quantity });
 
 describe('double spend', () => {
   const voucher = issue(key, { id: 'v-1', amount: eur(1000) });
@@ -39,10 +40,18 @@ describe('double spend', () => {
     const second = await reconciler.apply([onTill2]);
     expect(second.added).toHaveLength(1);
     const verdict = second.added[0]!;
-    expect(verdict).toMatchObject({ intentId: onTill1.id, kind: 'double_spend', status: 'review', group: 'token:v-1' });
+    expect(verdict).toMatchObject({
+      intentId: onTill1.id,
+      kind: 'double_spend',
+      status: 'review',
+      group: 'token:v-1',
+    });
     expect(verdict.suggestions.map((s) => s.action)).toEqual(['charge_back', 'honour']);
     expect(verdict.suggestions[0]!.amount).toEqual(eur(1000));
-    expect(verdict.detail).toMatchObject({ winner: { intentId: onTill2.id, device: 'till-2' }, winnerRule: 'first-writer-wins' });
+    expect(verdict.detail).toMatchObject({
+      winner: { intentId: onTill2.id, device: 'till-2' },
+      winnerRule: 'first-writer-wins',
+    });
   });
 
   it('a third, even earlier redemption retracts the old verdict and rewrites both', async () => {
@@ -65,7 +74,10 @@ describe('double spend', () => {
 
   it('unknown, revoked and forged tokens go to review with their own kinds', async () => {
     const { reconciler } = setup();
-    const forged = issue(key, { id: 'v-2' }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const [v, body, sig] = issue(key, { id: 'v-2' }).split('.');
+    const bent = decodeBase64url(sig!);
+    bent[0]! ^= 1;
+    const forged = `${v}.${body}.${encodeBase64url(bent)}`;
     const batch = [
       intent('redemption', 'till-1', 30, { token: issue(stranger, { id: 'v-3' }) }),
       intent('redemption', 'till-1', 31, { token: issue(revokedKey, { id: 'v-4' }) }),
@@ -87,7 +99,9 @@ describe('double spend', () => {
   it('verifies the batch in one verifier call, and never re-verifies a replay', async () => {
     const counting = testVerifier([key]);
     const { reconciler } = setup({ verifier: counting });
-    const batch = [1, 2, 3].map((n) => intent('redemption', 'till-1', n, { token: issue(key, { id: `b-${n}` }) }));
+    const batch = [1, 2, 3].map((n) =>
+      intent('redemption', 'till-1', n, { token: issue(key, { id: `b-${n}` }) }),
+    );
     await reconciler.apply(batch);
     await reconciler.apply(batch);
     expect(counting.calls).toBe(1);
@@ -117,7 +131,9 @@ describe('stock', () => {
       ['substitute', 1],
     ]);
     expect(verdict.suggestions[1]!.amount).toEqual(eur(90));
-    expect(report.stock).toEqual([{ sku: 'apple', available: 0, held: 0, backordered: 1, sold: 2, returned: 0 }]);
+    expect(report.stock).toEqual([
+      { sku: 'apple', available: 0, held: 0, backordered: 1, sold: 2, returned: 0 },
+    ]);
   });
 
   it('a late restock stamped earlier turns an oversell back into a clean sale', async () => {
@@ -156,7 +172,12 @@ describe('stock', () => {
     const { reconciler } = setup({ holdGraceMs: 10 });
     const hold = intent('hold', 'web', 10, { sku: 'seat', quantity: 2, expiresAt: 15 });
     const release = intent('hold_release', 'web', 30, { sku: 'seat', holdId: hold.id });
-    await reconciler.apply([restock(1, 'seat', 2), hold, sale('till-1', 20, 'seat', 1, 120, { holdId: hold.id }), release]);
+    await reconciler.apply([
+      restock(1, 'seat', 2),
+      hold,
+      sale('till-1', 20, 'seat', 1, 120, { holdId: hold.id }),
+      release,
+    ]);
     const report = await reconciler.report();
     expect(report.resolved).toEqual([]);
     expect(report.stock[0]).toMatchObject({ available: 1, held: 0, sold: 1 });
@@ -193,7 +214,12 @@ describe('refunds', () => {
   it('flags refunds without a sale, then retracts when the sale arrives; flags over-refunds', async () => {
     const { reconciler } = setup();
     const s = sale('till-1', 20, 'tea', 2, 150);
-    const refund = intent('refund', 'till-1', 25, { sku: 'tea', saleId: s.id, amount: eur(200), quantity: 1 });
+    const refund = intent('refund', 'till-1', 25, {
+      sku: 'tea',
+      saleId: s.id,
+      amount: eur(200),
+      quantity: 1,
+    });
     const more = intent('refund', 'till-2', 26, { sku: 'tea', saleId: s.id, amount: eur(150), quantity: 1 });
     const first = await reconciler.apply([restock(1, 'tea', 5), refund]);
     expect(first.added.map((v) => v.kind)).toEqual(['refund_unmatched']);
@@ -258,9 +284,13 @@ describe('bad input', () => {
 
   it('refuses wrong options and batches with TypeError or RangeError', async () => {
     expect(() => createReconciler({} as ReconcilerOptions)).toThrow(TypeError);
-    expect(() => createReconciler({ ledger: createMemoryLedger(), verifier: {} as never })).toThrow(TypeError);
+    expect(() => createReconciler({ ledger: createMemoryLedger(), verifier: {} as never })).toThrow(
+      TypeError,
+    );
     expect(() => createReconciler({ ledger: createMemoryLedger(), holdGraceMs: -1 })).toThrow(RangeError);
-    expect(() => createReconciler({ ledger: createMemoryLedger(), policies: { oversell: 1 as never } })).toThrow(TypeError);
+    expect(() =>
+      createReconciler({ ledger: createMemoryLedger(), policies: { oversell: 1 as never } }),
+    ).toThrow(TypeError);
     await expect(setup().reconciler.apply('nope' as never)).rejects.toThrow(TypeError);
   });
 });
@@ -271,8 +301,20 @@ describe('exactly once and streaming', () => {
     const a = restock(1, 'tea', 1);
     const b = sale('till-1', 5, 'tea', 2);
     const events: ReconcileEvent[] = [];
-    for await (const e of reconciler.run([[a, a], [b, { bad: true }], [a, b]])) events.push(e);
-    expect(events.map((e) => e.type)).toEqual(['progress', 'rejected', 'verdict', 'progress', 'progress', 'done']);
+    for await (const e of reconciler.run([
+      [a, a],
+      [b, { bad: true }],
+      [a, b],
+    ]))
+      events.push(e);
+    expect(events.map((e) => e.type)).toEqual([
+      'progress',
+      'rejected',
+      'verdict',
+      'progress',
+      'progress',
+      'done',
+    ]);
     const done = events.at(-1)!;
     expect(done.type === 'done' && done.totals).toEqual({
       batches: 3,

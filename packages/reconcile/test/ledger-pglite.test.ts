@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { uniqueName } from '@tallystick/testkit';
 import { createPgliteLedger } from '@tallystick/reconcile/pglite';
 import { createPostgresLedger } from '@tallystick/reconcile/postgres';
+import { uniqueName } from '@tallystick/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ledgerContract } from './support/ledger-contract.js';
 
@@ -23,9 +23,9 @@ describe('pglite ledger', () => {
     await expect(createPostgresLedger({ client: db, schema: 'Robert"; DROP' })).rejects.toThrow(RangeError);
     await expect(createPostgresLedger({ client: db, prefix: 'x-y' })).rejects.toThrow(RangeError);
     await expect(createPostgresLedger({})).rejects.toThrow(TypeError);
-    await expect(createPostgresLedger({ client: db, pool: { ...db, connect: async () => db } } as never)).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      createPostgresLedger({ client: db, pool: { ...db, connect: async () => db } } as never),
+    ).rejects.toThrow(TypeError);
   });
 
   it('is idempotent to create twice on one schema (migrations are IF NOT EXISTS)', async () => {

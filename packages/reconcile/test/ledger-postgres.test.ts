@@ -1,5 +1,5 @@
-import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import { createPostgresLedger } from '@tallystick/reconcile/postgres';
+import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ledgerContract } from './support/ledger-contract.js';
@@ -28,7 +28,10 @@ describe.skipIf(!available)('postgres ledger', () => {
   });
 
   it('turns an unreachable database into ERR_STORE', async () => {
-    const dead = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+    const dead = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 500,
+    });
     await expect(createPostgresLedger({ pool: dead })).rejects.toMatchObject({ code: 'ERR_STORE' });
     await dead.end();
   });

@@ -29,23 +29,37 @@ function redemption(device: string, wall: number, token: string, type = 'redempt
 }
 
 describe('with @tallystick/token', () => {
-  const verifier = createVerifier({ keys: [issuer.verificationKey, old.verificationKey], clock, clockSkewMs: 0 });
+  const verifier = createVerifier({
+    keys: [issuer.verificationKey, old.verificationKey],
+    clock,
+    clockSkewMs: 0,
+  });
 
   it('flags the later of two redemptions of one voucher, verified in one batch', async () => {
     const { qr, id } = issuer.issue({ amount: { amount: 2500, currency: 'EUR' }, ttlMs: 3_600_000 });
-    const reconciler = createReconciler({ ledger: createMemoryLedger(), verifier: fromTokenVerifier(verifier), clock });
+    const reconciler = createReconciler({
+      ledger: createMemoryLedger(),
+      verifier: fromTokenVerifier(verifier),
+      clock,
+    });
     const a = redemption('till-1', T0 + 60_000, qr);
     const b = redemption('till-2', T0 + 30_000, qr);
     await reconciler.apply([a, b]);
     const report = await reconciler.report();
-    expect(report.review.map((v) => [v.intentId, v.kind, v.group])).toEqual([[a.id, 'double_spend', `token:${id}`]]);
+    expect(report.review.map((v) => [v.intentId, v.kind, v.group])).toEqual([
+      [a.id, 'double_spend', `token:${id}`],
+    ]);
     expect(report.review[0]!.suggestions[0]!.amount).toEqual({ amount: 2500, currency: 'EUR' });
   });
 
   it('judges expiry at redemption time, not at reconciliation', async () => {
     const { qr } = issuer.issue({ ttlMs: 60_000 });
     const late = createManualClock(T0 + 86_400_000);
-    const reconciler = createReconciler({ ledger: createMemoryLedger(), verifier: fromTokenVerifier(verifier), clock: late });
+    const reconciler = createReconciler({
+      ledger: createMemoryLedger(),
+      verifier: fromTokenVerifier(verifier),
+      clock: late,
+    });
     const inTime = redemption('till-1', T0 + 30_000, qr);
     const tooLate = redemption('till-2', T0 + 120_000, issuer.issue({ ttlMs: 60_000 }).qr);
     const result = await reconciler.apply([inTime, tooLate]);
@@ -60,7 +74,11 @@ describe('with @tallystick/token', () => {
       clock,
       revoked: RevocationList.create({ kids: [old.kid] }),
     });
-    const reconciler = createReconciler({ ledger: createMemoryLedger(), verifier: fromTokenVerifier(revoking), clock });
+    const reconciler = createReconciler({
+      ledger: createMemoryLedger(),
+      verifier: fromTokenVerifier(revoking),
+      clock,
+    });
     const unknown = redemption('till-1', T0 + 1_000, stranger.issue().qr);
     const revoked = redemption('till-1', T0 + 2_000, old.issue().qr);
     await reconciler.apply([unknown, revoked]);
@@ -79,10 +97,16 @@ describe('with @tallystick/token', () => {
     const redeemed = await terminal.redeem(issued.qr);
     if (!redeemed.ok) throw new Error(redeemed.message);
     const record = redeemed.redemption;
-    const reconciler = createReconciler({ ledger: createMemoryLedger(), verifier: fromTokenVerifier(verifier), clock });
+    const reconciler = createReconciler({
+      ledger: createMemoryLedger(),
+      verifier: fromTokenVerifier(verifier),
+      clock,
+    });
     const first = redemption('till-1', T0 + 1_000, record.token, 'token.redeemed', { ...record });
     const again = redemption('till-2', T0 + 2_000, record.token, 'token.redeemed', { ...record });
-    const liar = redemption('till-3', T0 + 3_000, issuer.issue().qr, 'token.redeemed', { tokenId: issued.id });
+    const liar = redemption('till-3', T0 + 3_000, issuer.issue().qr, 'token.redeemed', {
+      tokenId: issued.id,
+    });
     const result = await reconciler.apply([first, again, liar]);
     expect(result.rejected).toEqual([]);
     const report = await reconciler.report();

@@ -1,5 +1,4 @@
-import { expectedSales, greedyAllocation } from './lib/greedy.js';
-import { poissonTail } from './lib/incomplete-gamma.js';
+import { greedyAllocation } from './lib/greedy.js';
 import { type QuantileDetail, quantileDetail } from './lib/quantile-search.js';
 import {
   assertArray,
@@ -146,28 +145,31 @@ export function allocate(input: AllocateInput): Allocation {
     if (seen.has(device.id)) throw new RangeError(`devices[${i}].id duplicates "${device.id}"`);
     seen.add(device.id);
   }
-  // The search already evaluated P(D > s) and P(D > s − 1); reusing them halves the work.
   const details = means.map((mu) => (mu === 0 ? NO_DEMAND : quantileDetail(epsilon, mu, false)));
   const targets = details.map((d) => d.k);
   const requiredStock = targets.reduce((a, b) => a + b, 0);
   const fits = requiredStock <= stock;
-  const quotas = fits ? targets : greedyAllocation(means, targets, stock, epsilon);
-  const rows = devices.map((device, i): DeviceAllocation => {
-    const mu = means[i]!;
-    const quota = quotas[i]!;
-    const detail = details[i]!;
-    const reuse = fits && mu > 0;
-    return {
+  // The quantile search and the greedy pass both leave P(D > quota) and the sales behind; reuse them.
+  const plan = fits
+    ? {
+        quotas: targets,
+        stockout: details.map((d) => d.tailAtK),
+        // E[min(D, s)] = μ·P(D ≤ s − 1) + s·P(D > s)
+        sales: details.map((d, i) => means[i]! * (1 - d.tailBelow) + d.k * d.tailAtK),
+      }
+    : greedyAllocation(means, targets, stock, epsilon);
+  const quotas = plan.quotas;
+  const rows = devices.map(
+    (device, i): DeviceAllocation => ({
       id: device.id,
       ratePerHour: device.ratePerHour,
-      expectedDemand: mu,
+      expectedDemand: means[i]!,
       targetQuota: targets[i]!,
-      quota,
-      stockoutProbability: reuse ? detail.tailAtK : poissonTail(quota, mu, true),
-      // E[min(D, s)] = μ·P(D ≤ s − 1) + s·P(D > s)
-      expectedSales: reuse ? mu * (1 - detail.tailBelow) + quota * detail.tailAtK : expectedSales(quota, mu),
-    };
-  });
+      quota: quotas[i]!,
+      stockoutProbability: plan.stockout[i]!,
+      expectedSales: plan.sales[i]!,
+    }),
+  );
   const allocatedStock = quotas.reduce((a, b) => a + b, 0);
   return {
     strategy: fits ? 'quantile' : 'greedy-marginal',
@@ -183,6 +185,7 @@ export function allocate(input: AllocateInput): Allocation {
   };
 }
 
+/** μ = 0: quota 0, P(D > 0) = 0, P(D > −1) = 1, so the sales formula gives 0. */
 const NO_DEMAND: QuantileDetail = { k: 0, tailAtK: 0, tailBelow: 1 };
 
 function deviceMean(device: unknown, i: number, windowMs: number): number {

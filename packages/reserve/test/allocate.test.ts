@@ -115,13 +115,18 @@ describe('greedy marginal allocation', () => {
         const required = targets.reduce((a, b) => a + b, 0);
         fc.pre(required > 0);
         const units = Math.floor(fraction * required);
-        const quotas = greedyAllocation(means, targets, units, epsilon);
+        const { quotas, stockout, sales: salesRead } = greedyAllocation(means, targets, units, epsilon);
         expect(quotas.reduce((a, b) => a + b, 0)).toBe(units);
         quotas.forEach((q, i) => {
           expect(q).toBeLessThanOrEqual(targets[i]!);
         });
         const sales = quotas.reduce((a, q, i) => a + salesByDefinition(q, means[i]!), 0);
         expect(sales).toBeGreaterThanOrEqual(bestSales(means, units) - 1e-9);
+        // The stockout risks and sales read off the gain windows match direct evaluation.
+        quotas.forEach((q, i) => {
+          expect(stockout[i]).toBeCloseTo(poissonSurvival(q, means[i]!), 13);
+          expect(salesRead[i]).toBeCloseTo(salesByDefinition(q, means[i]!), 11);
+        });
       }),
       { numRuns: 300 },
     );
@@ -136,8 +141,12 @@ describe('greedy marginal allocation', () => {
           const targets = means.map((mu) => poissonQuantile(0.01, mu, { lowerTail: false }));
           const units = Math.floor(fraction * targets.reduce((a, b) => a + b, 0));
           const full = greedyAllocation(means, targets, units, 0.01);
-          expect(greedyAllocation(means, targets, units, 0.01, 16)).toEqual(full);
-          expect(full).toEqual(heapFreeGreedy(means, units));
+          const windowed = greedyAllocation(means, targets, units, 0.01, 16);
+          expect(windowed.quotas).toEqual(full.quotas);
+          windowed.sales.forEach((s, i) => {
+            expect(s).toBeCloseTo(full.sales[i]!, 9);
+          });
+          expect(full.quotas).toEqual(heapFreeGreedy(means, units));
         },
       ),
       { numRuns: 200 },

@@ -290,7 +290,10 @@ describe('arithmetic against a bigint reference', () => {
       expect(digest(bytes)).toBe(createHash('sha512').update(bytes).digest('hex'));
     }
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 1000 }), (bytes) => digest(bytes) === createHash('sha512').update(bytes).digest('hex')),
+      fc.property(
+        fc.uint8Array({ maxLength: 1000 }),
+        (bytes) => digest(bytes) === createHash('sha512').update(bytes).digest('hex'),
+      ),
       { numRuns: 1000 },
     );
   });

@@ -221,6 +221,21 @@ describe('verifier', () => {
     }
   });
 
+  it('a failing spent store yields store_unavailable, never an exception or a false success', async () => {
+    const broken = {
+      checkAndAdd: () => Promise.reject(new Error('disk full')),
+      has: () => Promise.reject(new Error('disk full')),
+      prune: async () => 0,
+      close: async () => {},
+    };
+    const { issuer, clock } = setup();
+    const verifier = createVerifier({ keys: [issuer.verificationKey], clock, spent: broken });
+    const { qr } = issuer.issue({});
+    expect(await verifier.redeem(qr)).toMatchObject({ ok: false, code: 'store_unavailable' });
+    expect(await verifier.check(qr)).toMatchObject({ ok: false, code: 'store_unavailable' });
+    expect(await verifier.redeem('junk')).toMatchObject({ ok: false, code: 'malformed' });
+  });
+
   it('construction validates its options', () => {
     expect(() => createVerifier({ keys: [{ kid: 'XYZ', publicKey: new Uint8Array(32) }] })).toThrow(
       RangeError,

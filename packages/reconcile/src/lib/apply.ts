@@ -95,7 +95,10 @@ export async function applyBatch(
   const saleIds = withRefunds.map((key) => key.slice('sale:'.length));
   const sales = new Map((await tx.loadIntents(saleIds)).map((s) => [s.id, s]));
   for (const key of withRefunds) {
-    const refunds = byGroup.get(key)!.filter((m) => m.group2 === key).sort(byTime);
+    const refunds = byGroup
+      .get(key)!
+      .filter((m) => m.group2 === key)
+      .sort(byTime);
     recomputed.push(...foldSale(key, sales.get(key.slice('sale:'.length)), refunds, options.policies));
   }
 

@@ -9,7 +9,10 @@ import { lineTotal } from './money.js';
 
 /** What the engine records about a redemption's token on arrival. */
 export type TokenFacts =
-  | { readonly ok: true; readonly token: { readonly id: string; readonly keyId: string; readonly amount?: Money } }
+  | {
+      readonly ok: true;
+      readonly token: { readonly id: string; readonly keyId: string; readonly amount?: Money };
+    }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 const baseOf = (i: StoredIntent) => ({ intentId: i.id, device: i.device, hlc: i.hlc });
@@ -20,7 +23,11 @@ const baseOf = (i: StoredIntent) => ({ intentId: i.id, device: i.device, hlc: i.
  * double spend for the policy to settle. If the winner resolver itself asks
  * for review (manualReview), every redemption goes to review.
  */
-export function foldToken(group: string, members: readonly StoredIntent[], policies: ReconcilePolicies): Verdict[] {
+export function foldToken(
+  group: string,
+  members: readonly StoredIntent[],
+  policies: ReconcilePolicies,
+): Verdict[] {
   if (members.length < 2) return [];
   const tokenId = group.slice('token:'.length);
   const facts = members[0]!.facts as TokenFacts;
@@ -49,10 +56,19 @@ export function foldToken(group: string, members: readonly StoredIntent[], polic
 }
 
 /** A redemption whose token failed verification: a conflict of its own. */
-export function foldRefusedToken(group: string, intent: StoredIntent, policies: ReconcilePolicies): Verdict[] {
+export function foldRefusedToken(
+  group: string,
+  intent: StoredIntent,
+  policies: ReconcilePolicies,
+): Verdict[] {
   const facts = intent.facts as TokenFacts;
   if (facts.ok) return [];
-  const kind = facts.code === 'unknown_key' ? 'unknown_key' : /^revoked/.test(facts.code) ? 'revoked_key' : 'invalid_token';
+  const kind =
+    facts.code === 'unknown_key'
+      ? 'unknown_key'
+      : /^revoked/.test(facts.code)
+        ? 'revoked_key'
+        : 'invalid_token';
   const conflict: TokenConflict = { ...baseOf(intent), kind, code: facts.code, message: facts.message };
   return [decide(group, conflict, policies, `token refused: ${facts.code}`)];
 }
@@ -72,10 +88,16 @@ export function foldSale(
   const verdicts: Verdict[] = [];
   const unmatched = (refund: StoredIntent, why: string) => {
     const p = refund.payload as IntentPayloads['refund'];
-    const conflict: RefundConflict = { ...baseOf(refund), kind: 'refund_unmatched', saleId, amount: p.amount, why };
+    const conflict: RefundConflict = {
+      ...baseOf(refund),
+      kind: 'refund_unmatched',
+      saleId,
+      amount: p.amount,
+      why,
+    };
     verdicts.push(decide(group, conflict, policies, why));
   };
-  if (!sale || sale.type !== 'sale') {
+  if (sale?.type !== 'sale') {
     const why = sale ? `intent ${saleId} is a ${sale.type}, not a sale` : `no sale ${saleId} in the ledger`;
     for (const refund of refunds) unmatched(refund, why);
     return verdicts;

@@ -108,7 +108,9 @@ export function foldSku(
             fulfilled: reserved,
             shortfall: p.quantity - reserved,
           };
-          verdicts.push(decide(group, conflict, options.policies, `hold of ${p.quantity} reserved ${reserved}`));
+          verdicts.push(
+            decide(group, conflict, options.policies, `hold of ${p.quantity} reserved ${reserved}`),
+          );
         }
         break;
       }
@@ -159,7 +161,9 @@ function sale(
       listed: { ...listed, total: list, since: encodeHlc(s.price!.hlc) },
       ...(same ? { difference: { amount: charged.amount - list.amount, currency: charged.currency } } : {}),
     };
-    verdicts.push(decide(group, conflict, options.policies, `charged ${charged.amount}, list ${list.amount}`));
+    verdicts.push(
+      decide(group, conflict, options.policies, `charged ${charged.amount}, list ${list.amount}`),
+    );
   }
 
   let need = p.quantity;
@@ -179,7 +183,9 @@ function sale(
         quantity: need,
         coveredByStock: s.available >= need,
       };
-      verdicts.push(decide(group, conflict, options.policies, `hold ${p.holdId} not active; ${need} from free stock`));
+      verdicts.push(
+        decide(group, conflict, options.policies, `hold ${p.holdId} not active; ${need} from free stock`),
+      );
     }
   }
   const take = Math.min(need, s.available);

@@ -62,7 +62,9 @@ export function screen(batch: readonly unknown[], clock: Clock, maxAheadMs: numb
     } else if (seen.fingerprint === candidate.fingerprint) {
       out.duplicates++;
     } else {
-      out.rejected.push(rejection(index, intent, 'id_reused', `id ${intent.id} already used for other content`));
+      out.rejected.push(
+        rejection(index, intent, 'id_reused', `id ${intent.id} already used for other content`),
+      );
     }
   });
   return out;
@@ -103,7 +105,9 @@ export async function toStored(
     if (!Array.isArray(verdicts) || verdicts.length !== checks.length) {
       throw new TypeError(`verifier.verifyBatch must return ${checks.length} verdicts in order`);
     }
-    redemptions.forEach((c, i) => facts.set(c.intent.id, toFacts(c.intent, verdicts[i] as RedemptionVerdict)));
+    for (const [i, c] of redemptions.entries()) {
+      facts.set(c.intent.id, toFacts(c.intent, verdicts[i] as RedemptionVerdict));
+    }
   }
   const out: StoredIntent[] = [];
   for (const { index, intent, fingerprint } of fresh) {
@@ -111,7 +115,9 @@ export async function toStored(
     if (isRedemptionType(intent.type)) {
       fact = facts.get(intent.id);
       if (!fact) {
-        rejected.push(rejection(index, intent, 'no_verifier', 'a redemption needs a verifier to be reconciled'));
+        rejected.push(
+          rejection(index, intent, 'no_verifier', 'a redemption needs a verifier to be reconciled'),
+        );
         continue;
       }
     }
@@ -132,11 +138,16 @@ export async function toStored(
 function toFacts(intent: Intent, verdict: RedemptionVerdict): TokenFacts {
   if (verdict?.ok === true) {
     const { id, keyId, amount } = verdict.token;
-    if (typeof id !== 'string' || id.length === 0) throw new TypeError('a verified token must have a string id');
+    if (typeof id !== 'string' || id.length === 0)
+      throw new TypeError('a verified token must have a string id');
     // A record claiming another token than the one it carries is not trusted.
     const claimed = intent.type === 'token.redeemed' ? intent.payload.tokenId : undefined;
     if (claimed !== undefined && claimed !== id) {
-      return { ok: false, code: 'token_id_mismatch', message: `record names token ${claimed}, carries ${id}` };
+      return {
+        ok: false,
+        code: 'token_id_mismatch',
+        message: `record names token ${claimed}, carries ${id}`,
+      };
     }
     return { ok: true, token: { id, keyId: String(keyId), ...(amount ? { amount } : {}) } };
   }
@@ -154,4 +165,3 @@ function groupsOf(intent: Intent, facts: TokenFacts | undefined): { group: strin
       return { group: `sku:${intent.payload.sku}`, group2: null };
   }
 }
-

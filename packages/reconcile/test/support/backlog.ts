@@ -37,7 +37,14 @@ export function prng(seed: number): () => number {
 }
 
 export function* backlog(options: BacklogOptions): Generator<RawIntent> {
-  const { intents, devices = 16, skus = 500, duplicateRate = 0.1, conflictRate = 0.01, redemptionRate = 0.01 } = options;
+  const {
+    intents,
+    devices = 16,
+    skus = 500,
+    duplicateRate = 0.1,
+    conflictRate = 0.01,
+    redemptionRate = 0.01,
+  } = options;
   const random = prng(options.seed ?? 1);
   const jitter = options.jitter ?? 32;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
@@ -60,7 +67,14 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
     const counter = counters.get(key) ?? 0;
     counters.set(key, counter + 1);
     if (counters.size > 4096) counters.clear();
-    return { id: idOf(++n), type, device, hlc: encodeHlc({ wall, counter, node: device }), createdAt: wall, payload };
+    return {
+      id: idOf(++n),
+      type,
+      device,
+      hlc: encodeHlc({ wall, counter, node: device }),
+      createdAt: wall,
+      payload,
+    };
   };
   const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
@@ -88,14 +102,24 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
     }
     if (r < 0.035 && holds.length > 0) {
       const h = holds.pop()!;
-      return make('sale', 'web', { sku: `sku-${h.sku}`, quantity: 1, unitPrice: eur(price[h.sku]!), holdId: h.id });
+      return make('sale', 'web', {
+        sku: `sku-${h.sku}`,
+        quantity: 1,
+        unitPrice: eur(price[h.sku]!),
+        holdId: h.id,
+      });
     }
     if (r < 0.045 && recentSales.length > 0) {
       const s = pick(recentSales);
       const amount = Math.min(s.total - s.refunded, price[s.sku]!);
       if (amount > 0) {
         s.refunded += amount;
-        return make('refund', pick(tills), { sku: `sku-${s.sku}`, saleId: s.id, amount: eur(amount), quantity: 0 });
+        return make('refund', pick(tills), {
+          sku: `sku-${s.sku}`,
+          saleId: s.id,
+          amount: eur(amount),
+          quantity: 0,
+        });
       }
     }
     if (r < 0.046) {
@@ -113,7 +137,8 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
 
   const conflict = (sku: number): RawIntent => {
     const kind = Math.floor(random() * 5);
-    if (kind === 0 && recentTokens.length > 0) return make('redemption', pick(tills), { token: pick(recentTokens) });
+    if (kind === 0 && recentTokens.length > 0)
+      return make('redemption', pick(tills), { token: pick(recentTokens) });
     if (kind === 1) {
       // A scarce SKU nobody restocks: every sale of it is an oversell.
       return make('sale', pick(tills), { sku: 'scarce', quantity: 1, unitPrice: eur(100) });
@@ -128,7 +153,12 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
     }
     // A sale against a hold long expired (its id is made up, so never active).
     stock[sku]! -= 1;
-    return make('sale', 'web', { sku: `sku-${sku}`, quantity: 1, unitPrice: eur(price[sku]!), holdId: idOf(0xfffff000 + n) });
+    return make('sale', 'web', {
+      sku: `sku-${sku}`,
+      quantity: 1,
+      unitPrice: eur(price[sku]!),
+      holdId: idOf(0xfffff000 + n),
+    });
   };
 
   let emitted = 0;

@@ -1,5 +1,11 @@
 import { canonicalJson, createManualClock } from '@tallystick/core';
-import { createMemoryLedger, createReconciler, type Ledger, type Rejection, snapshotLedger } from '@tallystick/reconcile';
+import {
+  createMemoryLedger,
+  createReconciler,
+  type Ledger,
+  type Rejection,
+  snapshotLedger,
+} from '@tallystick/reconcile';
 import { type Delivery, scenarioVerifier } from './scenario.js';
 
 const clock = createManualClock(1_000_000);
@@ -13,7 +19,9 @@ export interface Outcome {
 
 /** Feeds a delivery through up to three reconciler sessions sharing one ledger. */
 export async function deliver(ledger: Ledger, delivery: Delivery): Promise<Outcome> {
-  const sessions = [0, 1, 2].map(() => createReconciler({ ledger, verifier: scenarioVerifier, clock, holdGraceMs: 2 }));
+  const sessions = [0, 1, 2].map(() =>
+    createReconciler({ ledger, verifier: scenarioVerifier, clock, holdGraceMs: 2 }),
+  );
   let accepted = 0;
   const rejected = new Set<string>();
   for (const [i, batch] of delivery.batches.entries()) {
@@ -34,4 +42,3 @@ const rejectionKey = (r: Rejection) => canonicalJson({ id: r.id ?? null, code: r
 export async function reference(items: unknown[]): Promise<Outcome> {
   return deliver(createMemoryLedger(), { batches: [items], sessions: [0] });
 }
-

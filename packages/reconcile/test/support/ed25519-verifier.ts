@@ -19,7 +19,11 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 /** A key derived from its id, so separate processes (the distributed test, the bench) share it. */
 export function newKey(kid: string): TestKey {
   const seed = createHash('sha256').update(`tallystick-test-key:${kid}`).digest();
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return { kid, privateKey, publicKey: createPublicKey(privateKey) };
 }
 
@@ -29,7 +33,10 @@ export function issue(key: TestKey, claims: { id: string; amount?: Money; expire
   return `T1.${body}.${encodeBase64url(signature)}`;
 }
 
-export function testVerifier(keys: TestKey[], revoked: string[] = []): RedemptionVerifier & { calls: number } {
+export function testVerifier(
+  keys: TestKey[],
+  revoked: string[] = [],
+): RedemptionVerifier & { calls: number } {
   const byKid = new Map(keys.map((k) => [k.kid, k]));
   const out = {
     calls: 0,
@@ -41,7 +48,11 @@ export function testVerifier(keys: TestKey[], revoked: string[] = []): Redemptio
   return out;
 }
 
-function verifyOne(check: RedemptionCheck, byKid: Map<string, TestKey>, revoked: string[]): RedemptionVerdict {
+function verifyOne(
+  check: RedemptionCheck,
+  byKid: Map<string, TestKey>,
+  revoked: string[],
+): RedemptionVerdict {
   const [version, body, signature, ...rest] = check.token.split('.');
   const bytes = body === undefined ? undefined : tryDecodeBase64url(body);
   const sig = signature === undefined ? undefined : tryDecodeBase64url(signature);
@@ -55,8 +66,10 @@ function verifyOne(check: RedemptionCheck, byKid: Map<string, TestKey>, revoked:
   const key = typeof claims.kid === 'string' ? byKid.get(claims.kid) : undefined;
   if (!key) return fail('unknown_key', `no key ${String(claims.kid)}`);
   if (revoked.includes(key.kid)) return fail('revoked', `key ${key.kid} is revoked`);
-  if (!verify(null, Buffer.from(body!), key.publicKey, sig)) return fail('bad_signature', 'signature does not verify');
-  if (claims.expiresAt !== undefined && check.at >= claims.expiresAt) return fail('expired', 'expired when redeemed');
+  if (!verify(null, Buffer.from(body!), key.publicKey, sig))
+    return fail('bad_signature', 'signature does not verify');
+  if (claims.expiresAt !== undefined && check.at >= claims.expiresAt)
+    return fail('expired', 'expired when redeemed');
   return {
     ok: true,
     token: { id: String(claims.id), keyId: key.kid, ...(claims.amount ? { amount: claims.amount } : {}) },
@@ -66,4 +79,3 @@ function verifyOne(check: RedemptionCheck, byKid: Map<string, TestKey>, revoked:
 function fail(code: string, message: string): RedemptionVerdict {
   return { ok: false, code, message };
 }
-

@@ -49,7 +49,11 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
       const ledger = await fresh();
       if (!ledger) return;
       const first = await ledger.transaction(async (tx) => {
-        const ids = await tx.insertIntents([stored(1, 'sku:a'), stored(2, 'sku:a'), stored(3, 'sku:b', 'sale:x')]);
+        const ids = await tx.insertIntents([
+          stored(1, 'sku:a'),
+          stored(2, 'sku:a'),
+          stored(3, 'sku:b', 'sale:x'),
+        ]);
         expect([...(await tx.fingerprints([idOf(1), idOf(9)]))]).toEqual([[idOf(1), 'fp-1']]);
         expect((await tx.loadIntents([idOf(3)]))[0]).toEqual(stored(3, 'sku:b', 'sale:x'));
         return ids;
@@ -93,10 +97,16 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
           { key: 'sku:b', state: { available: 1 } },
           { key: 'sku:a', state: { available: 2, holds: {} } },
         ]);
-        await tx.addVerdicts([verdict(2, 'sku:a'), verdict(1, 'sku:b'), verdict(1, 'sku:a', 'price_changed')]);
+        await tx.addVerdicts([
+          verdict(2, 'sku:a'),
+          verdict(1, 'sku:b'),
+          verdict(1, 'sku:a', 'price_changed'),
+        ]);
       });
       await ledger.transaction(async (tx) => {
-        expect(await tx.loadStates(['sku:a', 'sku:c'])).toEqual(new Map([['sku:a', { available: 2, holds: {} }]]));
+        expect(await tx.loadStates(['sku:a', 'sku:c'])).toEqual(
+          new Map([['sku:a', { available: 2, holds: {} }]]),
+        );
         await tx.saveStates([{ key: 'sku:a', state: { available: 3 } }]);
         const removed = await tx.clearVerdicts(['sku:a']);
         expect(removed.map((v) => v.intentId).sort()).toEqual([idOf(1), idOf(2)]);
@@ -129,7 +139,9 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
       for await (const _ of ledger.states()) throw new Error('no state expected');
       for await (const _ of ledger.verdicts()) throw new Error('no verdict expected');
       // And the ledger still works afterwards.
-      expect([...(await ledger.transaction((tx) => tx.insertIntents([stored(7, 'sku:a')])))]).toEqual([idOf(7)]);
+      expect([...(await ledger.transaction((tx) => tx.insertIntents([stored(7, 'sku:a')])))]).toEqual([
+        idOf(7),
+      ]);
     });
 
     it('pages through more verdicts and states than one page', async () => {
@@ -138,7 +150,9 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
       const many = Array.from({ length: 2345 }, (_, i) => verdict(i + 1, `sku:${i % 7}`));
       await ledger.transaction(async (tx) => {
         await tx.addVerdicts(many);
-        await tx.saveStates(many.slice(0, 1500).map((v, i) => ({ key: `k:${String(i).padStart(5, '0')}`, state: i })));
+        await tx.saveStates(
+          many.slice(0, 1500).map((_v, i) => ({ key: `k:${String(i).padStart(5, '0')}`, state: i })),
+        );
       });
       let count = 0;
       let last = '';
@@ -174,4 +188,3 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
     });
   });
 }
-

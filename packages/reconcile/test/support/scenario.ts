@@ -24,12 +24,37 @@ const TOKENS = [
 ];
 const MALFORMED: unknown[] = [
   { nope: true },
-  { id: idOf(999_999), type: 'teleport', device: 'hq', hlc: encodeHlc({ wall: 1, counter: 0, node: 'hq' }), createdAt: 1, payload: {} },
-  { id: idOf(999_998), type: 'sale', device: 'hq', hlc: encodeHlc({ wall: 1, counter: 0, node: 'hq' }), createdAt: 1, payload: { sku: 'apple' } },
+  {
+    id: idOf(999_999),
+    type: 'teleport',
+    device: 'hq',
+    hlc: encodeHlc({ wall: 1, counter: 0, node: 'hq' }),
+    createdAt: 1,
+    payload: {},
+  },
+  {
+    id: idOf(999_998),
+    type: 'sale',
+    device: 'hq',
+    hlc: encodeHlc({ wall: 1, counter: 0, node: 'hq' }),
+    createdAt: 1,
+    payload: { sku: 'apple' },
+  },
 ];
 
 const step = fc.record({
-  type: fc.constantFrom('sale', 'sale', 'sale', 'restock', 'hold', 'hold_release', 'refund', 'refund', 'redemption', 'price_update'),
+  type: fc.constantFrom(
+    'sale',
+    'sale',
+    'sale',
+    'restock',
+    'hold',
+    'hold_release',
+    'refund',
+    'refund',
+    'redemption',
+    'price_update',
+  ),
   wall: fc.integer({ min: 1, max: 40 }),
   counter: fc.integer({ min: 0, max: 1 }),
   device: fc.nat({ max: DEVICES.length - 1 }),
@@ -53,7 +78,9 @@ export const shopDay: fc.Arbitrary<unknown[]> = fc
       const sku = SKUS[s.sku]!;
       // Mostly one of the last two: several refunds of one sale, several sales on one hold.
       const ref = (list: string[]) =>
-        s.pick < 45 && list.length > 0 ? list[list.length - 1 - (s.pick % Math.min(2, list.length))]! : idOf(500_000 + s.pick);
+        s.pick < 45 && list.length > 0
+          ? list[list.length - 1 - (s.pick % Math.min(2, list.length))]!
+          : idOf(500_000 + s.pick);
       let payload: unknown;
       switch (s.type) {
         case 'sale':
@@ -85,7 +112,14 @@ export const shopDay: fc.Arbitrary<unknown[]> = fc
         default:
           payload = { sku, unitPrice: eur(s.price), discountBps: s.discount };
       }
-      out.push({ id, type: s.type, device, hlc: encodeHlc({ wall: s.wall, counter: s.counter, node: device }), createdAt: s.wall, payload });
+      out.push({
+        id,
+        type: s.type,
+        device,
+        hlc: encodeHlc({ wall: s.wall, counter: s.counter, node: device }),
+        createdAt: s.wall,
+        payload,
+      });
     });
     return [...out, ...bad];
   });
@@ -97,9 +131,9 @@ export interface Delivery {
 }
 
 export function deliveries(items: unknown[]): fc.Arbitrary<Delivery> {
-  const byTerminal = fc.shuffledSubarray(['hq', 'till-1', 'till-2', 'web', '?'], { minLength: 5, maxLength: 5 }).map((order) =>
-    [...items].sort((a, b) => order.indexOf(deviceOf(a)) - order.indexOf(deviceOf(b))),
-  );
+  const byTerminal = fc
+    .shuffledSubarray(['hq', 'till-1', 'till-2', 'web', '?'], { minLength: 5, maxLength: 5 })
+    .map((order) => [...items].sort((a, b) => order.indexOf(deviceOf(a)) - order.indexOf(deviceOf(b))));
   const shuffled = fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length });
   return fc
     .tuple(

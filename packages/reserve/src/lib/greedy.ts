@@ -24,13 +24,20 @@ import { quantileSearch } from './quantile-search.js';
 
 const WINDOW_BUDGET = 1 << 22;
 
+/** Quotas, with each device's P(D > quota) and E[min(D, quota)] read off the gains already computed. */
+export interface GreedyPlan {
+  quotas: number[];
+  stockout: number[];
+  sales: number[];
+}
+
 export function greedyAllocation(
   means: readonly number[],
   caps: readonly number[],
   units: number,
   epsilon: number,
   windowBudget = WINDOW_BUDGET,
-): number[] {
+): GreedyPlan {
   // Positions below `base[i]` are certainly taken; the window is [base[i], top[i]).
   // With count(τ) = the number of gains above τ: count(1) = 0 ≤ units < Σ caps = count(ε).
   let base = new Array<number>(means.length).fill(0);
@@ -75,7 +82,15 @@ export function greedyAllocation(
   });
   candidates.sort((a, b) => b.gain - a.gain || a.device - b.device || a.index - b.index);
   for (const { device } of candidates.slice(0, remaining - countHi)) result[device]! += 1;
-  return result;
+  // The gain of unit k is P(D > k), so the stockout risk is the next gain and the sales are their sum.
+  const stockout = result.map((q, i) => gains[i]![q - base[i]!] ?? poissonTail(q, means[i]!, true));
+  const sales = result.map((q, i) => {
+    let total = base[i]! > 0 ? expectedSales(base[i]!, means[i]!) : 0;
+    const g = gains[i]!;
+    for (let j = 0; j < q - base[i]!; j++) total += g[j]!;
+    return total;
+  });
+  return { quotas: result, stockout, sales };
 }
 
 /** P(D > k) for k in [from, to), by one backward pass from the last position. */

@@ -1,0 +1,12 @@
+import { createManualClock } from '@tallystick/core';
+import { createIssuer, createPresentation, createVerifier, generateHolderKey, generateIssuerKey } from '@tallystick/token';
+const NOW = Date.UTC(2026, 0, 1, 12);
+const key = generateIssuerKey(); const clock = createManualClock(NOW);
+const issuer = createIssuer({ ...key, clock });
+const claims = { amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7', ttlMs: 15 * 60_000 };
+const v = createVerifier({ keys: [issuer.verificationKey], audience: 'store-7', clock, backend: 'noble' });
+const presented = Array.from({ length: 64 }, () => { const d = generateHolderKey(); const t = issuer.issue({ ...claims, holderKey: d.publicKey }); return createPresentation(t.qr, { secretKey: d.secretKey, now: NOW }).qr; });
+const plain = issuer.issue(claims).bytes;
+for (let i=0;i<300;i++) v.verify(plain);
+let t=performance.now(); for (let i=0;i<200;i++) { const r=v.verify(presented[i%64]!); if(!r.ok) throw new Error(JSON.stringify(r)); } console.log('holder ms', (performance.now()-t)/200);
+t=performance.now(); for (let i=0;i<500;i++) v.verify(plain); console.log('plain ms', (performance.now()-t)/500);
