@@ -96,17 +96,16 @@ const ackAll: SendFunction = async (batch) => batch.map(() => ({ status: 'acked'
 async function produce(producers: number, op: (i: number) => Promise<unknown> | unknown) {
   const latencies: number[] = [];
   let n = 0;
-  let stop = false;
   const started = performance.now();
+  // A deadline, not a timer: synchronous stores (better-sqlite3, memory) may never let a timer fire.
+  const end = started + RUN_MS;
   const loops = Array.from({ length: producers }, async () => {
-    while (!stop) {
+    while (performance.now() < end) {
       const t = performance.now();
       await op(n++);
       latencies.push(performance.now() - t);
     }
   });
-  await new Promise((r) => setTimeout(r, RUN_MS));
-  stop = true;
   await Promise.all(loops);
   return { opsPerSec: latencies.length / ((performance.now() - started) / 1000), latencies };
 }

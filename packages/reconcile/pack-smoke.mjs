@@ -4,7 +4,14 @@ import { join } from 'node:path';
 
 const installed = (name) => createRequire(join(process.cwd(), 'package.json'))(name);
 const at = (wall, node) => `${wall.toString(16).padStart(12, '0')}0000-${node}`;
-const restock = { id: '01900000-0000-7000-8000-000000000001', type: 'restock', device: 'hq', hlc: at(1, 'hq'), createdAt: 1, payload: { sku: 'tea', quantity: 1 } };
+const restock = {
+  id: '01900000-0000-7000-8000-000000000001',
+  type: 'restock',
+  device: 'hq',
+  hlc: at(1, 'hq'),
+  createdAt: 1,
+  payload: { sku: 'tea', quantity: 1 },
+};
 const sale = {
   id: '01900000-0000-7000-8000-000000000002',
   type: 'sale',
@@ -21,7 +28,8 @@ async function oversells(reconcile, ledger) {
   if (result.accepted !== 2 || result.duplicates !== 1 || result.rejected.length !== 1)
     throw new Error(`apply: ${JSON.stringify(result)}`);
   const report = await reconciler.report();
-  if (report.review.length !== 1 || report.review[0].kind !== 'oversell') throw new Error('no oversell in the report');
+  if (report.review.length !== 1 || report.review[0].kind !== 'oversell')
+    throw new Error('no oversell in the report');
 }
 
 export default {
@@ -33,7 +41,10 @@ export default {
     const { PGlite } = installed('@electric-sql/pglite');
     const db = new PGlite();
     try {
-      await oversells(installed('@tallystick/reconcile'), await postgres.createPostgresLedger({ client: db }));
+      await oversells(
+        installed('@tallystick/reconcile'),
+        await postgres.createPostgresLedger({ client: db }),
+      );
     } finally {
       await db.close();
     }

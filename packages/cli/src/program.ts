@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAllocate } from './commands/allocate.js';
+import { registerKeygen } from './commands/keys.js';
+import { registerQr } from './commands/qr.js';
+import { registerTokenCommands } from './commands/tokens.js';
 import { EXIT, UsageError } from './lib/exit.js';
 import type { Io } from './lib/io.js';
 import { processIo } from './lib/io.js';
@@ -30,6 +33,9 @@ function buildProgram(ctx: CommandContext): Command {
       writeOut: (text) => ctx.io.out(text.replace(/\n$/, '')),
       writeErr: (text) => ctx.io.err(text.replace(/\n$/, '')),
     });
+  registerKeygen(program, ctx);
+  registerTokenCommands(program, ctx);
+  registerQr(program, ctx);
   registerAllocate(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -11,7 +11,7 @@ import type { Money } from '@tallystick/core';
  * - `unknown_key` / `revoked_key`: a redeemed token signed by a key the
  *   verifier does not know, or has revoked.
  * - `invalid_token`: any other verification failure (bad signature, expired when redeemed).
- * - `refund_unmatched`: a refund for a sale the ledger does not have (or of another SKU or currency).
+ * - `refund_unmatched`: a refund for a sale of its SKU the ledger does not have, or in another currency.
  * - `over_refund`: refunds adding up to more money or units than the sale.
  *
  * @example

@@ -6,7 +6,8 @@ import type { IntentType } from './intents.js';
 /**
  * An intent as the ledger keeps it: validated, fingerprinted and filed under
  * the group whose outcome it can change (`sku:<sku>`, `token:<token id>`,
- * `intent:<id>`), and for refunds also under their sale (`sale:<sale id>`).
+ * `intent:<id>`), and for refunds also under their sale's refunds
+ * (`refunds:<sale id>:<sku>`).
  *
  * @example
  * ```ts

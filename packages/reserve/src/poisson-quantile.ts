@@ -40,6 +40,7 @@ export interface PoissonQuantileOptions {
  * @throws {TypeError} if `p` or `mu` is not a number or `options` is not an object.
  * @throws {RangeError} if `p` is outside [0, 1] or NaN, or `mu` is NaN, negative, infinite or
  * above {@link POISSON_MAX_MEAN}.
+ * @throws {TallystickError} `ERR_RESERVE` if an expansion fails to converge: a guard no tested input reaches.
  * @example
  * ```ts
  * import { poissonQuantile } from '@tallystick/reserve';

@@ -57,6 +57,7 @@ export function poissonPmf(k: number, mu: number): number {
  * @param k - counts are floored; k < 0 gives 0 and k = Infinity gives 1.
  * @throws {TypeError} if `k` or `mu` is not a number.
  * @throws {RangeError} if `k` is NaN, or `mu` is NaN, negative, infinite or above {@link POISSON_MAX_MEAN}.
+ * @throws {TallystickError} `ERR_RESERVE` if an expansion fails to converge: a guard no tested input reaches.
  * @example
  * ```ts
  * import { poissonCdf } from '@tallystick/reserve';
@@ -77,6 +78,7 @@ export function poissonCdf(k: number, mu: number): number {
  *
  * @throws {TypeError} if `k` or `mu` is not a number.
  * @throws {RangeError} if `k` is NaN, or `mu` is NaN, negative, infinite or above {@link POISSON_MAX_MEAN}.
+ * @throws {TallystickError} `ERR_RESERVE` if an expansion fails to converge: a guard no tested input reaches.
  * @example
  * ```ts
  * import { poissonSurvival } from '@tallystick/reserve';
@@ -95,6 +97,7 @@ export function poissonSurvival(k: number, mu: number): number {
  *
  * @throws {TypeError} if `k` or `mu` is not a number.
  * @throws {RangeError} if `k` is NaN, or `mu` is NaN, negative, infinite or above {@link POISSON_MAX_MEAN}.
+ * @throws {TallystickError} `ERR_RESERVE` if an expansion fails to converge: a guard no tested input reaches.
  * @example
  * ```ts
  * import { poissonLogCdf } from '@tallystick/reserve';
@@ -115,6 +118,7 @@ export function poissonLogCdf(k: number, mu: number): number {
  *
  * @throws {TypeError} if `k` or `mu` is not a number.
  * @throws {RangeError} if `k` is NaN, or `mu` is NaN, negative, infinite or above {@link POISSON_MAX_MEAN}.
+ * @throws {TallystickError} `ERR_RESERVE` if an expansion fails to converge: a guard no tested input reaches.
  * @example
  * ```ts
  * import { poissonLogSurvival } from '@tallystick/reserve';

@@ -1,7 +1,8 @@
 import { canonicalJson, type JsonValue } from '@tallystick/core';
 import type { LedgerTransaction, StoredIntent, Verdict } from '../ledger.js';
-import { foldRefusedToken, foldSale, foldToken } from './fold-groups.js';
+import { foldRefunds, foldRefusedToken, foldToken } from './fold-groups.js';
 import { emptySku, foldSku, type SkuFoldOptions, type SkuState } from './fold-sku.js';
+import { INTENT, lockOf, parseRefundsKey, refundsKey, SKU } from './groups.js';
 import { byTime, compareText, sortKey } from './order.js';
 
 export interface Applied {
@@ -22,7 +23,7 @@ export interface Applied {
  * extended from its stored state (the common case: tills report roughly in time
  * order). Any other group is recomputed from all its members. Either way the
  * verdicts equal a fold of the whole set in time order, which is what makes the
- * ledger independent of arrival order, batching and replays.
+ * ledger independent of arrival order, batching, replays and concurrency.
  */
 export async function applyBatch(
   tx: LedgerTransaction,
@@ -45,14 +46,19 @@ export async function applyBatch(
 
   const skuNew = new Map<string, StoredIntent[]>();
   const recompute = new Set<string>();
-  const saleGroups = new Set<string>();
+  const refundGroups = new Set<string>();
   for (const intent of applied) {
-    if (intent.group.startsWith('sku:')) push(skuNew, intent.group, intent);
+    if (intent.group.startsWith(SKU)) push(skuNew, intent.group, intent);
     else recompute.add(intent.group);
-    if (intent.type === 'refund' && intent.group2) saleGroups.add(intent.group2);
-    if (intent.type === 'sale') saleGroups.add(`sale:${intent.id}`);
+    if (intent.group2 !== null) refundGroups.add(intent.group2);
+    if (intent.type === 'sale') refundGroups.add(refundsKey(intent.id, intent.group.slice(SKU.length)));
   }
-  await tx.lockGroups([...new Set([...skuNew.keys(), ...recompute, ...saleGroups])].sort(compareText));
+  const locks = new Set<string>();
+  for (const key of [...skuNew.keys(), ...recompute, ...refundGroups]) {
+    const lock = lockOf(key);
+    if (lock !== undefined) locks.add(lock);
+  }
+  await tx.lockGroups([...locks].sort(compareText));
 
   const states = await tx.loadStates([...skuNew.keys()]);
   const newStates: { key: string; state: JsonValue }[] = [];
@@ -70,10 +76,11 @@ export async function applyBatch(
   }
 
   const recomputed: Verdict[] = [];
-  const members = await tx.loadMembers([...full, ...recompute, ...saleGroups]);
+  // Refused tokens need no query: an `intent:` group is exactly its new intent.
+  const toLoad = [...full, ...[...recompute].filter((k) => !k.startsWith(INTENT)), ...refundGroups];
   const byGroup = new Map<string, StoredIntent[]>();
   const seen = new Set<string>();
-  for (const m of members) {
+  for (const m of toLoad.length > 0 ? await tx.loadMembers(toLoad) : []) {
     if (seen.has(m.id)) continue;
     seen.add(m.id);
     push(byGroup, m.group, m);
@@ -86,23 +93,28 @@ export async function applyBatch(
     recomputed.push(...folded.verdicts);
   }
   for (const key of recompute) {
-    const all = (byGroup.get(key) ?? []).sort(byTime);
-    if (key.startsWith('token:')) recomputed.push(...foldToken(key, all, options.policies));
-    else for (const intent of all) recomputed.push(...foldRefusedToken(key, intent, options.policies));
+    if (key.startsWith(INTENT)) {
+      for (const intent of applied)
+        if (intent.group === key) result.added.push(...foldRefusedToken(key, intent, options.policies));
+    } else {
+      recomputed.push(...foldToken(key, (byGroup.get(key) ?? []).sort(byTime), options.policies));
+    }
   }
-  // A sale group only has verdicts once it has refunds; sales without any are skipped.
-  const withRefunds = [...saleGroups].filter((key) => byGroup.get(key)?.some((m) => m.group2 === key));
-  const saleIds = withRefunds.map((key) => key.slice('sale:'.length));
-  const sales = new Map((await tx.loadIntents(saleIds)).map((s) => [s.id, s]));
+  // A sale's refund group has verdicts only once it has refunds; sales without any are skipped.
+  const withRefunds = [...refundGroups].filter((key) => byGroup.get(key)?.some((m) => m.group2 === key));
+  const sales = new Map(
+    (await tx.loadIntents(withRefunds.map((key) => parseRefundsKey(key).saleId))).map((s) => [s.id, s]),
+  );
   for (const key of withRefunds) {
     const refunds = byGroup
       .get(key)!
       .filter((m) => m.group2 === key)
       .sort(byTime);
-    recomputed.push(...foldSale(key, sales.get(key.slice('sale:'.length)), refunds, options.policies));
+    recomputed.push(...foldRefunds(key, sales.get(parseRefundsKey(key).saleId), refunds, options.policies));
   }
 
-  const cleared = await tx.clearVerdicts([...full, ...recompute, ...withRefunds]);
+  const recomputedGroups = [...full, ...[...recompute].filter((k) => !k.startsWith(INTENT)), ...withRefunds];
+  const cleared = recomputedGroups.length > 0 ? await tx.clearVerdicts(recomputedGroups) : [];
   await tx.addVerdicts([...result.added, ...recomputed]);
   await tx.saveStates(newStates);
   diff(cleared, recomputed, result);
@@ -117,6 +129,10 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 
 /** Verdicts that a recompute produced anew, and those it took back. */
 function diff(before: readonly Verdict[], after: readonly Verdict[], into: Applied): void {
+  if (before.length === 0) {
+    into.added.push(...after);
+    return;
+  }
   const old = new Map(before.map((v) => [canonicalJson(v), v]));
   for (const verdict of after) {
     const key = canonicalJson(verdict);

@@ -5,6 +5,7 @@ import type { IntentPayloads } from '../intents.js';
 import type { StoredIntent, Verdict } from '../ledger.js';
 import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
+import { parseRefundsKey } from './groups.js';
 import { lineTotal } from './money.js';
 
 /** What the engine records about a redemption's token on arrival. */
@@ -74,17 +75,18 @@ export function foldRefusedToken(
 }
 
 /**
- * A sale and its refunds, refunds sorted by time: every refund must name a
- * sale of the same SKU and currency, and together they may not return more
- * money or units than the sale took.
+ * A sale and its refunds of one SKU, refunds sorted by time. The sale counts
+ * only if it sold that SKU, so the verdicts depend on SKU members alone (and
+ * the SKU lock covers them). Every refund must match a sale in the same
+ * currency, and together they may not return more money or units than it took.
  */
-export function foldSale(
+export function foldRefunds(
   group: string,
   sale: StoredIntent | undefined,
   refunds: readonly StoredIntent[],
   policies: ReconcilePolicies,
 ): Verdict[] {
-  const saleId = group.slice('sale:'.length);
+  const { saleId, sku } = parseRefundsKey(group);
   const verdicts: Verdict[] = [];
   const unmatched = (refund: StoredIntent, why: string) => {
     const p = refund.payload as IntentPayloads['refund'];
@@ -97,21 +99,16 @@ export function foldSale(
     };
     verdicts.push(decide(group, conflict, policies, why));
   };
-  if (sale?.type !== 'sale') {
-    const why = sale ? `intent ${saleId} is a ${sale.type}, not a sale` : `no sale ${saleId} in the ledger`;
-    for (const refund of refunds) unmatched(refund, why);
+  const s = sale?.type === 'sale' ? (sale.payload as IntentPayloads['sale']) : undefined;
+  if (s?.sku !== sku) {
+    for (const refund of refunds) unmatched(refund, `no sale ${saleId} of ${sku} in the ledger`);
     return verdicts;
   }
-  const s = sale.payload as IntentPayloads['sale'];
   const total = lineTotal(s.unitPrice, s.quantity, s.discountBps);
   let paid = 0;
   let units = 0;
   for (const refund of refunds) {
     const p = refund.payload as IntentPayloads['refund'];
-    if (p.sku !== s.sku) {
-      unmatched(refund, `refund names ${p.sku}, the sale sold ${s.sku}`);
-      continue;
-    }
     if (p.amount.currency !== total.currency) {
       unmatched(refund, `refund in ${p.amount.currency}, the sale was in ${total.currency}`);
       continue;

@@ -4,6 +4,7 @@ import type { StoredIntent } from '../ledger.js';
 import type { RedemptionVerdict, RedemptionVerifier } from '../verifier.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { TokenFacts } from './fold-groups.js';
+import { INTENT, refundsKey, SKU, TOKEN } from './groups.js';
 
 /**
  * An input refused before it reached the ledger: its position in the batch,
@@ -158,10 +159,13 @@ function groupsOf(intent: Intent, facts: TokenFacts | undefined): { group: strin
   switch (intent.type) {
     case 'redemption':
     case 'token.redeemed':
-      return { group: facts?.ok ? `token:${facts.token.id}` : `intent:${intent.id}`, group2: null };
+      return { group: facts?.ok ? `${TOKEN}${facts.token.id}` : `${INTENT}${intent.id}`, group2: null };
     case 'refund':
-      return { group: `sku:${intent.payload.sku}`, group2: `sale:${intent.payload.saleId}` };
+      return {
+        group: `${SKU}${intent.payload.sku}`,
+        group2: refundsKey(intent.payload.saleId, intent.payload.sku),
+      };
     default:
-      return { group: `sku:${intent.payload.sku}`, group2: null };
+      return { group: `${SKU}${intent.payload.sku}`, group2: null };
   }
 }

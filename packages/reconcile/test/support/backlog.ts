@@ -19,7 +19,14 @@ export interface BacklogOptions {
   seed?: number;
   /** Items shuffled within windows of this size, as tills upload out of step. */
   jitter?: number;
+  /** Token issuers: a good one the verifier knows and one it does not. Default: the test scheme. */
+  tokens?: { issue(n: number): string; stray(n: number): string };
 }
+
+const testTokens = {
+  issue: (n: number) => issue(backlogKeys.good, { id: `tok-${n}`, amount: { amount: 500, currency: 'EUR' } }),
+  stray: (n: number) => issue(backlogKeys.stranger, { id: `stray-${n}` }),
+};
 
 export const BACKLOG_START = 1_767_225_600_000;
 export const backlogKeys = { good: newKey('shop-1'), stranger: newKey('stranger') };
@@ -47,6 +54,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
   } = options;
   const random = prng(options.seed ?? 1);
   const jitter = options.jitter ?? 32;
+  const tokens = options.tokens ?? testTokens;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const tills = Array.from({ length: devices }, (_, i) => `till-${i}`);
   const stock = new Array<number>(skus).fill(0);
@@ -88,7 +96,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
     }
     if (r < conflictRate) return conflict(sku);
     if (r < conflictRate + redemptionRate) {
-      const token = issue(backlogKeys.good, { id: `tok-${n}`, amount: eur(500) });
+      const token = tokens.issue(n);
       recentTokens.push(token);
       if (recentTokens.length > 64) recentTokens.shift();
       return make('redemption', pick(tills), { token });
@@ -148,8 +156,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
       return make('sale', pick(tills), { sku: `sku-${sku}`, quantity: 1, unitPrice: eur(stale[sku]!) });
     }
     if (kind === 3) {
-      const token = issue(backlogKeys.stranger, { id: `stray-${n}` });
-      return make('redemption', pick(tills), { token });
+      return make('redemption', pick(tills), { token: tokens.stray(n) });
     }
     // A sale against a hold long expired (its id is made up, so never active).
     stock[sku]! -= 1;

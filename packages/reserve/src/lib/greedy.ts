@@ -60,7 +60,10 @@ export function greedyAllocation(
   const remaining = units - sum(base);
   const countAbove = (t: number): number => gains.reduce((acc, g) => acc + countGreater(g, t), 0);
   // Bracket the threshold until few gains lie in (lo, hi]; count(lo) > remaining ≥ count(hi).
-  let lo = -1;
+  // Start just below the smallest gain (every gain is above it) rather than at −1, saving the
+  // bisection steps it would spend descending through powers of two to the gains' scale.
+  const smallest = gains.reduce((m, g) => (g.length > 0 ? Math.min(m, g[g.length - 1]!) : m), 1);
+  let lo = smallest > 0 ? smallest / 2 : -1;
   let hi = 1;
   let countLo = sum(top) - sum(base);
   let countHi = 0;

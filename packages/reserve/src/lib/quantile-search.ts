@@ -19,39 +19,39 @@ export function quantileSearch(p: number, mu: number, lowerTail: boolean): numbe
 }
 
 export function quantileDetail(p: number, mu: number, lowerTail: boolean): QuantileDetail {
+  // No closures here: this runs once per terminal in allocate(), and per-call closures cost more
+  // than the arithmetic under some toolchains (esbuild's keepNames wraps each one).
   const upper = !lowerTail;
-  const holds = (value: number) => (upper ? value <= p : value >= p);
-  const tail = (k: number) => poissonTail(k, mu, upper); // k = −1 gives the exact 0 or 1
   // Invariant once bracketed: the inequality fails at lo (or lo = −1) and holds at hi.
   let hi = cornishFisherGuess(p, mu, lowerTail);
-  let atHi = tail(hi);
+  let atHi = poissonTail(hi, mu, upper);
   let lo: number;
   let atLo: number;
-  if (holds(atHi)) {
+  if (holds(atHi, p, upper)) {
     lo = hi - 1;
-    atLo = tail(lo);
-    for (let step = 1; lo >= 0 && holds(atLo); step *= 2) {
+    atLo = poissonTail(lo, mu, upper); // k = −1 gives the exact 0 or 1
+    for (let step = 1; lo >= 0 && holds(atLo, p, upper); step *= 2) {
       hi = lo;
       atHi = atLo;
       lo = Math.max(-1, hi - 2 * step);
-      atLo = tail(lo);
+      atLo = poissonTail(lo, mu, upper);
     }
   } else {
     lo = hi;
     atLo = atHi;
     hi = lo + 1;
-    atHi = tail(hi);
-    for (let step = 1; !holds(atHi); step *= 2) {
+    atHi = poissonTail(hi, mu, upper);
+    for (let step = 1; !holds(atHi, p, upper); step *= 2) {
       lo = hi;
       atLo = atHi;
       hi = lo + 2 * step;
-      atHi = tail(hi);
+      atHi = poissonTail(hi, mu, upper);
     }
   }
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    const atMid = tail(mid);
-    if (holds(atMid)) {
+    const atMid = poissonTail(mid, mu, upper);
+    if (holds(atMid, p, upper)) {
       hi = mid;
       atHi = atMid;
     } else {
@@ -60,6 +60,11 @@ export function quantileDetail(p: number, mu: number, lowerTail: boolean): Quant
     }
   }
   return { k: hi, tailAtK: atHi, tailBelow: atLo };
+}
+
+/** The defining inequality: P(X ≤ k) ≥ p, or P(X > k) ≤ p for the upper tail. */
+function holds(tail: number, p: number, upper: boolean): boolean {
+  return upper ? tail <= p : tail >= p;
 }
 
 /** R's qpois first guess: the normal quantile corrected for skewness 1/σ. */

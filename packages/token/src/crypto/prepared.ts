@@ -7,10 +7,29 @@ import { preparePure, pureVerify } from './pure.js';
 import { isPointEncodingCanonical, isSignatureAdmissible, isSmallOrderEncoding } from './strict.js';
 import type { TieredPoint } from './tiered.js';
 
-/** Which implementation checks the equation: pure JS, node:crypto, or native when present. */
+/**
+ * Which implementation checks the equation: 'noble' (pure JS, everywhere),
+ * 'native' (node:crypto) or 'auto' (native where present, else pure JS).
+ * Every backend gives the same verdict on every input.
+ *
+ * @example
+ * ```ts
+ * import type { SignatureBackend } from '@tallystick/token';
+ * const backend: SignatureBackend = 'auto';
+ * ```
+ */
 export type SignatureBackend = 'noble' | 'native' | 'auto';
 
-/** A public key decoded, strict-checked and cached once (precomputed tables for the pure-JS path, a KeyObject for node:crypto). */
+/**
+ * A public key decoded, strict-checked and cached once (precomputed tables
+ * for the pure-JS path, a KeyObject for node:crypto). Keep one per key id.
+ *
+ * @example
+ * ```ts
+ * const key: PreparedKey | undefined = prepareKey(publicKey, 'auto');
+ * key?.backend; // 'native' on Node, 'noble' elsewhere
+ * ```
+ */
 export interface PreparedKey {
   readonly publicKey: Uint8Array;
   readonly backend: 'noble' | 'native';

@@ -1,7 +1,7 @@
 /**
  * SHA-512 (FIPS 180-4) for the verify path, in 32-bit halves. It exists for
  * size: @noble/hashes' sha512 is ~3.9 KB min+gzip with its validation layer,
- * this is ~1.3 KB, which is what keeps the verify entry point within its
+ * this is ~1.1 KB, which is what keeps the verify entry point within its
  * 10 KB budget. Its 88 constants are derived at first use (the fractional
  * bits of square and cube roots of the first primes, as the standard defines
  * them) instead of shipped as 1.3 KB of hex. Tested against node:crypto and
@@ -83,28 +83,43 @@ function block(bytes: Uint8Array, at: number): void {
     W[i] = (s0h + s1h + W[i - 14]! + W[i - 32]! + ((lo / 4294967296) | 0)) | 0;
     W[i + 1] = lo | 0;
   }
-  let [ah, al, bh, bl, ch, cl, dh, dl, eh, el, fh, fl, gh, gl, hh, hl] = H as unknown as number[];
+  let ah = H[0]!;
+  let al = H[1]!;
+  let bh = H[2]!;
+  let bl = H[3]!;
+  let ch = H[4]!;
+  let cl = H[5]!;
+  let dh = H[6]!;
+  let dl = H[7]!;
+  let eh = H[8]!;
+  let el = H[9]!;
+  let fh = H[10]!;
+  let fl = H[11]!;
+  let gh = H[12]!;
+  let gl = H[13]!;
+  let hh = H[14]!;
+  let hl = H[15]!;
   for (let i = 0; i < 160; i += 2) {
     // Σ1(e) = ROTR14 ^ ROTR18 ^ ROTR41; Ch(e, f, g).
-    const S1h = ((eh! >>> 14) | (el! << 18)) ^ ((eh! >>> 18) | (el! << 14)) ^ ((el! >>> 9) | (eh! << 23));
-    const S1l = ((el! >>> 14) | (eh! << 18)) ^ ((el! >>> 18) | (eh! << 14)) ^ ((eh! >>> 9) | (el! << 23));
-    const chh = (eh! & fh!) ^ (~eh! & gh!);
-    const chl = (el! & fl!) ^ (~el! & gl!);
-    const t1l = (hl! >>> 0) + (S1l >>> 0) + (chl >>> 0) + (k[i + 1]! >>> 0) + (W[i + 1]! >>> 0);
-    const t1h = (hh! + S1h + chh + k[i]! + W[i]! + ((t1l / 4294967296) | 0)) | 0;
+    const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
+    const S1l = ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23));
+    const chh = (eh & fh) ^ (~eh & gh);
+    const chl = (el & fl) ^ (~el & gl);
+    const t1l = (hl >>> 0) + (S1l >>> 0) + (chl >>> 0) + (k[i + 1]! >>> 0) + (W[i + 1]! >>> 0);
+    const t1h = (hh + S1h + chh + k[i]! + W[i]! + ((t1l / 4294967296) | 0)) | 0;
     // Σ0(a) = ROTR28 ^ ROTR34 ^ ROTR39; Maj(a, b, c).
-    const S0h = ((ah! >>> 28) | (al! << 4)) ^ ((al! >>> 2) | (ah! << 30)) ^ ((al! >>> 7) | (ah! << 25));
-    const S0l = ((al! >>> 28) | (ah! << 4)) ^ ((ah! >>> 2) | (al! << 30)) ^ ((ah! >>> 7) | (al! << 25));
-    const mh = (ah! & bh!) ^ (ah! & ch!) ^ (bh! & ch!);
-    const ml = (al! & bl!) ^ (al! & cl!) ^ (bl! & cl!);
+    const S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25));
+    const S0l = ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25));
+    const mh = (ah & bh) ^ (ah & ch) ^ (bh & ch);
+    const ml = (al & bl) ^ (al & cl) ^ (bl & cl);
     hh = gh;
     hl = gl;
     gh = fh;
     gl = fl;
     fh = eh;
     fl = el;
-    const el2 = (dl! >>> 0) + (t1l >>> 0);
-    eh = (dh! + t1h + ((el2 / 4294967296) | 0)) | 0;
+    const el2 = (dl >>> 0) + (t1l >>> 0);
+    eh = (dh + t1h + ((el2 / 4294967296) | 0)) | 0;
     el = el2 | 0;
     dh = ch;
     dl = cl;
@@ -116,17 +131,19 @@ function block(bytes: Uint8Array, at: number): void {
     ah = (t1h + S0h + mh + ((al2 / 4294967296) | 0)) | 0;
     al = al2 | 0;
   }
-  const add = (i: number, h: number, l: number) => {
-    const lo = (H[i + 1]! >>> 0) + (l >>> 0);
-    H[i] = (H[i]! + h + ((lo / 4294967296) | 0)) | 0;
-    H[i + 1] = lo | 0;
-  };
-  add(0, ah!, al!);
-  add(2, bh!, bl!);
-  add(4, ch!, cl!);
-  add(6, dh!, dl!);
-  add(8, eh!, el!);
-  add(10, fh!, fl!);
-  add(12, gh!, gl!);
-  add(14, hh!, hl!);
+  add(0, ah, al);
+  add(2, bh, bl);
+  add(4, ch, cl);
+  add(6, dh, dl);
+  add(8, eh, el);
+  add(10, fh, fl);
+  add(12, gh, gl);
+  add(14, hh, hl);
+}
+
+/** H[i..i+1] += (h, l) as one 64-bit word. */
+function add(i: number, h: number, l: number): void {
+  const lo = (H[i + 1]! >>> 0) + (l >>> 0);
+  H[i] = (H[i]! + h + ((lo / 4294967296) | 0)) | 0;
+  H[i + 1] = lo | 0;
 }

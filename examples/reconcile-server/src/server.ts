@@ -1,0 +1,233 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from '@tallystick/core';
+import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
+import { withIdempotency } from '@tallystick/replay/node';
+import {
+  createIssuer,
+  generateIssuerKey,
+  type Issuer,
+  type IssuerKey,
+  type VerificationKey,
+} from '@tallystick/token';
+import { DEFAULT_CATALOG, openingStock, type Product } from './catalog.js';
+import { json, problem, readJson, send } from './http.js';
+import { createIntentsHandler } from './intents-route.js';
+import { publishKey, type ServerKeys } from './keys.js';
+import { Metrics, type MetricsSnapshot } from './metrics.js';
+import { issueReceiptCodes } from './receipt-codes.js';
+import { createRedemptionVerifier } from './redemptions.js';
+import { createStaticHandler } from './static.js';
+import { openStorage, type StorageOptions } from './storage.js';
+
+/** Options for {@link startServer}; every one has a default. */
+export interface ServerOptions {
+  /** Default 0: an ephemeral port (read it from `url`). */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default: PGlite in memory. */
+  readonly storage?: StorageOptions;
+  /** Default: a fresh signing key, and no other trusted key. */
+  readonly keys?: ServerKeys;
+  /** Default {@link DEFAULT_CATALOG}; its opening stock is booked at start. */
+  readonly catalog?: readonly Product[];
+  /** A built web app to serve for every GET that is not an API route (the PWA). */
+  readonly staticDir?: string;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Lifetime of receipt codes; default 7 days. */
+  readonly receiptCodeTtlMs?: number;
+  /** Intents per request; default 1000. */
+  readonly maxBatch?: number;
+  /** Bytes per request body; default 4 MiB. */
+  readonly maxBodyBytes?: number;
+  /** The audience names each device answers to when redeeming; default its own id. */
+  readonly audiencesOf?: (device: string) => readonly string[];
+  /** Overrides of the reconciler's conflict policies. */
+  readonly policies?: Partial<ReconcilePolicies>;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly reconciler: Reconciler;
+  /** Signs receipt codes (and anything else the demo wants signed). */
+  readonly issuer: Issuer;
+  /** Every key redemptions are verified against, the issuer's first. */
+  readonly trustedKeys: readonly VerificationKey[];
+  readonly storage: string;
+  /** This process's counters. */
+  metrics(): MetricsSnapshot;
+  /** Stops accepting connections, ends open ones and closes the storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reconciliation server.
+ *
+ * | route | what |
+ * |---|---|
+ * | `POST /intents` | a batch of intents, Idempotency-Key required; applied exactly once |
+ * | `GET /report` | the reconciliation report (deterministic) and this process's delivery counts |
+ * | `GET /health` | storage round trip; 503 when it fails |
+ * | `GET /metrics` | Prometheus text: queue lag, applied, duplicates, conflicts, review backlog |
+ * | `GET /products` | the catalog |
+ * | `POST /receipt-codes` | signed receipt codes for a device to use offline |
+ * | `GET /keys` | the public keys receipts and vouchers verify against |
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ storage: { kind: 'memory' } });
+ * await fetch(`${server.url}/health`);
+ * await server.close();
+ * ```
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const signing: IssuerKey = options.keys?.signing ?? generateIssuerKey();
+  const issuer = createIssuer({ secretKey: signing.secretKey, kid: signing.kid, clock });
+  const trustedKeys = [
+    issuer.verificationKey,
+    ...(options.keys?.trusted ?? []).filter((k) => k.kid !== issuer.kid),
+  ];
+  const catalog = options.catalog ?? DEFAULT_CATALOG;
+  const redemptions = createRedemptionVerifier({
+    keys: trustedKeys,
+    ...(options.audiencesOf ? { audiencesOf: options.audiencesOf } : {}),
+  });
+  const storage = await openStorage(options.storage ?? { kind: 'pglite' });
+  const reconciler = createReconciler({
+    ledger: storage.ledger,
+    verifier: redemptions,
+    clock,
+    ...(options.policies ? { policies: options.policies } : {}),
+  });
+  try {
+    // Content-addressed ids: on a restart these are suppressed duplicates.
+    await reconciler.apply(openingStock(catalog));
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+
+  const metrics = new Metrics(clock.now(), redemptions.stats);
+  const ran = new WeakSet<object>();
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const intents = withIdempotency(
+    {
+      store: storage.idempotency,
+      // Keys are unique per device; the queue's keys (intent ids, batch hashes) are unique anyway.
+      scope: (req) => String(req.headers['x-tallystick-device'] ?? 'anonymous').slice(0, 128),
+      maxBodyBytes,
+      leaseMs: 60_000,
+    },
+    createIntentsHandler({
+      reconciler,
+      metrics,
+      maxBatch: options.maxBatch ?? 1000,
+      now: () => clock.now(),
+      ran,
+    }),
+  );
+  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+  const ttlMs = options.receiptCodeTtlMs ?? 7 * 24 * 3_600_000;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const method = req.method ?? 'GET';
+    const name = `${method} ${path}`;
+    switch (name) {
+      case 'POST /intents':
+        metrics.route('intents');
+        res.once('finish', () => {
+          const ok = res.statusCode < 300;
+          if (ran.has(req)) metrics.requests[ok ? 'applied' : 'refused']++;
+          else metrics.requests[ok ? 'replayed' : 'refused']++;
+        });
+        return intents(req, res);
+      case 'GET /report': {
+        metrics.route('report');
+        const report = await reconciler.report();
+        return send(res, json(200, { report, process: metrics.snapshot() }));
+      }
+      case 'GET /health': {
+        metrics.route('health');
+        const ok = await storage.ping().then(
+          () => true,
+          () => false,
+        );
+        return send(
+          res,
+          json(ok ? 200 : 503, { status: ok ? 'ok' : 'storage unavailable', storage: storage.description }),
+        );
+      }
+      case 'GET /metrics': {
+        metrics.route('metrics');
+        const text = metrics.render(await reconciler.report(), clock.now());
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(text);
+      }
+      case 'GET /products':
+        metrics.route('products');
+        return send(
+          res,
+          json(200, { products: catalog.map(({ stock: _, ...p }) => p) }, { 'cache-control': 'no-cache' }),
+        );
+      case 'GET /keys':
+        metrics.route('keys');
+        return send(res, json(200, { keys: trustedKeys.map(publishKey) }, { 'cache-control': 'no-cache' }));
+      case 'POST /receipt-codes': {
+        metrics.route('receipt-codes');
+        const body = await readJson(req, 4096);
+        if (!body.ok) return send(res, body.reply);
+        const reply = issueReceiptCodes(issuer, body.value, ttlMs);
+        if (reply.status === 201)
+          metrics.receiptCodesIssued += (JSON.parse(reply.body) as { codes: [] }).codes.length;
+        return send(res, reply);
+      }
+    }
+    if ((method === 'GET' || method === 'HEAD') && serveStatic) {
+      metrics.route('static');
+      return serveStatic(req, res);
+    }
+    metrics.route('unknown');
+    send(res, problem(404, 'not-found', 'No such route', `${method} ${path} is not served here.`));
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      console.error('[reconcile-server]', error);
+      if (!res.headersSent) send(res, problem(500, 'internal', 'Internal error', 'See the server log.'));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    reconciler,
+    issuer,
+    trustedKeys,
+    storage: storage.description,
+    metrics: () => metrics.snapshot(),
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}
