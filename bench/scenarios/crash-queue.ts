@@ -16,7 +16,9 @@ export async function run(): Promise<void> {
     { store: 'sqlite', ...result.sqlite },
   ]);
   console.log(`\n- failed opens or child errors: ${result.failedOpens.length}`);
-  console.log(`- slowest reopen: ${result.slowestOpenMs} ms; HTTP requests to the idempotent sink: ${result.httpRequests}`);
+  console.log(
+    `- slowest reopen: ${result.slowestOpenMs} ms; HTTP requests to the idempotent sink: ${result.httpRequests}`,
+  );
   writeResult('crash-queue', result);
   const bad = [result.file, result.sqlite].some(
     (v) => v.lost > 0 || v.duplicatesInStore > 0 || v.appliedTwice > 0 || v.notAppliedAfterReplay > 0,

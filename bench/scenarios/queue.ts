@@ -33,7 +33,12 @@ const MILLION = QUICK ? 100_000 : 1_000_000;
 const root = mkdtempSync(join(tmpdir(), 'tallystick-bench-queue-'));
 let dirs = 0;
 const fresh = () => join(root, `s${dirs++}`);
-const payload = (i: number) => ({ sku: `sku-${i % 100}`, amount: 100 + (i % 900), currency: 'EUR', qty: 1 + (i % 3) });
+const payload = (i: number) => ({
+  sku: `sku-${i % 100}`,
+  amount: 100 + (i % 900),
+  currency: 'EUR',
+  qty: 1 + (i % 3),
+});
 
 interface Adapter {
   name: string;
@@ -58,7 +63,13 @@ function adapters(withPg: boolean): Adapter[] {
       open: async () => {
         const dir = fresh();
         const store = await openFileStore({ dir });
-        return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+        return {
+          store,
+          done: async () => {
+            await store.close();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
       },
     },
     {
@@ -66,7 +77,11 @@ function adapters(withPg: boolean): Adapter[] {
       open: async () => {
         const dir = fresh();
         const store = await openSqliteStore({ path: `${dir}.db` });
-        return { store, done: async () => (await store.close(), rmSync(`${dir}.db`, { force: true })) };
+        const done = async () => {
+          await store.close();
+          for (const suffix of ['', '-wal', '-shm']) rmSync(`${dir}.db${suffix}`, { force: true });
+        };
+        return { store, done };
       },
     },
   ];
@@ -86,7 +101,10 @@ function adapters(withPg: boolean): Adapter[] {
       },
     });
   }
-  list.push({ name: 'memory (not durable)', open: async () => ({ store: createMemoryStore(), done: async () => {} }) });
+  list.push({
+    name: 'memory (not durable)',
+    open: async () => ({ store: createMemoryStore(), done: async () => {} }),
+  });
   return list;
 }
 
@@ -123,7 +141,9 @@ async function enqueueContenders(list: Adapter[]) {
         const db = new Database(path);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
-        db.exec('CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, partition_key TEXT, envelope TEXT)');
+        db.exec(
+          'CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, partition_key TEXT, envelope TEXT)',
+        );
         const insert = db.prepare('INSERT INTO t (id, partition_key, envelope) VALUES (?, ?, ?)');
         const result = await produce(producers, async (i) => {
           // One awaited turn per insert, like a caller awaiting its enqueue; the insert itself is synchronous.
@@ -188,7 +208,11 @@ async function fill(queue: ReturnType<typeof createIntentQueue>, n: number): Pro
   for (let i = 0; i < n; i += 1000) {
     await Promise.all(
       Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
-        queue.enqueue({ type: 'sale', payload: payload(i + j), ...((i + j) % 4 === 0 ? { partitionKey: `till-${j % 8}` } : {}) }),
+        queue.enqueue({
+          type: 'sale',
+          payload: payload(i + j),
+          ...((i + j) % 4 === 0 ? { partitionKey: `till-${j % 8}` } : {}),
+        }),
       ),
     );
   }
@@ -214,8 +238,14 @@ async function replayThroughput(list: Adapter[]) {
     const t = performance.now();
     await queue.flush();
     const seconds = (performance.now() - t) / 1000;
-    if (sink.size !== n || (await queue.size()) !== 0) throw new Error(`${adapter.name}: replay delivered ${sink.size}/${n}`);
-    rows.push({ adapter: adapter.name, intents: n, seconds: Math.round(seconds * 100) / 100, 'intents/s': Math.round(n / seconds) });
+    if (sink.size !== n || (await queue.size()) !== 0)
+      throw new Error(`${adapter.name}: replay delivered ${sink.size}/${n}`);
+    rows.push({
+      adapter: adapter.name,
+      intents: n,
+      seconds: Math.round(seconds * 100) / 100,
+      'intents/s': Math.round(n / seconds),
+    });
     await queue.close();
     await done();
   }
@@ -280,13 +310,18 @@ async function replayMemory(list: Adapter[]) {
 export async function run(): Promise<void> {
   try {
     const withPg = await pgAvailable();
-    if (!withPg) console.log(`\n- postgres not reachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: its rows are skipped`);
+    if (!withPg)
+      console.log(
+        `\n- postgres not reachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: its rows are skipped`,
+      );
     const list = adapters(withPg);
     const enqueue = await enqueueContenders(list);
     const replay = await replayThroughput(list);
     const memory = await replayMemory(list);
     const file64 = enqueue.find((r) => r.producers === 64 && r.contender === 'file');
-    console.log(`\n- file adapter at 64 producers: ${file64?.['x baseline']}x the better-sqlite3 synchronous=FULL baseline (target ≥ 5x)`);
+    console.log(
+      `\n- file adapter at 64 producers: ${file64?.['x baseline']}x the better-sqlite3 synchronous=FULL baseline (target ≥ 5x)`,
+    );
     writeResult('queue', { date: new Date().toISOString(), quick: QUICK, enqueue, replay, memory });
   } finally {
     rmSync(root, { recursive: true, force: true });

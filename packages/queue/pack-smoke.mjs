@@ -19,10 +19,12 @@ const sample = () => ({
 async function roundTrip(store) {
   await store.append([sample()], 1_000);
   const [claimed] = await store.claim({ limit: 10, now: 1_000, leaseMs: 1_000, owner: 'smoke' });
-  if (claimed?.intent.id !== sample().id || claimed.attempts !== 1) throw new Error(`claim: ${JSON.stringify(claimed)}`);
+  if (claimed?.intent.id !== sample().id || claimed.attempts !== 1)
+    throw new Error(`claim: ${JSON.stringify(claimed)}`);
   await store.settle([{ kind: 'ack', seq: claimed.seq, id: claimed.intent.id }]);
   const counts = await store.count(1_000);
-  if (counts.pending + counts.inflight + counts.dead !== 0) throw new Error(`counts: ${JSON.stringify(counts)}`);
+  if (counts.pending + counts.inflight + counts.dead !== 0)
+    throw new Error(`counts: ${JSON.stringify(counts)}`);
 }
 
 function withTempDir(fn) {
@@ -40,8 +42,10 @@ export default {
     });
     const intent = await q.enqueue({ type: 'sale', payload: { amount: 250 } });
     const result = await q.flush();
-    if (result.acked !== 1 || (await q.size()) !== 0) throw new Error(`flush: ${JSON.stringify(result)} for ${intent.id}`);
-    if (queue.classifyHttpStatus(503) !== 'retry' || queue.classifyHttpStatus(201) !== 'acked') throw new Error('classify');
+    if (result.acked !== 1 || (await q.size()) !== 0)
+      throw new Error(`flush: ${JSON.stringify(result)} for ${intent.id}`);
+    if (queue.classifyHttpStatus(503) !== 'retry' || queue.classifyHttpStatus(201) !== 'acked')
+      throw new Error('classify');
     await q.close();
   },
   '@tallystick/queue/memory': async (memory) => roundTrip(memory.createMemoryStore()),
@@ -52,7 +56,8 @@ export default {
       await store.append([sample()], 2_000);
       await store.close();
       const again = await file.openFileStore({ dir });
-      if ((await again.count(2_000)).pending !== 1) throw new Error('file store lost an intent across reopen');
+      if ((await again.count(2_000)).pending !== 1)
+        throw new Error('file store lost an intent across reopen');
       await again.close();
     }),
   '@tallystick/queue/sqlite': (sqlite) =>
@@ -68,16 +73,24 @@ export default {
     } catch {
       // No IndexedDB in Node without it: the adapter must say so with a TypeError.
       const error = await idb.openIndexedDbStore({}).catch((e) => e);
-      if (!(error instanceof TypeError)) throw new Error('openIndexedDbStore without IndexedDB should throw TypeError');
+      if (!(error instanceof TypeError))
+        throw new Error('openIndexedDbStore without IndexedDB should throw TypeError');
       return;
     }
-    const store = await idb.openIndexedDbStore({ name: 'smoke', indexedDB: new fake.IDBFactory(), keyRange: fake.IDBKeyRange });
+    const store = await idb.openIndexedDbStore({
+      name: 'smoke',
+      indexedDB: new fake.IDBFactory(),
+      keyRange: fake.IDBKeyRange,
+    });
     await roundTrip(store);
     await store.close();
   },
   '@tallystick/queue/postgres': async (postgres) => {
     // No database is assumed here: check the adapter loads and validates before connecting.
-    const error = await postgres.openPostgresStore({ connectionString: 'postgres://x@127.0.0.1:1/x', table: 'no such; table' }).catch((e) => e);
-    if (!(error instanceof TypeError)) throw new Error('openPostgresStore should refuse an unsafe table name');
+    const error = await postgres
+      .openPostgresStore({ connectionString: 'postgres://x@127.0.0.1:1/x', table: 'no such; table' })
+      .catch((e) => e);
+    if (!(error instanceof TypeError))
+      throw new Error('openPostgresStore should refuse an unsafe table name');
   },
 };

@@ -8,6 +8,8 @@ import type { RedemptionStats } from './redemptions.js';
 
 /** The counters the server keeps, readable by tests and the demo. */
 export interface MetricsSnapshot {
+  /** HTTP requests by route (`intents`, `report`, `static`, ...). */
+  readonly routes: Readonly<Record<string, number>>;
   /** `POST /intents` requests by outcome: the handler ran, a stored answer was replayed, or refused before running. */
   readonly requests: { readonly applied: number; readonly replayed: number; readonly refused: number };
   readonly batches: number;
@@ -77,6 +79,7 @@ export class Metrics {
 
   snapshot(): MetricsSnapshot {
     return structuredClone({
+      routes: Object.fromEntries(this.http),
       requests: this.requests,
       batches: this.batches,
       received: this.received,

@@ -78,6 +78,9 @@ export interface BoundedCounter extends Resolver<BoundedCounterState, number> {
  * - Rights sitting on an offline device are stranded until it returns; a refused
  *   decrement suggests where to get rights, it does not take them.
  *
+ * @throws {TypeError} from the operations if a device id is not valid or an amount not a number.
+ * @throws {RangeError} from the operations if an amount is not a safe integer >= 1, or a
+ * transfer names the same device twice.
  * @example
  * ```ts
  * import { boundedCounter, isReview } from '@tallystick/merge';

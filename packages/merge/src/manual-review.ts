@@ -59,6 +59,7 @@ export interface ManualReview<T> extends Resolver<ManualReviewState<T>, T> {
  * Lacks: it never settles a disagreement by itself, and the state keeps every
  * write until a person's decision is written back as a new state.
  *
+ * @throws {TallystickError} `ERR_NOT_CANONICAL_JSON` from `merge` or `resolve` if a value is not JSON.
  * @example
  * ```ts
  * import { manualReview, mergeAll, versioned } from '@tallystick/merge';

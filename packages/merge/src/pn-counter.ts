@@ -46,8 +46,10 @@ export interface PnCounter extends Resolver<PnCounterState, number> {
  * - Operations are not idempotent: calling `add` twice for one sale counts it
  *   twice. Deduplicate operations by intent id before they reach the counter;
  *   only whole states may be delivered more than once.
- * - No bound: the value can go below zero. Use {@link boundedCounter} for stock.
+ * - No bound: the value can go below zero. Use `boundedCounter` for stock.
  *
+ * @throws {TypeError} from `add` if `device` is not a valid device id or `delta` not a number.
+ * @throws {RangeError} from `add` if `delta` is not a safe integer.
  * @example
  * ```ts
  * import { pnCounter } from '@tallystick/merge';

@@ -30,6 +30,8 @@ export interface Register<T> extends Resolver<Versioned<T>, T> {
  * - A device whose clock runs fast wins more than its share. HLC bounds the
  *   drift it accepts, but within that bound the fast clock wins.
  *
+ * @throws {TallystickError} `ERR_NOT_CANONICAL_JSON` from `merge` only when two writes tie on
+ * stamp and device and a value is not JSON (see {@link compareVersioned}).
  * @example
  * ```ts
  * import { lastWriterWins, versioned } from '@tallystick/merge';
@@ -65,6 +67,7 @@ export function lastWriterWins<T>(): Register<T> {
  * - Like last-writer-wins it drops the losers; callers that must act on them
  *   (refund, charge back) have to look at every write, not just the winner.
  *
+ * @throws {TallystickError} `ERR_NOT_CANONICAL_JSON` as {@link lastWriterWins}.
  * @example
  * ```ts
  * import { firstWriterWins, mergeAll, versioned } from '@tallystick/merge';

@@ -76,6 +76,9 @@ function observedSet(name: string, member: (added: boolean, removed: boolean) =>
  *   revives an element someone removed in between. Ship states, or stamp once.
  * - Tombstones are never collected, so the state grows with every operation.
  *
+ * @throws {TypeError} from `add`/`remove` if `element` is not a string.
+ * @throws {RangeError} from `add`/`remove` if the stamp was already used by another operation.
+ * @throws {TallystickError} `ERR_HLC_INVALID` from `add`/`remove` for a malformed stamp.
  * @example
  * ```ts
  * import { addWinsSet } from '@tallystick/merge';
@@ -101,6 +104,7 @@ export function addWinsSet(): ObservedSet {
  * Lacks: the same as {@link addWinsSet}; and an add concurrent with a remove is
  * lost, so a re-add must be made after observing the remove.
  *
+ * @throws as {@link addWinsSet}.
  * @example
  * ```ts
  * import { removeWinsSet } from '@tallystick/merge';

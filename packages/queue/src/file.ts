@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { IntentEnvelope } from '@tallystick/core';
 import { closedError, toStoreError } from './lib/errors.js';
 import { compactLog, LogReplacedError } from './lib/file-compact.js';
+import { FileEntry, requeued } from './lib/file-entry.js';
 import { LogReader } from './lib/file-reader.js';
 import { claimFrame, discardFrame, enqueueFrame, requeueFrame, settleFrame } from './lib/file-records.js';
-import { type FileEntry, recoverLog, requeued } from './lib/file-recover.js';
+import { recoverLog } from './lib/file-recover.js';
 import { errorCode, type FileHandleLike, type FileSystem, nodeFileSystem } from './lib/fs-layer.js';
 import { createLocalReplayerLock } from './lib/local-lock.js';
 import { acquireLockFile, type HeldLock } from './lib/lock-file.js';
@@ -172,20 +173,18 @@ class FileQueueStore implements FileStore {
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertUsable('append');
-    const entries = intents.map((intent) => ({
-      ...newState(++this.lastSeq, intent, now),
-      pos: 0,
-      len: 0,
-      hlc: intent.hlc,
-    }));
-    const frames = entries.map((entry, i) => enqueueFrame(entry, entry.hlc, JSON.stringify(intents[i])));
+    const entries = intents.map((intent) => new FileEntry(newState(++this.lastSeq, intent, now), 0, 0));
+    const frames = entries.map((entry, i) =>
+      enqueueFrame(entry, intents[i]!.hlc, JSON.stringify(intents[i])),
+    );
     const offsets = await this.writer.append(frames);
     entries.forEach((entry, i) => {
       entry.pos = offsets[i]!;
       entry.len = frames[i]!.length;
       this.table.add(entry);
       this.liveBytes += entry.len;
-      if (this.highWaterMark === undefined || entry.hlc > this.highWaterMark) this.highWaterMark = entry.hlc;
+      const hlc = intents[i]!.hlc;
+      if (this.highWaterMark === undefined || hlc > this.highWaterMark) this.highWaterMark = hlc;
     });
   }
 
@@ -195,11 +194,11 @@ class FileQueueStore implements FileStore {
     const claimed = this.table.claim(request);
     for (const entry of claimed) before.set(entry, [entry.attempts - 1, 0]);
     if (claimed.length === 0) return [];
+    // The claim record rides along with the next group's fsync instead of waiting for its own: if it is
+    // lost in a crash, the intents are merely claimable sooner and one attempt is not counted.
+    this.writer.append([claimFrame(claimed, request.now + request.leaseMs)]).catch(() => undefined);
     try {
-      const [envelopes] = await Promise.all([
-        this.reader.read(claimed),
-        this.writer.append([claimFrame(claimed, request.now + request.leaseMs)]),
-      ]);
+      const envelopes = await this.reader.read(claimed);
       return claimed.map((entry, i) => toQueued(entry, envelopes[i]!, request.now));
     } catch (error) {
       // Undo the claim so the intents stay deliverable now rather than after the lease.

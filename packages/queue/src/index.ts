@@ -6,6 +6,19 @@
  * area and events. Storage adapters live behind their own subpaths:
  * `@tallystick/queue/memory`, `/file`, `/sqlite`, `/indexeddb`, `/postgres`.
  */
+
+export {
+  classifyHttpStatus,
+  createHttpSender,
+  type HttpSenderOptions,
+  parseRetryAfter,
+} from './http-sender.js';
+export {
+  browserOnlineSignal,
+  createManualOnlineSignal,
+  type ManualOnlineSignal,
+  type OnlineSignal,
+} from './online.js';
 export {
   createIntentQueue,
   type FlushResult,
@@ -15,19 +28,7 @@ export {
   type QueueEvents,
   type QueueStats,
 } from './queue.js';
-export {
-  createHttpSender,
-  classifyHttpStatus,
-  parseRetryAfter,
-  type HttpSenderOptions,
-} from './http-sender.js';
-export {
-  browserOnlineSignal,
-  createManualOnlineSignal,
-  type ManualOnlineSignal,
-  type OnlineSignal,
-} from './online.js';
-export { createManualScheduler, systemScheduler, type ManualScheduler, type Scheduler } from './scheduler.js';
+export { createManualScheduler, type ManualScheduler, type Scheduler, systemScheduler } from './scheduler.js';
 export type {
   ClaimRequest,
   IntentRef,

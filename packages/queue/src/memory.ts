@@ -106,7 +106,11 @@ class MemoryQueueStore implements MemoryStore {
       );
     }
     intents.forEach((intent, i) => {
-      this.table.add({ ...newState(++this.seq, intent, now), intent, bytes: sizes[i]! });
+      // Listings hand out the stored object itself, so it must not be mutable through them.
+      const entry = newState(++this.seq, deepFreeze(intent), now) as MemoryEntry;
+      entry.intent = intent;
+      entry.bytes = sizes[i]!;
+      this.table.add(entry);
       if (this.highWaterMark === undefined || intent.hlc > this.highWaterMark)
         this.highWaterMark = intent.hlc;
     });
@@ -187,4 +191,12 @@ class MemoryQueueStore implements MemoryStore {
   private assertOpen(what: string): void {
     if (this.closed) throw closedError(what);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }

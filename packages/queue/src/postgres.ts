@@ -159,8 +159,14 @@ class PostgresQueueStore implements PostgresStore {
           else if (key !== null) broken.add(key);
         }
         if (keep.length === 0) return [];
-        const leased = await client.query(this.sql.lease, [keep, request.now + request.leaseMs, request.owner]);
-        return (leased.rows as IntentRow[]).map((row) => rowToQueued(row, request.now)).sort((a, b) => a.seq - b.seq);
+        const leased = await client.query(this.sql.lease, [
+          keep,
+          request.now + request.leaseMs,
+          request.owner,
+        ]);
+        return (leased.rows as IntentRow[])
+          .map((row) => rowToQueued(row, request.now))
+          .sort((a, b) => a.seq - b.seq);
       }),
     );
   }
@@ -187,7 +193,9 @@ class PostgresQueueStore implements PostgresStore {
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
     this.assertOpen('requeue');
-    const result = await this.guard('requeueing', () => this.pool.query(this.sql.requeue, [...pairs(refs), now]));
+    const result = await this.guard('requeueing', () =>
+      this.pool.query(this.sql.requeue, [...pairs(refs), now]),
+    );
     return result.rowCount ?? 0;
   }
 
@@ -206,7 +214,11 @@ class PostgresQueueStore implements PostgresStore {
   async list(request: ListRequest): Promise<QueuedIntent[]> {
     this.assertOpen('list');
     const { status, now } = request;
-    const params = [request.afterSeq ?? 0, request.limit, ...(status === 'pending' || status === 'inflight' ? [now] : [])];
+    const params = [
+      request.afterSeq ?? 0,
+      request.limit,
+      ...(status === 'pending' || status === 'inflight' ? [now] : []),
+    ];
     const result = await this.guard('listing', () => this.pool.query(this.sql.list(status), params));
     return (result.rows as IntentRow[]).map((row) => rowToQueued(row, now));
   }

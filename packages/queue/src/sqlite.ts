@@ -137,6 +137,17 @@ class SqliteQueueStore implements SqliteStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
+    // A claim need not be durable on its own (losing one only makes its intents claimable sooner), so
+    // it commits without an fsync; the next FULL commit's WAL fsync covers it.
+    this.database.pragma('synchronous = NORMAL');
+    try {
+      return this.claimNow(request);
+    } finally {
+      this.database.pragma('synchronous = FULL');
+    }
+  }
+
+  private claimNow(request: ClaimRequest): QueuedIntent[] {
     return this.run('claiming', () =>
       this.database
         .transaction(() => {
@@ -152,11 +163,13 @@ class SqliteQueueStore implements SqliteStore {
             if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until))
               seqs.push(row.seq);
           }
+          if (seqs.length === 0) return [];
           const lease = request.now + request.leaseMs;
-          return seqs.map((seq) => this.stmt.claimOne!.get(lease, request.owner, seq) as IntentRow);
+          return this.stmt.claimMany!.all(lease, request.owner, JSON.stringify(seqs)) as IntentRow[];
         })
         .immediate()
-        .map((row) => rowToQueued(row, request.now)),
+        .map((row) => rowToQueued(row, request.now))
+        .sort((a, b) => a.seq - b.seq),
     );
   }
 
@@ -263,8 +276,16 @@ class SqliteQueueStore implements SqliteStore {
         .immediate(),
     );
     if (!acquired) return undefined;
+    let expiresAt = now + ttlMs;
     return {
-      renew: async (at) => !this.closed && this.stmt.lockRenew!.run(at + ttlMs, owner).changes === 1,
+      // Renewing is a write (an fsync): do it only once half the TTL has passed, not on every batch.
+      renew: async (at) => {
+        if (this.closed) return false;
+        if (at < expiresAt - ttlMs / 2) return true;
+        const ok = this.stmt.lockRenew!.run(at + ttlMs, owner).changes === 1;
+        if (ok) expiresAt = at + ttlMs;
+        return ok;
+      },
       release: async () => {
         if (!this.closed) this.stmt.lockRelease!.run(owner);
       },

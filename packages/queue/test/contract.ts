@@ -3,7 +3,7 @@
  * file calls `describeStoreContract` with a harness; capability flags turn
  * the persistence, shared-access and storage-full groups on or off.
  */
-import { createManualClock, isTallystickError } from '@tallystick/core';
+import { isTallystickError } from '@tallystick/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntentQueue } from '../src/queue.js';
 import type { QueueStore, StoreCapabilities } from '../src/store.js';
@@ -88,10 +88,22 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
       await store.append([a1!, a2!, b1!, c1!], T0);
       const batch = await claim(store, T0);
       expect(ids(batch)).toEqual([a1!.id, a2!.id, b1!.id, c1!.id]);
-      const [qa1, qa2, qb1, qc1] = batch as [(typeof batch)[0], (typeof batch)[0], (typeof batch)[0], (typeof batch)[0]];
+      const [qa1, qa2, qb1, qc1] = batch as [
+        (typeof batch)[0],
+        (typeof batch)[0],
+        (typeof batch)[0],
+        (typeof batch)[0],
+      ];
       await store.settle([
         { kind: 'dead', seq: qa1.seq, id: qa1.intent.id, reason: 'permanent', error: 'HTTP 422', at: T0 + 5 },
-        { kind: 'reschedule', seq: qa2.seq, id: qa2.intent.id, attempts: 1, nextAttemptAt: T0 + 1000, error: 'HTTP 503' },
+        {
+          kind: 'reschedule',
+          seq: qa2.seq,
+          id: qa2.intent.id,
+          attempts: 1,
+          nextAttemptAt: T0 + 1000,
+          error: 'HTTP 503',
+        },
         { kind: 'ack', seq: qb1.seq, id: qb1.intent.id },
         { kind: 'reschedule', seq: qc1.seq, id: qc1.intent.id, attempts: 0, nextAttemptAt: T0 },
       ]);
@@ -154,7 +166,11 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
       await claim(store, T0, 10);
       expect(await listAll(store, T0, 'inflight')).toHaveLength(10);
       expect(ids(await listAll(store, T0, 'pending'))).toEqual(sent.slice(10).map((e) => e.id));
-      const page = await store.list({ limit: 5, afterSeq: (await store.list({ limit: 1, now: T0 }))[0]!.seq, now: T0 });
+      const page = await store.list({
+        limit: 5,
+        afterSeq: (await store.list({ limit: 1, now: T0 }))[0]!.seq,
+        now: T0,
+      });
       expect(ids(page)).toEqual(sent.slice(1, 6).map((e) => e.id));
     });
 
@@ -222,7 +238,14 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
         const [q0, q1, q2] = await claim(store, T0, 3);
         await store.settle([
           { kind: 'ack', seq: q0!.seq, id: q0!.intent.id },
-          { kind: 'reschedule', seq: q1!.seq, id: q1!.intent.id, attempts: 1, nextAttemptAt: T0 + 99, error: 'boom' },
+          {
+            kind: 'reschedule',
+            seq: q1!.seq,
+            id: q1!.intent.id,
+            attempts: 1,
+            nextAttemptAt: T0 + 99,
+            error: 'boom',
+          },
           { kind: 'dead', seq: q2!.seq, id: q2!.intent.id, reason: 'permanent', at: T0 + 1 },
         ]);
         const before = await listAll(store, T0 + 1);

@@ -98,7 +98,14 @@ describe('file store', () => {
         i % 50 === 1
           ? { kind: 'dead', seq: q.seq, id: q.intent.id, reason: 'permanent', at: T0 }
           : i % 50 === 2
-            ? { kind: 'reschedule', seq: q.seq, id: q.intent.id, attempts: 1, nextAttemptAt: T0 + 5, error: 'e' }
+            ? {
+                kind: 'reschedule',
+                seq: q.seq,
+                id: q.intent.id,
+                attempts: 1,
+                nextAttemptAt: T0 + 5,
+                error: 'e',
+              }
             : { kind: 'ack', seq: q.seq, id: q.intent.id },
       ),
     );
@@ -123,7 +130,9 @@ describe('file store', () => {
     const store = await openFileStore({ dir: newDir(), compactMinBytes: 10_000 });
     const queue = createIntentQueue({ store, device: 'till-1', send: ackAll, autoDeliver: false });
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => queue.enqueue({ type: 'sale', payload: { i, pad: 'x'.repeat(100) } })),
+      Array.from({ length: 200 }, (_, i) =>
+        queue.enqueue({ type: 'sale', payload: { i, pad: 'x'.repeat(100) } }),
+      ),
     );
     const full = store.logBytes;
     await queue.flush();

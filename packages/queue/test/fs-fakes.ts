@@ -17,7 +17,8 @@ export function limitedFs(): FileSystem & { limit: number; datasyncs: number; fa
       return {
         read: (b, o, l, p) => inner.read(b, o, l, p),
         async write(buffer, offset, length, position) {
-          if (position >= fs.limit) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          if (position >= fs.limit)
+            throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
           const allowed = Math.min(length, fs.limit - position);
           return inner.write(buffer, offset, allowed, position);
         },

@@ -5,7 +5,11 @@ import type { QueuedIntent, SendFunction, SendOutcome } from '../src/types.js';
 let counter = 0;
 
 /** A valid envelope for store-level tests, stamped in creation order. */
-export function envelope(payload: Record<string, unknown> = {}, partitionKey?: string, at = 1_000): IntentEnvelope {
+export function envelope(
+  payload: Record<string, unknown> = {},
+  partitionKey?: string,
+  at = 1_000,
+): IntentEnvelope {
   counter++;
   const intent: Record<string, unknown> = {
     id: newIntentId(),
@@ -26,7 +30,11 @@ export function ids(items: readonly QueuedIntent[]): string[] {
 }
 
 /** Every intent in the store, paging through `list`. */
-export async function listAll(store: QueueStore, now: number, status?: QueuedIntent['status']): Promise<QueuedIntent[]> {
+export async function listAll(
+  store: QueueStore,
+  now: number,
+  status?: QueuedIntent['status'],
+): Promise<QueuedIntent[]> {
   const out: QueuedIntent[] = [];
   let after: number | undefined;
   for (;;) {

@@ -34,7 +34,14 @@ afterAll(async () => {
 });
 
 function queued(payload: Record<string, unknown>, partitionKey?: string, seq = 1): QueuedIntent {
-  return { intent: envelope(payload, partitionKey), seq, status: 'inflight', attempts: 1, enqueuedAt: 0, nextAttemptAt: 0 };
+  return {
+    intent: envelope(payload, partitionKey),
+    seq,
+    status: 'inflight',
+    attempts: 1,
+    enqueuedAt: 0,
+    nextAttemptAt: 0,
+  };
 }
 
 describe('classifyHttpStatus', () => {
@@ -62,7 +69,11 @@ describe('createHttpSender', () => {
       ...(b.payload.retryAfter ? { headers: { 'retry-after': b.payload.retryAfter } } : {}),
     });
     const send = createHttpSender({ url, headers: { authorization: 'Bearer t' } });
-    const batch = [queued({ status: 201 }), queued({ status: 503, retryAfter: '7' }), queued({ status: 422 })];
+    const batch = [
+      queued({ status: 201 }),
+      queued({ status: 503, retryAfter: '7' }),
+      queued({ status: 422 }),
+    ];
     const outcomes = await send(batch);
     expect(outcomes).toEqual([
       { status: 'acked' },

@@ -18,7 +18,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
 if (!present) {
   const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (process.env.TALLYSTICK_REQUIRE_SERVICES === '1') throw new Error(`${reason} and TALLYSTICK_REQUIRE_SERVICES=1`);
+  if (process.env.TALLYSTICK_REQUIRE_SERVICES === '1')
+    throw new Error(`${reason} and TALLYSTICK_REQUIRE_SERVICES=1`);
   console.warn(`[tallystick] skipping real-Chromium IndexedDB tests: ${reason}`);
 }
 
@@ -65,7 +66,14 @@ describe.skipIf(!present)('IndexedDB store in real Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -77,7 +85,10 @@ describe.skipIf(!present)('IndexedDB store in real Chromium', () => {
 
   const call = <K extends keyof Api>(page: Page, name: K, ...args: Parameters<Api[K]>) =>
     page.evaluate(
-      ([n, a]) => (globalThis as unknown as { queueTest: Record<string, (...x: unknown[]) => unknown> }).queueTest[n]!(...a),
+      ([n, a]) =>
+        (globalThis as unknown as { queueTest: Record<string, (...x: unknown[]) => unknown> }).queueTest[n]!(
+          ...a,
+        ),
       [name, args] as const,
     ) as Promise<Awaited<ReturnType<Api[K]>>>;
 

@@ -17,7 +17,8 @@ let full = false;
 const originalAdd = IDBObjectStore.prototype.add;
 IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
   const req = originalAdd.apply(this, args);
-  if (full && this.name === 'intents') (this.transaction as unknown as { _abort(n: string): void })._abort('QuotaExceededError');
+  if (full && this.name === 'intents')
+    (this.transaction as unknown as { _abort(n: string): void })._abort('QuotaExceededError');
   return req;
 };
 

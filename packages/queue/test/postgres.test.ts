@@ -48,7 +48,9 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
     table = uniqueName('tq_workers');
     tables.push(table);
     stores = await Promise.all(
-      Array.from({ length: 4 }, async () => openPostgresStore({ pool: new pg.Pool({ connectionString: PG_URL, max: 3 }), table })),
+      Array.from({ length: 4 }, async () =>
+        openPostgresStore({ pool: new pg.Pool({ connectionString: PG_URL, max: 3 }), table }),
+      ),
     );
   });
   afterAll(async () => {
@@ -57,11 +59,21 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
 
   it('four workers deliver every intent exactly once, each partition in order', async () => {
     const clock = createManualClock(1_700_000_000_000);
-    const producer = createIntentQueue({ store: stores[0]!, device: 'backoffice', send: async () => [], autoDeliver: false, clock });
+    const producer = createIntentQueue({
+      store: stores[0]!,
+      device: 'backoffice',
+      send: async () => [],
+      autoDeliver: false,
+      clock,
+    });
     const partitions = ['a', 'b', 'c', undefined];
     const enqueued = await Promise.all(
       Array.from({ length: 400 }, (_, i) =>
-        producer.enqueue({ type: 'sale', payload: { i }, ...(partitions[i % 4] ? { partitionKey: partitions[i % 4]! } : {}) }),
+        producer.enqueue({
+          type: 'sale',
+          payload: { i },
+          ...(partitions[i % 4] ? { partitionKey: partitions[i % 4]! } : {}),
+        }),
       ),
     );
     const delivered: { id: string; key: string | undefined; seq: number }[] = [];

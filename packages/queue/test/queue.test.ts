@@ -36,18 +36,21 @@ describe('enqueue', () => {
 
   it('law: stamps strictly increase and ids are unique, however many enqueues share a millisecond', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 40 }), async (steps) => {
-        const { queue, clock } = setup(ackAll, { autoDeliver: false });
-        const made = [];
-        for (const step of steps) {
-          clock.advance(step);
-          made.push(await queue.enqueue({ type: 'sale', payload: step }));
-        }
-        for (let i = 1; i < made.length; i++) {
-          expect(compareHlc(decodeHlc(made[i - 1]!.hlc), decodeHlc(made[i]!.hlc))).toBeLessThan(0);
-        }
-        expect(new Set(made.map((m) => m.id)).size).toBe(made.length);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 40 }),
+        async (steps) => {
+          const { queue, clock } = setup(ackAll, { autoDeliver: false });
+          const made = [];
+          for (const step of steps) {
+            clock.advance(step);
+            made.push(await queue.enqueue({ type: 'sale', payload: step }));
+          }
+          for (let i = 1; i < made.length; i++) {
+            expect(compareHlc(decodeHlc(made[i - 1]!.hlc), decodeHlc(made[i]!.hlc))).toBeLessThan(0);
+          }
+          expect(new Set(made.map((m) => m.id)).size).toBe(made.length);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -76,10 +79,12 @@ describe('enqueue', () => {
     expect(() => createIntentQueue({ store, send: ackAll, device: 'bad id' })).toThrow(/device/);
     expect(() => createIntentQueue({ store, send: 1 as never, device: 'd' })).toThrow(TypeError);
     expect(() => createIntentQueue({ store, send: ackAll, device: 'd', batchSize: 0 })).toThrow(RangeError);
-    expect(() => createIntentQueue({ store, send: ackAll, device: 'd', retry: { baseMs: 10, maxMs: 5 } })).toThrow(
-      /retry.maxMs/,
-    );
-    expect(() => createIntentQueue({ store, send: ackAll, device: 'd', maxAttempts: Number.POSITIVE_INFINITY })).not.toThrow();
+    expect(() =>
+      createIntentQueue({ store, send: ackAll, device: 'd', retry: { baseMs: 10, maxMs: 5 } }),
+    ).toThrow(/retry.maxMs/);
+    expect(() =>
+      createIntentQueue({ store, send: ackAll, device: 'd', maxAttempts: Number.POSITIVE_INFINITY }),
+    ).not.toThrow();
   });
 
   it('reports a full store as QUEUE_STORAGE_FULL and keeps working once space is freed', async () => {
@@ -135,7 +140,11 @@ describe('delivery', () => {
 
   it('backs off with full jitter within the cap, and honours Retry-After as a floor', async () => {
     const delays: number[] = [];
-    const { send } = scriptedSend((q) => ({ status: 'retry', error: 'HTTP 503', retryAfterMs: q.attempts === 3 ? 50_000 : 0 }));
+    const { send } = scriptedSend((q) => ({
+      status: 'retry',
+      error: 'HTTP 503',
+      retryAfterMs: q.attempts === 3 ? 50_000 : 0,
+    }));
     const { queue, clock } = setup(send, { autoDeliver: false, retry: { baseMs: 100, maxMs: 1000 } });
     queue.on('retry', (e) => delays.push(e.delayMs));
     await queue.enqueue({ type: 'sale', payload: 1 });
@@ -160,9 +169,16 @@ describe('delivery', () => {
       [2, { status: 'retry', error: 'HTTP 500' }],
     ]);
     const send: SendFunction = async (b) => b.map((q) => outcome.get((q.intent.payload as { n: number }).n)!);
-    const { queue, clock } = setup(send, { autoDeliver: false, maxAttempts: 2, maxAgeMs: 10_000, retry: { baseMs: 1, maxMs: 1 } });
+    const { queue, clock } = setup(send, {
+      autoDeliver: false,
+      maxAttempts: 2,
+      maxAgeMs: 10_000,
+      retry: { baseMs: 1, maxMs: 1 },
+    });
     const dead: string[] = [];
-    queue.on('dead', (e) => dead.push(`${(e.intent.intent.payload as { n: number }).n}:${e.reason}:${e.error}`));
+    queue.on('dead', (e) =>
+      dead.push(`${(e.intent.intent.payload as { n: number }).n}:${e.reason}:${e.error}`),
+    );
     await queue.enqueue({ type: 'sale', payload: { n: 1 } });
     await queue.enqueue({ type: 'sale', payload: { n: 2 } });
     await queue.flush();
@@ -205,7 +221,8 @@ describe('delivery', () => {
     });
     const { queue } = setup(send, { autoDeliver: false });
     for (let i = 0; i < 3; i++) {
-      for (const k of ['stuck', 'free']) await queue.enqueue({ type: 'sale', payload: { k, i }, partitionKey: k });
+      for (const k of ['stuck', 'free'])
+        await queue.enqueue({ type: 'sale', payload: { k, i }, partitionKey: k });
     }
     await queue.enqueue({ type: 'sale', payload: { k: 'none', i: 0 } });
     const result = await queue.flush();
@@ -220,7 +237,8 @@ describe('delivery', () => {
   });
 
   it('a malformed send result counts as a retryable failure of the whole batch', async () => {
-    const send = (async (b: unknown[]) => b.slice(1).map(() => ({ status: 'acked' }))) as unknown as SendFunction;
+    const send = (async (b: unknown[]) =>
+      b.slice(1).map(() => ({ status: 'acked' }))) as unknown as SendFunction;
     const { queue } = setup(send, { autoDeliver: false });
     await queue.enqueue({ type: 'sale', payload: 1 });
     await queue.enqueue({ type: 'sale', payload: 2 });
@@ -257,7 +275,9 @@ describe('automatic delivery', () => {
 
   it('retries when due, and stops probing a failing receiver until the backoff passes', async () => {
     let up = false;
-    const { send, calls } = scriptedSend(() => (up ? { status: 'acked' } : { status: 'retry', error: 'HTTP 502' }));
+    const { send, calls } = scriptedSend(() =>
+      up ? { status: 'acked' } : { status: 'retry', error: 'HTTP 502' },
+    );
     const { queue, scheduler } = setup(send, { retry: { baseMs: 1000, maxMs: 1000 } });
     for (let i = 0; i < 3; i++) await queue.enqueue({ type: 'sale', payload: i });
     await scheduler.advance(0);
@@ -319,7 +339,14 @@ describe('automatic delivery', () => {
 
 describe('ordering law', () => {
   it('law: whatever the receiver answers, an intent is acked only after every earlier intent of its partition is acked or dead, and nothing is lost', async () => {
-    const outcomeArb = fc.constantFrom<SendOutcome['status'] | 'throw'>('acked', 'acked', 'acked', 'retry', 'permanent', 'throw');
+    const outcomeArb = fc.constantFrom<SendOutcome['status'] | 'throw'>(
+      'acked',
+      'acked',
+      'acked',
+      'retry',
+      'permanent',
+      'throw',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom('a', 'b', 'c', undefined), { minLength: 1, maxLength: 25 }),
@@ -335,15 +362,27 @@ describe('ordering law', () => {
               const pick = script[call++ % script.length]!;
               if (pick === 'throw') throw new Error('network');
               if (k !== undefined && failed.has(k)) outcomes.push({ status: 'skipped' });
-              else outcomes.push(pick === 'retry' || pick === 'permanent' ? { status: pick } : { status: 'acked' });
+              else
+                outcomes.push(
+                  pick === 'retry' || pick === 'permanent' ? { status: pick } : { status: 'acked' },
+                );
               if (k !== undefined && outcomes.at(-1)!.status !== 'acked') failed.add(k);
             }
             return outcomes;
           };
-          const { queue, clock } = setup(send, { autoDeliver: false, batchSize, maxAttempts: 4, retry: { baseMs: 1, maxMs: 8 } });
+          const { queue, clock } = setup(send, {
+            autoDeliver: false,
+            batchSize,
+            maxAttempts: 4,
+            retry: { baseMs: 1, maxMs: 8 },
+          });
           const order: { id: string; key: string | undefined }[] = [];
           for (const key of keys) {
-            const e = await queue.enqueue({ type: 'sale', payload: 0, ...(key ? { partitionKey: key } : {}) });
+            const e = await queue.enqueue({
+              type: 'sale',
+              payload: 0,
+              ...(key ? { partitionKey: key } : {}),
+            });
             order.push({ id: e.id, key });
           }
           const settled = new Set<string>();
@@ -352,7 +391,8 @@ describe('ordering law', () => {
             const idx = order.findIndex((o) => o.id === e.intent.intent.id);
             const key = order[idx]!.key;
             if (key !== undefined) {
-              for (const earlier of order.slice(0, idx)) if (earlier.key === key) expect(settled.has(earlier.id)).toBe(true);
+              for (const earlier of order.slice(0, idx))
+                if (earlier.key === key) expect(settled.has(earlier.id)).toBe(true);
             }
             settled.add(e.intent.intent.id);
           });

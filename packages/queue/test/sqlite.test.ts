@@ -62,7 +62,9 @@ describe('sqlite store', () => {
   });
 
   it('refuses an unsafe table prefix', async () => {
-    await expect(openSqliteStore({ path: join(root, 'x.db'), tablePrefix: 'x; DROP TABLE y' })).rejects.toThrow(TypeError);
+    await expect(
+      openSqliteStore({ path: join(root, 'x.db'), tablePrefix: 'x; DROP TABLE y' }),
+    ).rejects.toThrow(TypeError);
     const error = await openSqliteStore({ path: join(root, 'no-such-dir', 'x.db') }).catch((e: unknown) => e);
     expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
   });

@@ -19,6 +19,7 @@ interface Store {
  * the Postgres adapter for anything that must survive a restart or scale past
  * memory.
  *
+ * @throws {TallystickError} `ERR_STORE` from `transaction` once the ledger is closed.
  * @example
  * ```ts
  * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';

@@ -42,9 +42,14 @@ export interface ReconcilerOptions {
  * ```
  */
 export interface Reconciler {
-  /** Applies one batch atomically and says what it did. */
+  /**
+   * Applies one batch atomically and says what it did. Bad inputs are in `rejected`, never thrown.
+   * @throws {TypeError} if `batch` is not an array, or the verifier answers the wrong number of verdicts.
+   * @throws {TallystickError} `ERR_RECONCILE` if the ledger or the verifier fails; nothing of the
+   * batch was applied, so it is safe to retry.
+   */
   apply(batch: readonly unknown[]): Promise<BatchResult>;
-  /** Applies batches as they come and streams what happens. */
+  /** Applies batches as they come and streams what happens. @throws as `apply`, ending the stream. */
   run(
     source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>,
   ): AsyncGenerator<ReconcileEvent, RunTotals>;

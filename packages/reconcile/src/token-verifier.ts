@@ -35,6 +35,7 @@ export interface TokenBatchVerifier {
  * redemption and not at reconciliation. Failure codes pass through (`unknown_key`,
  * `revoked`, `expired`, `bad_signature`, ...).
  *
+ * @throws {TypeError} if `verifier` has no `verifyBatch` method.
  * @example
  * ```ts
  * import { createVerifier } from '@tallystick/token';

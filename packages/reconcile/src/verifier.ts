@@ -65,16 +65,17 @@ export type RedemptionVerdict =
  * @example
  * ```ts
  * import type { RedemptionVerifier } from '@tallystick/reconcile';
- * import { createVerifier } from '@tallystick/token';
  *
- * function fromTokenVerifier(verifier: ReturnType<typeof createVerifier>): RedemptionVerifier {
- *   return {
- *     verifyBatch: (checks) =>
- *       verifier.verifyBatch(checks.map((c) => ({ token: c.token, now: c.at }))).map((r) =>
- *         r.ok ? { ok: true, token: { id: r.token.id, keyId: r.token.kid } } : r,
- *       ),
- *   };
- * }
+ * // Any scheme fits; for @tallystick/token use fromTokenVerifier(createVerifier({ keys })).
+ * const allowList = new Set(['T1.voucher-1']);
+ * const verifier: RedemptionVerifier = {
+ *   verifyBatch: (checks) =>
+ *     checks.map((c) =>
+ *       allowList.has(c.token)
+ *         ? { ok: true, token: { id: c.token, keyId: 'allow-list' } }
+ *         : { ok: false, code: 'unknown_key', message: 'not on the list' },
+ *     ),
+ * };
  * ```
  */
 export interface RedemptionVerifier {

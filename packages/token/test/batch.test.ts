@@ -132,6 +132,17 @@ describe('verifyBatch', () => {
     expect(scalar).toBeGreaterThan(0n);
   });
 
+  it('items whose key was prepared separately for each still get exact verdicts', () => {
+    const s = signers[0]!;
+    const items = Array.from({ length: 24 }, (_, n) => ({
+      ...makeItem('valid', 0, n, 'noble'),
+      key: prepareKey(s.publicKey, 'noble')!,
+    }));
+    expect(verifyBatch(items)).toEqual(Array(24).fill(true));
+    items[5] = { ...items[5]!, message: new Uint8Array(3) };
+    expect(verifyBatch(items).flatMap((v, n) => (v ? [] : [n]))).toEqual([5]);
+  });
+
   it('handles an empty batch and items that are not items', () => {
     expect(verifyBatch([])).toEqual([]);
     const good = makeItem('valid', 0, 0, 'noble');

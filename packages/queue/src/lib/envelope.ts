@@ -1,6 +1,6 @@
 import {
-  canonicalJson,
   type Clock,
+  canonicalJson,
   encodeHlc,
   type Hlc,
   type IntentEnvelope,
@@ -18,12 +18,10 @@ export interface EnvelopeContext {
   maxPayloadBytes: number;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * Turns an {@link IntentInput} into a validated, frozen envelope that shares
- * nothing with the caller's objects (a later mutation by the caller cannot
- * change what is stored). Every check runs before anything touches the store.
+ * Turns an {@link IntentInput} into a validated envelope that shares nothing
+ * with the caller's objects (a later mutation by the caller cannot change what
+ * is stored). Every check runs before anything touches the store.
  *
  * @throws {TypeError} if `input` is not an object.
  * @throws {TallystickError} `ERR_SCHEMA` naming the offending field.
@@ -36,13 +34,15 @@ export function buildEnvelope(input: IntentInput, context: EnvelopeContext): Int
   }
   let canonical: string;
   try {
+    // The rules of core's jsonPayloadSchema (canonical JSON, size cap), applied once: the canonical
+    // text is also what the stored copy is parsed from.
     canonical = canonicalJson(input.payload);
   } catch (error) {
     throw new TallystickError('ERR_SCHEMA', `invalid intent: payload ${(error as Error).message}`, {
       cause: error,
     });
   }
-  const size = encoder.encode(canonical).length;
+  const size = utf8Length(canonical, context.maxPayloadBytes);
   if (size > context.maxPayloadBytes) {
     throw new TallystickError(
       'ERR_SCHEMA',
@@ -53,27 +53,40 @@ export function buildEnvelope(input: IntentInput, context: EnvelopeContext): Int
     id: newIntentId(),
     type: input.type,
     device: context.device,
-    hlc: '',
+    hlc: PLACEHOLDER_HLC,
     createdAt: Math.floor(context.clock.now()),
-    payload: JSON.parse(canonical) as JsonValue,
+    payload: null,
   };
   if (input.partitionKey !== undefined) draft.partitionKey = input.partitionKey;
-  // Validate with a placeholder stamp first, so a rejected intent does not advance the clock.
-  const checked = intentEnvelopeSchema.safeParse({ ...draft, hlc: '0000000000000000-x' });
+  // Every other field through core's envelope schema, with a placeholder stamp so that a rejected
+  // intent does not advance the clock.
+  const checked = intentEnvelopeSchema.safeParse(draft);
   if (!checked.success) {
     const issues = checked.error.issues
       .map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`)
       .join('; ');
     throw new TallystickError('ERR_SCHEMA', `invalid intent: ${issues}`, { cause: checked.error });
   }
+  draft.payload = JSON.parse(canonical) as JsonValue;
   draft.hlc = encodeHlc(context.hlc.now());
-  return deepFreeze(draft) as unknown as IntentEnvelope;
+  return Object.freeze(draft) as unknown as IntentEnvelope;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+const PLACEHOLDER_HLC = '0000000000000000-x';
+
+/** The UTF-8 length of `text` when it exceeds `cap`; otherwise some number ≤ `cap`, found without counting if possible. */
+export function utf8Length(text: string, cap: number): number {
+  // Three bytes per UTF-16 unit is the worst case, so short text needs no count.
+  if (text.length * 3 <= cap) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= cap; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
   }
-  return value;
+  return bytes;
 }

@@ -1,7 +1,7 @@
 import { TallystickError } from '@tallystick/core';
+import type { FileEntry } from './file-entry.js';
 import { commitFrame, concatFrames, decodeFrame } from './file-frame.js';
-import { enqueueEnvelopeJson, enqueueFrame, metaFrame } from './file-records.js';
-import type { FileEntry } from './file-recover.js';
+import { enqueueEnvelopeJson, enqueueFrame, metaFrame, parseEnqueueHeader } from './file-records.js';
 import { type FileHandleLike, type FileSystem, readAt, syncDirectory, writeFully } from './fs-layer.js';
 
 export interface CompactInput {
@@ -59,7 +59,7 @@ export async function compactLog(input: CompactInput): Promise<CompactOutput> {
         if (typeof frame !== 'object') {
           throw new TallystickError('ERR_STORE', `queue log record at byte ${entry.pos} is damaged`);
         }
-        const fresh = enqueueFrame(entry, entry.hlc, enqueueEnvelopeJson(frame.body));
+        const fresh = enqueueFrame(entry, parseEnqueueHeader(frame.body).h, enqueueEnvelopeJson(frame.body));
         positions[2 * j] = size + pending;
         positions[2 * j + 1] = fresh.length;
         frames.push(fresh);

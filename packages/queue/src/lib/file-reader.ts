@@ -1,7 +1,7 @@
 import { type IntentEnvelope, TallystickError } from '@tallystick/core';
+import type { FileEntry } from './file-entry.js';
 import { decodeFrame, RecordType } from './file-frame.js';
 import { parseEnqueueEnvelope } from './file-records.js';
-import type { FileEntry } from './file-recover.js';
 import { type FileHandleLike, readAt } from './fs-layer.js';
 
 interface HandleRef {

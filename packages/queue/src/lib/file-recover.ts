@@ -1,5 +1,6 @@
 import { TallystickError } from '@tallystick/core';
 import type { Settlement } from '../store.js';
+import { FileEntry, requeued } from './file-entry.js';
 import { type DecodedFrame, decodeFrame, HEADER_BYTES, MAGIC, RecordType } from './file-frame.js';
 import {
   type ClaimBody,
@@ -10,15 +11,7 @@ import {
   stateFromHeader,
 } from './file-records.js';
 import { type FileHandleLike, readAt } from './fs-layer.js';
-import type { IntentState } from './state.js';
 import { StateTable } from './state-table.js';
-
-/** A live intent of the file adapter: its state and where its ENQUEUE record sits in the log. */
-export interface FileEntry extends IntentState {
-  pos: number;
-  len: number;
-  hlc: string;
-}
 
 export interface RecoveredLog {
   table: StateTable<FileEntry>;
@@ -106,8 +99,8 @@ class Replay {
         return;
       case RecordType.enqueue: {
         const header = parseEnqueueHeader(body);
-        const entry: FileEntry = { ...stateFromHeader(header), pos, len: frame.size, hlc: header.h };
-        this.group.push((r) => r.enqueue(entry));
+        const entry = new FileEntry(stateFromHeader(header), pos, frame.size);
+        this.group.push((r) => r.enqueue(entry, header.h));
         return;
       }
       case RecordType.claim: {
@@ -127,7 +120,9 @@ class Replay {
       }
       case RecordType.discard: {
         const seqs = parseJson<number[]>(body);
-        this.group.push((r) => seqs.forEach((s) => r.drop(s)));
+        this.group.push((r) => {
+          for (const s of seqs) r.drop(s);
+        });
         return;
       }
       case RecordType.meta: {
@@ -138,9 +133,9 @@ class Replay {
     }
   }
 
-  enqueue(entry: FileEntry): void {
+  enqueue(entry: FileEntry, hlc?: string): void {
     this.lastSeq = Math.max(this.lastSeq, entry.seq);
-    this.raiseHighWater(entry.hlc);
+    if (hlc !== undefined) this.raiseHighWater(hlc);
     if (entry.seq <= this.table.lastSeq) return;
     this.table.add(entry);
     this.liveBytes += entry.len;
@@ -190,18 +185,4 @@ class Replay {
     // Encoded HLC text sorts like the timestamps (wall, counter, then node).
     if (this.highWater === undefined || hlc > this.highWater) this.highWater = hlc;
   }
-}
-
-/** A dead entry moved back to the end of the queue: fresh attempts, a new seq and a new age. */
-export function requeued(old: FileEntry, seq: number, now: number): FileEntry {
-  return {
-    ...old,
-    seq,
-    enqueuedAt: now,
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: 0,
-    deadReason: undefined,
-    deadAt: 0,
-  };
 }

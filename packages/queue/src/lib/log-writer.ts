@@ -112,7 +112,9 @@ export class LogWriter {
       await this.handle.datasync();
       this.size = start + buffer.length;
       this.groups++;
-      group.forEach((member, i) => member.resolve(offsets[i]!));
+      group.forEach((member, i) => {
+        member.resolve(offsets[i]!);
+      });
     } catch (error) {
       await this.discardTail();
       const wrapped = toStoreError(error, 'writing the queue log');

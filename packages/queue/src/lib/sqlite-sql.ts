@@ -39,8 +39,8 @@ export function sqliteSql(p: string) {
       ON CONFLICT (k) DO UPDATE SET v = excluded.v WHERE excluded.v > v`,
     highWater: `SELECT v FROM ${p}_meta WHERE k = 'hlc'`,
     scanLive: `SELECT seq, partition_key, next_attempt_at, lease_until FROM ${t} WHERE ${live} ORDER BY seq`,
-    claimOne: `UPDATE ${t} SET attempts = attempts + 1, lease_until = ?, lease_owner = ? WHERE seq = ?
-      RETURNING ${ROW_COLUMNS}`,
+    claimMany: `UPDATE ${t} SET attempts = attempts + 1, lease_until = ?, lease_owner = ?
+      WHERE seq IN (SELECT value FROM json_each(?)) RETURNING ${ROW_COLUMNS}`,
     ack: `DELETE FROM ${t} WHERE seq = ? AND ${live}`,
     reschedule: `UPDATE ${t} SET attempts = ?, next_attempt_at = ?, lease_until = 0, last_error = coalesce(?, last_error)
       WHERE seq = ? AND ${live}`,

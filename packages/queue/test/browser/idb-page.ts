@@ -9,7 +9,10 @@ import { openIndexedDbStore } from '../../src/indexeddb.js';
 const durabilities: string[] = [];
 const original = IDBDatabase.prototype.transaction;
 // Records the durability every readwrite transaction asked for, to prove 'strict' reaches the browser.
-IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+IDBDatabase.prototype.transaction = function (
+  this: IDBDatabase,
+  ...args: Parameters<IDBDatabase['transaction']>
+) {
   const tx = original.apply(this, args);
   if (tx.mode === 'readwrite') durabilities.push((tx as IDBTransaction & { durability: string }).durability);
   return tx;
@@ -53,7 +56,14 @@ async function storeScenario() {
   const first = await store.claim({ limit: 10, now: t0, leaseMs: 1000, owner: 'x' });
   const [p0, p1, q2, f3, p4] = first;
   await store.settle([
-    { kind: 'reschedule', seq: p0!.seq, id: p0!.intent.id, attempts: 1, nextAttemptAt: t0 + 500, error: 'HTTP 503' },
+    {
+      kind: 'reschedule',
+      seq: p0!.seq,
+      id: p0!.intent.id,
+      attempts: 1,
+      nextAttemptAt: t0 + 500,
+      error: 'HTTP 503',
+    },
     { kind: 'reschedule', seq: p1!.seq, id: p1!.intent.id, attempts: 0, nextAttemptAt: t0 },
     { kind: 'reschedule', seq: p4!.seq, id: p4!.intent.id, attempts: 0, nextAttemptAt: t0 },
     { kind: 'dead', seq: q2!.seq, id: q2!.intent.id, reason: 'permanent', at: t0 },
@@ -86,12 +96,15 @@ const api = {
     withQueue(async (queue) => {
       const ids: string[] = [];
       const made = await Promise.all(
-        Array.from({ length: n }, (_, i) => queue.enqueue({ type: 'sale', payload: { i }, partitionKey: `p${i % 3}` })),
+        Array.from({ length: n }, (_, i) =>
+          queue.enqueue({ type: 'sale', payload: { i }, partitionKey: `p${i % 3}` }),
+        ),
       );
       for (const m of made) ids.push(m.id);
       return ids;
     }),
-  list: () => withQueue(async (queue) => (await queue.list({ limit: 1000 })).map((q) => [q.intent.id, q.status])),
+  list: () =>
+    withQueue(async (queue) => (await queue.list({ limit: 1000 })).map((q) => [q.intent.id, q.status])),
   flush: () => withQueue((queue) => queue.flush()),
   durabilities: () => [...new Set(durabilities)],
   holdLock: async () => {

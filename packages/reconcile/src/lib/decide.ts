@@ -18,7 +18,9 @@ export function decide(
 ): Verdict {
   const policy = policies[conflict.kind] as (c: Conflict) => Resolution<string>;
   const resolution = override ?? policy(conflict);
-  const detail = JSON.parse(JSON.stringify(conflict)) as JsonValue;
+  // Conflicts are built with conditional spreads and never hold undefined, so
+  // they are JSON as they stand.
+  const detail = conflict as unknown as JsonValue;
   if (isReview(resolution)) {
     return {
       intentId: conflict.intentId,

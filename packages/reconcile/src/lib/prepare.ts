@@ -122,12 +122,14 @@ export async function toStored(
         continue;
       }
     }
+    const { group, group2 } = groupsOf(intent, fact);
     out.push({
       id: intent.id,
       type: intent.type,
       device: intent.device,
       hlc: intent.hlc,
-      ...groupsOf(intent, fact),
+      group,
+      group2,
       fingerprint,
       payload: intent.payload as JsonValue,
       facts: (fact ?? null) as JsonValue,

@@ -119,13 +119,32 @@ function checkGroup(ctx: Context, group: number[]): boolean {
     perKey.set(key, (perKey.get(key) ?? 0n) + z * ctx.ks[i]!);
     sB += z * ctx.ss[i]!;
   }
-  for (const [key, sum] of perKey) {
+  for (const [key, sum] of coalesce(perKey, ctx, group)) {
     bigintToBytes256(sum % L, scalarBytes, 0);
     key.mulAdd(acc, scalarBytes, 0, false);
   }
   bigintToBytes256(sB % L, scalarBytes, 0);
   BASE.mulAdd(acc, scalarBytes, 0, true);
   return acc.isSmallOrder();
+}
+
+/**
+ * Merges the coefficients of distinct prepared objects for the same key
+ * bytes (a caller that prepared the key per item), so each key costs one
+ * multiplication, by the object that has the biggest table.
+ */
+function coalesce(perKey: Map<TieredPoint, bigint>, ctx: Context, group: number[]): Map<TieredPoint, bigint> {
+  if (perKey.size < 2) return perKey;
+  const bytesOf = new Map<TieredPoint, Uint8Array>();
+  for (const i of group) bytesOf.set(ctx.entries[i]!.key, ctx.entries[i]!.publicKey);
+  const byBytes = new Map<string, [TieredPoint, bigint]>();
+  for (const [key, sum] of perKey) {
+    const id = bytesOf.get(key)!.join();
+    const seen = byBytes.get(id);
+    if (!seen) byBytes.set(id, [key, sum]);
+    else byBytes.set(id, [key.uses > seen[0].uses ? key : seen[0], seen[1] + sum]);
+  }
+  return new Map(byBytes.values());
 }
 
 /** The single cofactored check [8]([S]B - [k]A - R) = O, from the stored decodings. */
