@@ -55,7 +55,7 @@ const server = await startServer({
   storage,
   keys,
   ...(env.STATIC_DIR ? { staticDir: resolve(env.STATIC_DIR) } : {}),
-});
+}).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));
 
 console.log(`reconcile-server listening on ${server.url}`);
 console.log(`  storage: ${server.storage}`);
