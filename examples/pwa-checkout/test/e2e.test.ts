@@ -11,18 +11,18 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_CATALOG,
+  type RunningServer,
+  readPublishedKeys,
+  startServer,
+} from '@tallystick/example-reconcile-server';
 import { createVerifier } from '@tallystick/token';
 import jsQR from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CATALOG,
-  type RunningServer,
-  readPublishedKeys,
-  startServer,
-} from '../../reconcile-server/src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);

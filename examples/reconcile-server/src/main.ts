@@ -48,7 +48,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`PORT must be 0-6
 const storage = storageFromEnv();
 const persistent =
   storage.kind === 'postgres' || (storage.kind === 'pglite' && storage.dataDir !== undefined);
-const { keys, source } = keysFromEnv(persistent);
+const { keys, source } = (() => {
+  try {
+    return keysFromEnv(persistent);
+  } catch (error) {
+    return fail(`issuer keys: ${error instanceof Error ? error.message : String(error)}`);
+  }
+})();
 const server = await startServer({
   port,
   host: env.HOST ?? '127.0.0.1',

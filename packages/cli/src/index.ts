@@ -2,6 +2,7 @@
  * @packageDocumentation
  * The `tallystick` command line, also callable in-process through {@link runCli}.
  */
-export { runCli, type CommandContext } from './program.js';
-export type { Io } from './lib/io.js';
+
 export { EXIT } from './lib/exit.js';
+export type { Io } from './lib/io.js';
+export { type CommandContext, runCli } from './program.js';

@@ -60,7 +60,11 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; they are successes to the user.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return EXIT.ok;
       }
       return EXIT.usage;

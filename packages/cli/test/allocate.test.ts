@@ -3,7 +3,20 @@ import { cli } from './helpers.js';
 
 describe('tallystick allocate', () => {
   it('reproduces the known quotas (73, 51, 28) with 8 units kept by the server', async () => {
-    const { code, out } = await cli('allocate', '--stock', '160', '--rate', 'a=30', '--rate', 'b=20', '--rate', 'c=10', '--window', '2h', '--json');
+    const { code, out } = await cli(
+      'allocate',
+      '--stock',
+      '160',
+      '--rate',
+      'a=30',
+      '--rate',
+      'b=20',
+      '--rate',
+      'c=10',
+      '--window',
+      '2h',
+      '--json',
+    );
     expect(code).toBe(0);
     const result = JSON.parse(out);
     expect(result.devices.map((d: { quota: number }) => d.quota)).toEqual([73, 51, 28]);
@@ -11,7 +24,17 @@ describe('tallystick allocate', () => {
   });
 
   it('switches to greedy allocation when stock is short and says so', async () => {
-    const { code, out } = await cli('allocate', '--stock', '100', '--rate', 'a=30', '--rate', 'b=20', '--rate', 'c=10');
+    const { code, out } = await cli(
+      'allocate',
+      '--stock',
+      '100',
+      '--rate',
+      'a=30',
+      '--rate',
+      'b=20',
+      '--rate',
+      'c=10',
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/greedy-marginal/);
     expect(out).toMatch(/server keeps: 0 of 100/);

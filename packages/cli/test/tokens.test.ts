@@ -14,7 +14,19 @@ let token = '';
 beforeAll(async () => {
   const keygen = await cli('keygen', '--out', keyFile, '--public-out', pubFile);
   expect(keygen.code).toBe(0);
-  const issued = await cli('issue', '--key', keyFile, '--amount', '12.50', '--currency', 'EUR', '--audience', 'stall-a', '--ttl', '20m');
+  const issued = await cli(
+    'issue',
+    '--key',
+    keyFile,
+    '--amount',
+    '12.50',
+    '--currency',
+    'EUR',
+    '--audience',
+    'stall-a',
+    '--ttl',
+    '20m',
+  );
   expect(issued.code).toBe(0);
   token = issued.out.trim();
 });
@@ -45,7 +57,16 @@ describe('issue, verify, inspect', () => {
     const other = await cli('verify', token, '--keys', pubFile, '--audience', 'stall-b');
     expect(other.code).toBe(1);
     expect(other.out).toMatch(/wrong_audience/);
-    const later = await cli('verify', token, '--keys', pubFile, '--audience', 'stall-a', '--now', new Date(Date.now() + 3_600_000).toISOString());
+    const later = await cli(
+      'verify',
+      token,
+      '--keys',
+      pubFile,
+      '--audience',
+      'stall-a',
+      '--now',
+      new Date(Date.now() + 3_600_000).toISOString(),
+    );
     expect(later.code).toBe(1);
     expect(later.out).toMatch(/expired/);
     const flipped = token.slice(0, 20) + (token[20] === 'A' ? 'B' : 'A') + token.slice(21);

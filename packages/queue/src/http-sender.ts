@@ -129,7 +129,16 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
   };
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * Reads a `Retry-After` header, which is either delay-seconds or an HTTP date
+ * (RFC 9110 §10.2.3), as milliseconds from `now`; undefined when absent or unreadable.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from '@tallystick/queue';
+ * parseRetryAfter('120', Date.now()); // 120000
+ * ```
+ */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();

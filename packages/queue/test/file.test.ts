@@ -87,6 +87,21 @@ describe('file store', () => {
     await again.close();
   });
 
+  it('an append whose fsync failed is rejected and does not resurface after a restart', async () => {
+    const flaky = limitedFs();
+    const d = newDir();
+    const store = await openFileStore({ dir: d, fs: flaky });
+    const kept = envelope({ kept: true });
+    await store.append([kept], T0);
+    flaky.failDatasyncs = 1;
+    const error = await store.append([envelope({ failed: true })], T0).catch((e: unknown) => e);
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+    await store.close();
+    const again = await openFileStore({ dir: d });
+    expect((await listAll(again, T0)).map((q) => q.intent)).toEqual([kept]);
+    await again.close();
+  });
+
   it('compaction keeps every live intent with its state, shrinks the log, and seqs keep growing', async () => {
     const d = newDir();
     const store = await openFileStore({ dir: d });

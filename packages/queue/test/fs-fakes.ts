@@ -6,12 +6,13 @@ import { nodeFileSystem } from '../src/lib/fs-layer.js';
  * crossing the limit is cut short there and the next one fails with ENOSPC,
  * as a full disk does. `limit` can be changed at any time ("space freed").
  */
-export function limitedFs(): FileSystem & { limit: number; datasyncs: number; failTruncates: number } {
+export function limitedFs(): FileSystem & { limit: number; datasyncs: number; failTruncates: number; failDatasyncs: number } {
   const fs = {
     ...nodeFileSystem,
     limit: Number.POSITIVE_INFINITY,
     datasyncs: 0,
     failTruncates: 0,
+    failDatasyncs: 0,
     async open(path: string, flags: string): Promise<FileHandleLike> {
       const inner = await nodeFileSystem.open(path, flags);
       return {
@@ -23,6 +24,10 @@ export function limitedFs(): FileSystem & { limit: number; datasyncs: number; fa
           return inner.write(buffer, offset, allowed, position);
         },
         async datasync() {
+          if (fs.failDatasyncs > 0) {
+            fs.failDatasyncs--;
+            throw Object.assign(new Error('EIO: fsync failed'), { code: 'EIO' });
+          }
           fs.datasyncs++;
           await inner.datasync();
         },

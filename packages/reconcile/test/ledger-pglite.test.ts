@@ -12,13 +12,6 @@ afterAll(() => db.close());
 ledgerContract('pglite', () => createPgliteLedger({ db, schema: uniqueName('rc') }), 25);
 
 describe('pglite ledger', () => {
-  it('creates and closes its own PGlite when none is given', async () => {
-    const ledger = await createPgliteLedger();
-    expect(ledger.name).toBe('pglite');
-    expect(await ledger.counts()).toEqual({ intents: 0, byType: {} });
-    await ledger.close();
-  });
-
   it('refuses a bad schema name, and both or neither of client and pool', async () => {
     await expect(createPostgresLedger({ client: db, schema: 'Robert"; DROP' })).rejects.toThrow(RangeError);
     await expect(createPostgresLedger({ client: db, prefix: 'x-y' })).rejects.toThrow(RangeError);

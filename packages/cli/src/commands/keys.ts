@@ -8,7 +8,9 @@ import type { CommandContext } from '../program.js';
 export function registerKeygen(program: Command, ctx: CommandContext): void {
   program
     .command('keygen')
-    .description('Create an Ed25519 issuer key. The secret stays in --out (mode 0600); share only the public key.')
+    .description(
+      'Create an Ed25519 issuer key. The secret stays in --out (mode 0600); share only the public key.',
+    )
     .option('--out <file>', 'write the key file here (refuses to overwrite)')
     .option('--public-out <file>', 'also write a public-only key file for terminals')
     .option('--json', 'machine-readable output')
@@ -25,13 +27,21 @@ export function registerKeygen(program: Command, ctx: CommandContext): void {
           writeKeyFile(path, content as typeof file);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          throw new UsageError(`cannot write ${path}: ${code === 'EEXIST' ? 'file exists (keys are never overwritten)' : code}`);
+          throw new UsageError(
+            `cannot write ${path}: ${code === 'EEXIST' ? 'file exists (keys are never overwritten)' : code}`,
+          );
         }
       };
       if (flags.out) write(flags.out, file);
       if (flags.publicOut) write(flags.publicOut, { kid: file.kid, publicKey: file.publicKey });
       if (flags.json) {
-        ctx.io.out(JSON.stringify(flags.out ? { kid: file.kid, publicKey: file.publicKey, file: flags.out } : file, null, 2));
+        ctx.io.out(
+          JSON.stringify(
+            flags.out ? { kid: file.kid, publicKey: file.publicKey, file: flags.out } : file,
+            null,
+            2,
+          ),
+        );
         return;
       }
       if (!flags.out) {

@@ -22,7 +22,8 @@ export function registerQr(program: Command, ctx: CommandContext): void {
     .option('--json', 'machine-readable output (QR version, mode, files)')
     .action(async (text: string, flags: QrFlags) => {
       const ecc = flags.ecc.toUpperCase();
-      if (!['L', 'M', 'Q', 'H'].includes(ecc)) throw new UsageError(`--ecc must be L, M, Q or H, got "${flags.ecc}"`);
+      if (!['L', 'M', 'Q', 'H'].includes(ecc))
+        throw new UsageError(`--ecc must be L, M, Q or H, got "${flags.ecc}"`);
       const options = { errorCorrectionLevel: ecc as 'M' };
       let qr: ReturnType<typeof QRCode.create>;
       try {
@@ -50,8 +51,11 @@ export function registerQr(program: Command, ctx: CommandContext): void {
         ctx.io.out(JSON.stringify(info, null, 2));
         return;
       }
-      if (written.length === 0) ctx.io.out(await QRCode.toString(text, { ...options, type: 'terminal', small: true }));
+      if (written.length === 0)
+        ctx.io.out(await QRCode.toString(text, { ...options, type: 'terminal', small: true }));
       for (const file of written) ctx.io.err(`wrote ${file}`);
-      ctx.io.err(`QR version ${info.version}, ECC ${ecc}, ${info.modes.join('+')} mode, ${text.length} characters`);
+      ctx.io.err(
+        `QR version ${info.version}, ECC ${ecc}, ${info.modes.join('+')} mode, ${text.length} characters`,
+      );
     });
 }

@@ -42,9 +42,15 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
         throw new UsageError('--amount and --currency go together');
       }
       if (flags.ttl && flags.expires) throw new UsageError('give --ttl or --expires, not both');
-      const issuer = createIssuer({ secretKey, kid, ...(flags.urlPrefix ? { urlPrefix: flags.urlPrefix } : {}) });
+      const issuer = createIssuer({
+        secretKey,
+        kid,
+        ...(flags.urlPrefix ? { urlPrefix: flags.urlPrefix } : {}),
+      });
       const issued = issuer.issue({
-        ...(flags.amount !== undefined ? { amount: parseMoney(flags.amount, flags.currency!.toUpperCase()) } : {}),
+        ...(flags.amount !== undefined
+          ? { amount: parseMoney(flags.amount, flags.currency!.toUpperCase()) }
+          : {}),
         ...(flags.audience ? { audience: flags.audience } : {}),
         ...(flags.holder ? { holderKey: keyBytes(flags.holder, '--holder') } : {}),
         ...(flags.ttl ? { ttlMs: parseDuration(flags.ttl, '--ttl') } : {}),
@@ -53,11 +59,19 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
         ...(flags.data ? { data: new TextEncoder().encode(flags.data) } : {}),
       });
       if (flags.json) {
-        ctx.io.out(JSON.stringify({ id: issued.id, qr: issued.qr, url: issued.url, token: tokenJson(issued.token) }, null, 2));
+        ctx.io.out(
+          JSON.stringify(
+            { id: issued.id, qr: issued.qr, url: issued.url, token: tokenJson(issued.token) },
+            null,
+            2,
+          ),
+        );
         return;
       }
       ctx.io.out(issued.qr);
-      ctx.io.err(`token ${issued.id}: ${issued.bytes.length} bytes, expires ${new Date(issued.token.expiresAt).toISOString()}`);
+      ctx.io.err(
+        `token ${issued.id}: ${issued.bytes.length} bytes, expires ${new Date(issued.token.expiresAt).toISOString()}`,
+      );
       ctx.io.err(`url form: ${issued.url}`);
     });
 
@@ -70,27 +84,39 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
     .option('--now <time>', 'verify as of this time (ISO 8601), e.g. a trusted time source')
     .option('--skew <duration>', 'clock skew tolerance (default 60s)')
     .option('--json', 'machine-readable output')
-    .action((input: string, flags: { keys: string; audience?: string; now?: string; skew?: string; json?: boolean }) => {
-      const verifier = createVerifier({
-        keys: readVerificationKeys(flags.keys),
-        ...(flags.audience ? { audience: flags.audience } : {}),
-        ...(flags.skew ? { clockSkewMs: parseDuration(flags.skew, '--skew') } : {}),
-      });
-      const result = verifier.verify(input.trim(), flags.now ? { now: parseInstant(flags.now, '--now') } : {});
-      if (!result.ok) ctx.setExit(EXIT.rejected);
-      if (flags.json) {
-        ctx.io.out(JSON.stringify(result.ok ? { ok: true, token: tokenJson(result.token) } : result, null, 2));
-      } else if (result.ok) {
-        ctx.io.out(`valid: token ${result.token.id}`);
-        for (const line of tokenLines(result.token)) ctx.io.out(`  ${line}`);
-      } else {
-        ctx.io.out(`refused (${result.code}): ${result.message}`);
-      }
-    });
+    .action(
+      (
+        input: string,
+        flags: { keys: string; audience?: string; now?: string; skew?: string; json?: boolean },
+      ) => {
+        const verifier = createVerifier({
+          keys: readVerificationKeys(flags.keys),
+          ...(flags.audience ? { audience: flags.audience } : {}),
+          ...(flags.skew ? { clockSkewMs: parseDuration(flags.skew, '--skew') } : {}),
+        });
+        const result = verifier.verify(
+          input.trim(),
+          flags.now ? { now: parseInstant(flags.now, '--now') } : {},
+        );
+        if (!result.ok) ctx.setExit(EXIT.rejected);
+        if (flags.json) {
+          ctx.io.out(
+            JSON.stringify(result.ok ? { ok: true, token: tokenJson(result.token) } : result, null, 2),
+          );
+        } else if (result.ok) {
+          ctx.io.out(`valid: token ${result.token.id}`);
+          for (const line of tokenLines(result.token)) ctx.io.out(`  ${line}`);
+        } else {
+          ctx.io.out(`refused (${result.code}): ${result.message}`);
+        }
+      },
+    );
 
   program
     .command('inspect')
-    .description('Decode a token field by field without verifying it; if it does not decode, say exactly why.')
+    .description(
+      'Decode a token field by field without verifying it; if it does not decode, say exactly why.',
+    )
     .argument('<token>', 'TS1:… or TP1:… text, or base64url')
     .option('--json', 'machine-readable output')
     .action((input: string, flags: { json?: boolean }) => {
@@ -98,12 +124,18 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
       if (!result.ok) ctx.setExit(EXIT.rejected);
       if (flags.json) {
         const body = result.ok
-          ? { ok: true, token: tokenJson(result.token), presentation: result.presentation ? result.presentation.length : null }
+          ? {
+              ok: true,
+              token: tokenJson(result.token),
+              presentation: result.presentation ? result.presentation.length : null,
+            }
           : result;
         ctx.io.out(JSON.stringify(body, null, 2));
       } else if (result.ok) {
         for (const line of tokenLines(result.token)) ctx.io.out(line);
-        ctx.io.out(`presented   ${result.presentation ? `yes (${result.presentation.length}-byte presentation)` : 'no'}`);
+        ctx.io.out(
+          `presented   ${result.presentation ? `yes (${result.presentation.length}-byte presentation)` : 'no'}`,
+        );
         ctx.io.out('(not verified: use `tallystick verify` with the issuer keys)');
       } else {
         ctx.io.out(`does not decode (${result.code}): ${result.message}`);

@@ -20,7 +20,9 @@ export function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
+    );
   }
 }
 
@@ -46,6 +48,7 @@ export function parseDuration(text: string, flag: string): number {
 /** Parses an ISO 8601 instant or epoch milliseconds. */
 export function parseInstant(text: string, flag: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new UsageError(`${flag} must be an ISO 8601 time or epoch milliseconds, got "${text}"`);
+  if (!Number.isFinite(ms))
+    throw new UsageError(`${flag} must be an ISO 8601 time or epoch milliseconds, got "${text}"`);
   return ms;
 }

@@ -27,7 +27,8 @@ export function keyBytes(text: unknown, what: string): Uint8Array {
 
 export function readSecretKey(path: string): { kid: string; secretKey: Uint8Array } {
   const file = readJson(path, 'key file') as Partial<KeyFile>;
-  if (typeof file?.secretKey !== 'string') throw new UsageError(`key file ${path} has no secretKey (is it a public key file?)`);
+  if (typeof file?.secretKey !== 'string')
+    throw new UsageError(`key file ${path} has no secretKey (is it a public key file?)`);
   const secretKey = keyBytes(file.secretKey, `secretKey in ${path}`);
   if (typeof file.kid !== 'string') throw new UsageError(`key file ${path} has no kid`);
   return { kid: file.kid, secretKey };
@@ -40,7 +41,11 @@ export function readSecretKey(path: string): { kid: string; secretKey: Uint8Arra
  */
 export function readVerificationKeys(path: string): VerificationKey[] {
   const json = readJson(path, 'keys file') as unknown;
-  const list = Array.isArray(json) ? json : Array.isArray((json as { keys?: unknown })?.keys) ? (json as { keys: unknown[] }).keys : [json];
+  const list = Array.isArray(json)
+    ? json
+    : Array.isArray((json as { keys?: unknown })?.keys)
+      ? (json as { keys: unknown[] }).keys
+      : [json];
   if (list.length === 0) throw new UsageError(`keys file ${path} lists no keys`);
   return list.map((entry, i) => {
     const e = entry as Partial<KeyFile> & { notBefore?: number; notAfter?: number };

@@ -21,7 +21,9 @@ export function createProgress(io: Io, label: string, enabled: boolean): Progres
     const ratio = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(ratio * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    process.stderr.write(`\r${label} ${bar} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+    process.stderr.write(
+      `\r${label} ${bar} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`,
+    );
   };
   let current = 0;
   return {

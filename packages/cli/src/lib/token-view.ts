@@ -12,11 +12,19 @@ export function tokenJson(token: Token): Record<string, unknown> {
     issuedAt: iso(token.issuedAt),
     expiresAt: iso(token.expiresAt),
     notBefore: token.notBefore === undefined ? null : iso(token.notBefore),
-    amount: token.amount ? { ...token.amount, formatted: `${formatMoney(token.amount)} ${token.amount.currency}` } : null,
+    amount: token.amount
+      ? { ...token.amount, formatted: `${formatMoney(token.amount)} ${token.amount.currency}` }
+      : null,
     audience: token.audience ?? null,
     holder: token.holder ?? null,
-    data: token.data ? { base64url: encodeBase64url(token.data), utf8: new TextDecoder().decode(token.data) } : null,
-    extensions: token.extensions.map((e) => ({ tag: e.tag, mandatory: e.tag % 2 === 1, value: encodeHex(e.value) })),
+    data: token.data
+      ? { base64url: encodeBase64url(token.data), utf8: new TextDecoder().decode(token.data) }
+      : null,
+    extensions: token.extensions.map((e) => ({
+      tag: e.tag,
+      mandatory: e.tag % 2 === 1,
+      value: encodeHex(e.value),
+    })),
     bytes: token.bytes.length,
   };
 }

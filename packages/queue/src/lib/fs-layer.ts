@@ -3,6 +3,12 @@ import * as fsp from 'node:fs/promises';
 /**
  * The slice of a file handle the file adapter uses. Node's `FileHandle`
  * satisfies it; tests wrap it to inject ENOSPC or count fsyncs.
+ *
+ * @example
+ * ```ts
+ * import { open } from 'node:fs/promises';
+ * const handle: FileHandleLike = await open('./queue.log', 'r+');
+ * ```
  */
 export interface FileHandleLike {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
@@ -22,6 +28,20 @@ export interface FileHandleLike {
 /**
  * The file-system calls the file adapter makes, injectable so tests can
  * simulate a full disk without filling one.
+ *
+ * @example
+ * ```ts
+ * import { openFileStore, type FileSystem } from '@tallystick/queue/file';
+ * declare const base: FileSystem; // e.g. a wrapper around node:fs/promises
+ * const fullDisk: FileSystem = {
+ *   ...base,
+ *   open: async (path, flags) => {
+ *     const handle = await base.open(path, flags);
+ *     return { ...handle, write: async () => { throw Object.assign(new Error('full'), { code: 'ENOSPC' }); } };
+ *   },
+ * };
+ * const store = await openFileStore({ dir: './outbox', fs: fullDisk });
+ * ```
  */
 export interface FileSystem {
   /** `flags` as in `fs.open`: 'r', 'r+', 'w', 'wx'. */

@@ -1,7 +1,16 @@
 import type { ReplayerLease } from '../store.js';
 import { inTransaction, request } from './idb-util.js';
 
-/** The slice of the Web Locks API the adapter needs (`navigator.locks`). */
+/**
+ * The slice of the Web Locks API the adapter needs (`navigator.locks` satisfies it).
+ *
+ * @example
+ * ```ts
+ * import { openIndexedDbStore } from '@tallystick/queue/indexeddb';
+ * const locks: LockManagerLike = navigator.locks;
+ * const store = await openIndexedDbStore({ name: 'outbox', locks });
+ * ```
+ */
 export interface LockManagerLike {
   request(
     name: string,

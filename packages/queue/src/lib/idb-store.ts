@@ -1,0 +1,197 @@
+import type { IntentEnvelope } from '@tallystick/core';
+import type {
+  ClaimRequest,
+  IntentRef,
+  ListRequest,
+  QueueStore,
+  ReplayerLease,
+  Settlement,
+  StoreCounts,
+} from '../store.js';
+import type { QueuedIntent } from '../types.js';
+import { closedError, toStoreError } from './errors.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
+import { acquireIdbReplayer, type LockManagerLike } from './idb-lock.js';
+import { type IdbRecord, newRecord, recordToQueued } from './idb-record.js';
+import { inTransaction, request, walk } from './idb-util.js';
+import { BatchPicker, DueTracker } from './picker.js';
+import { statusOf } from './state.js';
+
+/** The IndexedDB adapter's store; every write transaction is `durability: 'strict'`. */
+export class IndexedDbQueueStore implements QueueStore {
+  readonly kind = 'indexeddb';
+  readonly capabilities = { persistent: true, sharedAccess: true, concurrentReplayers: false } as const;
+  private readonly appends: GroupCommit<IdbRecord>;
+  private closed = false;
+
+  constructor(
+    private readonly db: IDBDatabase,
+    private readonly name: string,
+    private readonly keyRange: typeof IDBKeyRange,
+    private readonly locks: LockManagerLike | undefined,
+  ) {
+    // Enqueues that arrive together share one strict (flushed) transaction.
+    this.appends = createGroupCommit((records) =>
+      inTransaction(this.db, ['intents', 'meta'], 'readwrite', async (tx) => {
+        const intents = tx.objectStore('intents');
+        let top: string | undefined;
+        for (const r of records) {
+          intents.add(r);
+          if (top === undefined || r.env.hlc > top) top = r.env.hlc;
+        }
+        const meta = tx.objectStore('meta');
+        const mark = (await request(meta.get('hlc'))) as { v: string } | undefined;
+        if (top !== undefined && (!mark || top > mark.v)) meta.put({ k: 'hlc', v: top });
+      }),
+    );
+  }
+
+  async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
+    this.assertOpen('append');
+    await this.guard('appending', () => this.appends.submit(intents.map((i) => newRecord(i, now))));
+  }
+
+  async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
+    this.assertOpen('claim');
+    return this.guard('claiming', () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const picker = new BatchPicker(request.limit, request.now);
+        const taken: IdbRecord[] = [];
+        await walk<IdbRecord>(tx.objectStore('intents').openCursor(), (r, cursor) => {
+          if (!r.dead && picker.offer(r.pk, r.n, r.l)) {
+            const next = { ...r, a: r.a + 1, l: request.now + request.leaseMs };
+            cursor.update(next);
+            taken.push(next);
+          }
+          return !picker.full;
+        });
+        return taken.map((r) => recordToQueued(r, request.now));
+      }),
+    );
+  }
+
+  async settle(settlements: readonly Settlement[]): Promise<void> {
+    this.assertOpen('settle');
+    await this.guard('settling', () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const store = tx.objectStore('intents');
+        for (const s of settlements) {
+          const r = (await request(store.get(s.seq))) as IdbRecord | undefined;
+          if (!r || r.dead) continue;
+          if (s.kind === 'ack') store.delete(s.seq);
+          else if (s.kind === 'reschedule')
+            store.put({ ...r, a: s.attempts, n: s.nextAttemptAt, l: 0, e: s.error ?? r.e });
+          else store.put({ ...r, dead: 1, r: s.reason, x: s.at, l: 0, e: s.error ?? r.e });
+        }
+      }),
+    );
+  }
+
+  async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
+    this.assertOpen('requeue');
+    return this.withDead('requeueing', refs, (r, store) => {
+      store.delete(r.seq!);
+      const { seq: _old, ...rest } = r;
+      store.add({ ...rest, dead: 0, a: 0, n: now, l: 0, r: undefined, x: 0, t: now });
+    });
+  }
+
+  async discard(refs: readonly IntentRef[]): Promise<number> {
+    this.assertOpen('discard');
+    return this.withDead('discarding', refs, (r, store) => store.delete(r.seq!));
+  }
+
+  async count(now: number): Promise<StoreCounts> {
+    this.assertOpen('count');
+    return this.guard('counting', async () => {
+      const store = this.db.transaction('intents', 'readonly').objectStore('intents');
+      const [total, dead, inflight] = await Promise.all([
+        request(store.count()),
+        request(store.index('dead').count(1)),
+        request(store.index('lease').count(this.keyRange.lowerBound(now, true))),
+      ]);
+      return { pending: total - dead - inflight, inflight, dead };
+    });
+  }
+
+  async list(req: ListRequest): Promise<QueuedIntent[]> {
+    this.assertOpen('list');
+    return this.guard('listing', async () => {
+      const out: QueuedIntent[] = [];
+      const range = req.afterSeq === undefined ? undefined : this.keyRange.lowerBound(req.afterSeq, true);
+      const store = this.db.transaction('intents', 'readonly').objectStore('intents');
+      await walk<IdbRecord>(store.openCursor(range), (r) => {
+        if (!req.status || statusOf(r.dead ? (r.r ?? 'permanent') : undefined, r.l, req.now) === req.status) {
+          out.push(recordToQueued(r, req.now));
+        }
+        return out.length < req.limit;
+      });
+      return out;
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    this.assertOpen('nextDueAt');
+    return this.guard('reading the next due time', async () => {
+      const tracker = new DueTracker();
+      const store = this.db.transaction('intents', 'readonly').objectStore('intents');
+      await walk<IdbRecord>(store.openCursor(), (r) => {
+        if (!r.dead) tracker.offer(r.pk, r.n, r.l);
+        return true;
+      });
+      return tracker.earliest;
+    });
+  }
+
+  async highWater(): Promise<string | undefined> {
+    this.assertOpen('highWater');
+    const meta = this.db.transaction('meta', 'readonly').objectStore('meta');
+    return ((await request(meta.get('hlc'))) as { v: string } | undefined)?.v;
+  }
+
+  async acquireReplayer(owner: string, ttlMs: number, now: number): Promise<ReplayerLease | undefined> {
+    this.assertOpen('acquireReplayer');
+    return this.guard('taking the replayer lock', () =>
+      acquireIdbReplayer(this.db, this.name, this.locks, owner, ttlMs, now),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.appends.idle();
+    this.db.close();
+  }
+
+  private async withDead(
+    what: string,
+    refs: readonly IntentRef[],
+    act: (r: IdbRecord, store: IDBObjectStore) => void,
+  ): Promise<number> {
+    return this.guard(what, () =>
+      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+        const store = tx.objectStore('intents');
+        let n = 0;
+        for (const ref of [...refs].sort((a, b) => a.seq - b.seq)) {
+          const r = (await request(store.get(ref.seq))) as IdbRecord | undefined;
+          if (!r?.dead || r.id !== ref.id) continue;
+          act(r, store);
+          n++;
+        }
+        return n;
+      }),
+    );
+  }
+
+  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error, `${what} in IndexedDB`);
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw closedError(what);
+  }
+}
