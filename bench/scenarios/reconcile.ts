@@ -71,6 +71,8 @@ interface Config {
 
 interface Measured {
   seconds: number;
+  /** This process's CPU time (engine, driver, GC threads; not the Postgres server's). */
+  cpuSeconds: number;
   delivered: number;
   accepted: number;
   duplicates: number;
@@ -85,10 +87,16 @@ async function reconcileAll(
 ) {
   const reconciler = createReconciler({ ledger, verifier: v, clock });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let totals: RunTotals | undefined;
   for await (const event of reconciler.run(batches(items, batch)))
     if (event.type === 'done') totals = event.totals;
-  return { seconds: (performance.now() - started) / 1000, totals: totals! };
+  const used = process.cpuUsage(cpu);
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    totals: totals!,
+  };
 }
 
 export async function run(): Promise<void> {
@@ -141,13 +149,14 @@ export async function run(): Promise<void> {
     for (const config of order) {
       const slice = items.slice(0, config.intents);
       const { ledger, done } = await open(config.adapter);
-      const { seconds, totals } = await reconcileAll(ledger, slice, config.batch);
+      const { seconds, cpuSeconds, totals } = await reconcileAll(ledger, slice, config.batch);
       const report = await buildReport(ledger);
       await done();
       const key = `${config.adapter}/${config.batch}`;
       const list = results.get(key) ?? [];
       list.push({
         seconds,
+        cpuSeconds,
         delivered: totals.received,
         accepted: totals.accepted,
         duplicates: totals.duplicates,
@@ -171,6 +180,8 @@ export async function run(): Promise<void> {
       'intents/s': Math.round(perSec),
       'applied/s': Math.round(median(runs.map((m) => m.accepted / m.seconds))),
       'vs memory@1000': `${(perSec / baseline).toFixed(3)}x`,
+      // Wall-clock rates move with whatever else runs on the box; CPU per intent does much less.
+      'CPU µs/intent': (median(runs.map((m) => m.cpuSeconds / m.delivered)) * 1e6).toFixed(1),
       duplicates: `${((first.duplicates / first.delivered) * 100).toFixed(1)}%`,
       conflicts: `${((first.verdicts / first.accepted) * 100).toFixed(2)}%`,
     };
@@ -184,6 +195,7 @@ export async function run(): Promise<void> {
     const reconciler = createReconciler({ ledger, verifier, clock });
     const heap: number[] = [heapMiB()];
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let seen = 0;
     const source = batches(backlog({ intents: streamed, seed: 11, tokens }), 1000);
     for await (const event of reconciler.run(source)) {
@@ -192,12 +204,14 @@ export async function run(): Promise<void> {
       if (seen % 100_000 === 0) heap.push(heapMiB());
     }
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     const report = await buildReport(ledger);
     stream.push({
       adapter,
       intents: seen,
       seconds: Math.round(seconds),
       'intents/s': Math.round(seen / seconds),
+      'CPU µs/intent (incl. generation)': (((used.user + used.system) / seen) * 1).toFixed(1),
       'heap MiB (start → every 100k)': heap.join(' → '),
       'heap growth MiB': Math.round((heap.at(-1)! - heap[0]!) * 10) / 10,
       review: report.review.length,

@@ -26,9 +26,11 @@ export interface Voucher {
   holder?: HolderKey;
 }
 
+export type VoucherName = 'gift1' | 'gift2' | 'gift3' | 'pickupB' | 'pickupB2' | 'earlyBird' | 'alicePass' | 'bobPass';
+
 export interface Market {
   issuer: Issuer;
-  vouchers: Record<string, Voucher>;
+  vouchers: Record<VoucherName, Voucher>;
   allocations: Record<string, Allocation>;
 }
 
@@ -47,7 +49,7 @@ export function prepareMarket(clock: Clock): Market {
   });
   const alice = generateHolderKey();
   const bob = generateHolderKey();
-  const vouchers = {
+  const vouchers: Record<VoucherName, Voucher> = {
     gift1: issue('€5 gift voucher #1', { amount: money(500, 'EUR') }),
     gift2: issue('€5 gift voucher #2', { amount: money(500, 'EUR') }),
     gift3: issue('€10 gift voucher #3', { amount: money(1000, 'EUR') }),

@@ -46,10 +46,4 @@ export {
   splitMoney,
   subtractMoney,
 } from './money/money.js';
-export {
-  type IntentEnvelope,
-  intentEnvelopeSchema,
-  jsonPayloadSchema,
-  MAX_INTENT_PAYLOAD_BYTES,
-  moneySchema,
-} from './schemas.js';
+export { MAX_INTENT_PAYLOAD_BYTES, type IntentEnvelope } from './intent.js';

@@ -1,29 +1,25 @@
+/**
+ * @packageDocumentation
+ * Zod schemas for the shapes that cross a process boundary. A separate entry
+ * (`@tallystick/core/schemas`) so that code which never validates does not
+ * bundle zod (about 90 KB).
+ */
 import { z } from 'zod';
 import { isValidHlcNode } from './clock/hlc-timestamp.js';
 import { canonicalJson } from './codecs/canonical-json.js';
 import { isIntentId } from './ids.js';
+import { type IntentEnvelope, MAX_INTENT_PAYLOAD_BYTES } from './intent.js';
 import { isCurrencyCode } from './money/currencies.js';
 
 const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
 
-/**
- * The largest payload, in bytes of canonical JSON, that an intent may carry.
- * An intent is a business fact (a sale, a redemption), not a file upload.
- *
- * @example
- * ```ts
- * import { MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
- * MAX_INTENT_PAYLOAD_BYTES; // 65536
- * ```
- */
-export const MAX_INTENT_PAYLOAD_BYTES = 64 * 1024;
 
 /**
  * Zod schema for {@link Money} crossing a process boundary.
  *
  * @example
  * ```ts
- * import { moneySchema } from '@tallystick/core';
+ * import { moneySchema } from '@tallystick/core/schemas';
  * moneySchema.parse({ amount: 500, currency: 'USD' });
  * ```
  */
@@ -38,7 +34,7 @@ export const moneySchema = z.object({
  *
  * @example
  * ```ts
- * import { jsonPayloadSchema } from '@tallystick/core';
+ * import { jsonPayloadSchema } from '@tallystick/core/schemas';
  * jsonPayloadSchema.safeParse({ a: 1 }).success; // true
  * jsonPayloadSchema.safeParse({ a: Number.NaN }).success; // false
  * ```
@@ -67,7 +63,8 @@ export const jsonPayloadSchema = z.unknown().superRefine((value, ctx) => {
  *
  * @example
  * ```ts
- * import { intentEnvelopeSchema, newIntentId } from '@tallystick/core';
+ * import { newIntentId } from '@tallystick/core';
+ * import { intentEnvelopeSchema } from '@tallystick/core/schemas';
  * intentEnvelopeSchema.parse({
  *   id: newIntentId(),
  *   type: 'sale',
@@ -90,15 +87,5 @@ export const intentEnvelopeSchema = z.object({
   payload: jsonPayloadSchema,
 });
 
-/**
- * An intent as it crosses a process boundary. See {@link intentEnvelopeSchema}.
- *
- * @example
- * ```ts
- * import type { IntentEnvelope } from '@tallystick/core';
- * function deviceOf(intent: IntentEnvelope): string {
- *   return intent.device;
- * }
- * ```
- */
-export type IntentEnvelope = z.infer<typeof intentEnvelopeSchema>;
+export type { IntentEnvelope };
+export { MAX_INTENT_PAYLOAD_BYTES };

@@ -1,11 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import {
   createManualClock,
-  intentEnvelopeSchema,
   isIntentId,
   isTallystickError,
-  MAX_INTENT_PAYLOAD_BYTES,
-  moneySchema,
   newIntentId,
   newRandomId,
   newTokenId,
@@ -13,6 +11,8 @@ import {
   systemClock,
   TallystickError,
 } from '../src/index.js';
+import { intentEnvelopeSchema, MAX_INTENT_PAYLOAD_BYTES, moneySchema } from '../src/schemas.js';
+import type { IntentEnvelope } from '../src/index.js';
 
 describe('errors', () => {
   it('carry a stable code, the cause and the subclass name', () => {
@@ -85,6 +85,10 @@ describe('schemas', () => {
     const result = intentEnvelopeSchema.safeParse({ ...valid, ...patch });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+
+  it('the schema and the hand-written IntentEnvelope type agree', () => {
+    expectTypeOf<z.infer<typeof intentEnvelopeSchema>>().toEqualTypeOf<IntentEnvelope>();
   });
 
   it('validates money', () => {

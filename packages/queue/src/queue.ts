@@ -1,65 +1,18 @@
-import {
-  type Clock,
-  createHlc,
-  type Hlc,
-  type IntentEnvelope,
-  newRandomId,
-  systemClock,
-} from '@tallystick/core';
+import { createHlc, type Hlc, type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
 import { backoffDelay } from './lib/backoff.js';
 import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
 import { Emitter } from './lib/emitter.js';
 import { buildEnvelope } from './lib/envelope.js';
 import { closedError, toStoreError } from './lib/errors.js';
-import { checkOptions, type FlushResult, type IntentQueue, type QueueEvents } from './lib/queue-api.js';
-import { browserOnlineSignal, type OnlineSignal } from './online.js';
-import { type Scheduler, systemScheduler } from './scheduler.js';
-import type { IntentRef, QueueStore } from './store.js';
-import type { IntentInput, QueuedIntent, SendFunction } from './types.js';
+import type { FlushResult, IntentQueue, QueueEvents } from './lib/queue-api.js';
+import { checkOptions, type IntentQueueOptions } from './lib/queue-options.js';
+import { deadRefs } from './lib/refs.js';
+import { browserOnlineSignal } from './online.js';
+import { systemScheduler } from './scheduler.js';
+import type { IntentInput } from './types.js';
 
 export type { FlushResult, IntentQueue, ListOptions, QueueEvents, QueueStats } from './lib/queue-api.js';
-
-/**
- * Options for {@link createIntentQueue}. Only `store`, `send` and `device` are required.
- *
- * @example
- * ```ts
- * import { createMemoryStore } from '@tallystick/queue/memory';
- * const options: IntentQueueOptions = {
- *   store: createMemoryStore(),
- *   device: 'till-1',
- *   send: async (batch) => batch.map(() => ({ status: 'acked' })),
- *   batchSize: 50,
- *   retry: { baseMs: 1_000, maxMs: 300_000 },
- * };
- * ```
- */
-export interface IntentQueueOptions {
-  store: QueueStore;
-  send: SendFunction;
-  /** This install's id: the envelope's `device` and the HLC node. Unique per install. */
-  device: string;
-  clock?: Clock;
-  scheduler?: Scheduler;
-  /** When to deliver on its own. Default: the browser's online/offline events, or always online. */
-  online?: OnlineSignal;
-  /** Deliver after enqueue, on coming online and when retries fall due. Default true; false leaves it to `flush()`. */
-  autoDeliver?: boolean;
-  /** Intents per `send(batch)`, 1-1000. Default 100. */
-  batchSize?: number;
-  /** How long a claimed batch is reserved for one sender. Default 60 s; make `send` time out sooner. */
-  leaseMs?: number;
-  /** Backoff with full jitter: retry n waits uniform [0, min(maxMs, baseMs·2^(n-1))]. Default 1 s and 5 min. */
-  retry?: { baseMs?: number; maxMs?: number };
-  /** Attempts before an intent moves to the dead-letter area. Default 100; `Infinity` retries forever. */
-  maxAttempts?: number;
-  /** Age (since enqueue or requeue) after which an undelivered intent moves to dead-letter. Default `Infinity`. */
-  maxAgeMs?: number;
-  /** Payload cap in bytes of canonical JSON, at most 65536. Default 65536. */
-  maxPayloadBytes?: number;
-  /** How long the replayer lock lasts without renewal, for stores that lease it. Default 30 s. */
-  lockTtlMs?: number;
-}
+export type { IntentQueueOptions } from './lib/queue-options.js';
 
 /**
  * Creates a durable intent queue: `enqueue` resolves once the intent is in
@@ -128,7 +81,14 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
 
   // The clock resumes from the store's high-water mark, so a clock set back never reorders stamps.
   const stamps = () => {
-    hlc ??= store.highWater().then((last) => createHlc({ node: device, clock, ...(last ? { last } : {}) }));
+    hlc ??= store
+      .highWater()
+      .then((last) => createHlc({ node: device, clock, ...(last ? { last } : {}) }))
+      .catch((error: unknown) => {
+        // Not cached: the next enqueue tries again.
+        hlc = undefined;
+        throw toStoreError(error, 'reading the HLC high-water mark');
+      });
     return hlc;
   };
 
@@ -187,25 +147,6 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
   const unsubscribe = online.subscribe((isOnline) => {
     if (isOnline) void kick();
   });
-
-  /** Resolves ids to refs by paging through the dead-letter area. */
-  const toRefs = async (targets: readonly (string | QueuedIntent)[]): Promise<IntentRef[]> => {
-    const out: IntentRef[] = [];
-    const ids = new Set<string>();
-    for (const t of targets) {
-      if (typeof t === 'string') ids.add(t);
-      else if (typeof t === 'object' && t !== null) out.push({ seq: t.seq, id: t.intent.id });
-      else throw new TypeError('targets must be intent ids or queued intents');
-    }
-    let after: number | undefined;
-    while (ids.size > 0) {
-      const page = await store.list({ status: 'dead', limit: 500, afterSeq: after, now: clock.now() });
-      if (page.length === 0) break;
-      for (const q of page) if (ids.delete(q.intent.id)) out.push({ seq: q.seq, id: q.intent.id });
-      after = page[page.length - 1]!.seq;
-    }
-    return out;
-  };
 
   const assertOpen = (what: string) => {
     if (closed) throw closedError(what);
@@ -279,7 +220,7 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
       }),
     async requeue(targets) {
       assertOpen('requeue');
-      const moved = await store.requeue(await toRefs(targets), clock.now());
+      const moved = await store.requeue(await deadRefs(store, targets, clock.now()), clock.now());
       if (moved > 0) {
         failures = 0;
         void kick();
@@ -288,7 +229,7 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
     },
     async discard(targets) {
       assertOpen('discard');
-      return store.discard(await toRefs(targets));
+      return store.discard(await deadRefs(store, targets, clock.now()));
     },
     async stats() {
       const c = await store.count(clock.now());

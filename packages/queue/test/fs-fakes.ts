@@ -6,7 +6,12 @@ import { nodeFileSystem } from '../src/lib/fs-layer.js';
  * crossing the limit is cut short there and the next one fails with ENOSPC,
  * as a full disk does. `limit` can be changed at any time ("space freed").
  */
-export function limitedFs(): FileSystem & { limit: number; datasyncs: number; failTruncates: number; failDatasyncs: number } {
+export function limitedFs(): FileSystem & {
+  limit: number;
+  datasyncs: number;
+  failTruncates: number;
+  failDatasyncs: number;
+} {
   const fs = {
     ...nodeFileSystem,
     limit: Number.POSITIVE_INFINITY,

@@ -20,7 +20,7 @@ export function envelope(
     payload: { n: counter, ...payload },
   };
   if (partitionKey !== undefined) intent.partitionKey = partitionKey;
-  return intent as IntentEnvelope;
+  return intent as unknown as IntentEnvelope;
 }
 
 export const ackAll: SendFunction = async (batch) => batch.map(() => ({ status: 'acked' }) as SendOutcome);

@@ -1,10 +1,9 @@
 import {
   HLC_MAX_WALL,
   type IntentEnvelope,
-  intentEnvelopeSchema,
   isIntentId,
-  moneySchema,
 } from '@tallystick/core';
+import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
 
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');

@@ -37,7 +37,7 @@ export function generateHolderKey(): HolderKey {
 
 /**
  * The holder binding a token carries for a device public key: the first 16
- * bytes of SHA-256("tallystick/holder/v1" || publicKey), as 32 hex digits.
+ * bytes of SHA-512("tallystick/holder/v1" || publicKey), as 32 hex digits.
  *
  * @throws {TypeError} if `publicKey` is not a Uint8Array.
  * @throws {RangeError} if `publicKey` is not 32 bytes.

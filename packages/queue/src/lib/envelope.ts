@@ -4,11 +4,11 @@ import {
   encodeHlc,
   type Hlc,
   type IntentEnvelope,
-  intentEnvelopeSchema,
   type JsonValue,
   newIntentId,
   TallystickError,
 } from '@tallystick/core';
+import { intentEnvelopeSchema } from '@tallystick/core/schemas';
 import type { IntentInput } from '../types.js';
 
 export interface EnvelopeContext {

@@ -50,13 +50,19 @@ export async function acquireIdbReplayer(
     return ok;
   });
   if (!free) return undefined;
+  let expiresAt = now + ttlMs;
   return {
-    renew: (at) =>
-      update((h, store) => {
+    // A renewal is a strict write: only once half the TTL has passed, not on every batch.
+    renew: async (at) => {
+      if (at < expiresAt - ttlMs / 2) return true;
+      const ok = await update((h, store) => {
         if (h?.owner !== owner) return false;
         store.put({ k: 'replayer', owner, expiresAt: at + ttlMs });
         return true;
-      }),
+      });
+      if (ok) expiresAt = at + ttlMs;
+      return ok;
+    },
     release: async () => {
       await update((h, store) => {
         if (h?.owner === owner) store.delete('replayer');

@@ -53,7 +53,11 @@ export function openDatabase(factory: IDBFactory, name: string): Promise<IDBData
       intents.createIndex('lease', 'l');
       db.createObjectStore('meta', { keyPath: 'k' });
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // Let a newer version (another tab after an upgrade) take over instead of blocking it.
+      req.result.onversionchange = () => req.result.close();
+      resolve(req.result);
+    };
     req.onerror = () => reject(req.error);
     req.onblocked = () =>
       reject(new DOMException(`database ${name} is blocked by an older version`, 'AbortError'));

@@ -1,7 +1,6 @@
-import { type IntentEnvelope, isValidHlcNode, MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
+import type { IntentEnvelope } from '@tallystick/core';
 import type { StoreCounts } from '../store.js';
 import type { DeadReason, IntentInput, IntentStatus, QueuedIntent } from '../types.js';
-import type { BackoffPolicy } from './backoff.js';
 
 /**
  * Events of an {@link IntentQueue}, by name.
@@ -123,63 +122,4 @@ export interface IntentQueue {
   idle(): Promise<void>;
   /** Stops delivery and releases the replayer lock. The store stays open: close it yourself. */
   close(): Promise<void>;
-}
-
-export interface CheckedOptions {
-  batchSize: number;
-  leaseMs: number;
-  lockTtlMs: number;
-  maxAttempts: number;
-  maxAgeMs: number;
-  maxPayloadBytes: number;
-  backoff: BackoffPolicy;
-}
-
-interface RawOptions {
-  store?: unknown;
-  send?: unknown;
-  device?: unknown;
-  batchSize?: number;
-  leaseMs?: number;
-  lockTtlMs?: number;
-  maxAttempts?: number;
-  maxAgeMs?: number;
-  maxPayloadBytes?: number;
-  retry?: { baseMs?: number; maxMs?: number };
-}
-
-function int(value: number | undefined, fallback: number, name: string, min: number, max: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
-  const ok = v === Number.POSITIVE_INFINITY ? max === v : Number.isSafeInteger(v) && v >= min && v <= max;
-  if (!ok) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
-  return v;
-}
-
-export function checkOptions(options: RawOptions): CheckedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const store = options.store as { append?: unknown; claim?: unknown } | undefined;
-  if (typeof store?.append !== 'function' || typeof store.claim !== 'function') {
-    throw new TypeError('options.store must be a QueueStore');
-  }
-  if (typeof options.send !== 'function') throw new TypeError('options.send must be a function');
-  if (!isValidHlcNode(options.device))
-    throw new TypeError('options.device must be 1-64 characters of [0-9A-Za-z._~-]');
-  const day = 86_400_000;
-  const baseMs = int(options.retry?.baseMs, 1_000, 'retry.baseMs', 1, day);
-  return {
-    batchSize: int(options.batchSize, 100, 'batchSize', 1, 1000),
-    leaseMs: int(options.leaseMs, 60_000, 'leaseMs', 1, day),
-    lockTtlMs: int(options.lockTtlMs, 30_000, 'lockTtlMs', 1, day),
-    maxAttempts: int(options.maxAttempts, 100, 'maxAttempts', 1, Number.POSITIVE_INFINITY),
-    maxAgeMs: int(options.maxAgeMs, Number.POSITIVE_INFINITY, 'maxAgeMs', 1, Number.POSITIVE_INFINITY),
-    maxPayloadBytes: int(
-      options.maxPayloadBytes,
-      MAX_INTENT_PAYLOAD_BYTES,
-      'maxPayloadBytes',
-      2,
-      MAX_INTENT_PAYLOAD_BYTES,
-    ),
-    backoff: { baseMs, maxMs: int(options.retry?.maxMs, 300_000, 'retry.maxMs', baseMs, day) },
-  };
 }

@@ -5,17 +5,16 @@
  * What makes it fast: both scalar multiplications read precomputed tables
  * once their point has been used twice (B's once per process, A's once per
  * prepared key, see tiered.ts), so a steady-state verify costs one square
- * root (decoding R), one hash and about 70 mixed additions, with no doubling
- * chain at all.
+ * root (decoding R), one hash and about 65 mixed additions, with no doubling
+ * chain at all. A key's first use takes the half-size path of halfsize.ts.
  */
 import { bigintToBytes256, bytesToBigint256, D2, L, mul, sub } from './field.js';
 import { halfSize, subtractHalfSize } from './halfsize.js';
-
-export { L };
-
 import { decodeInto, Ext } from './point.js';
 import { sha512 } from './sha512.js';
 import { addScalar, TieredPoint } from './tiered.js';
+
+export { L };
 
 const BX = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
 const BY = 0x6666666666666666666666666666666666666666666666666666666666666658n;

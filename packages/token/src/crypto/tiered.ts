@@ -3,8 +3,9 @@
  * (the base point, an issuer key, a customer's device key), with
  * precomputation that grows with use:
  *
- * - first use: no table; Horner's rule over signed 5-bit windows with 16
- *   multiples built on the spot (~250 doublings, ~65 additions);
+ * - first use: no table. A single verify then takes the half-size path of
+ *   halfsize.ts; a lone multiplication (batch coefficients) uses Horner's
+ *   rule over signed 5-bit windows (~250 doublings, ~65 additions);
  * - second use: a 5-bit fixed-base table (816 points, a few milliseconds),
  *   after which a multiplication is 51 additions and no doubling;
  * - use 256: an 8-bit table (4096 points, ~600 KB), 32 additions.

@@ -11,7 +11,7 @@
  * rides in the presentation. Fixed size keeps TP1: text splittable without a
  * separator, which base45 lacks.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha512 } from '../crypto/sha512.js';
 import { DOMAIN, LIMITS } from '../format.js';
 import { AT, ascii, PRESENTATION_VERSION, readU32, SIZE, writeU32 } from './layout.js';
 
@@ -21,12 +21,18 @@ const EMPTY = new Uint8Array(0);
 
 export const PRESENTATION_AT = { publicKey: 1, time: 33, signature: 37 } as const;
 
-/** SHA-256("tallystick/holder/v1" || public key), first 16 bytes. */
+/**
+ * SHA-512("tallystick/holder/v1" || public key), first 16 bytes. SHA-512 rather
+ * than SHA-256 because Ed25519 verification needs SHA-512 anyway: one hash
+ * function keeps the verify-only bundle under its 10 KB budget.
+ */
 export function holderHash(publicKey: Uint8Array): Uint8Array {
   const input = new Uint8Array(HOLDER_DOMAIN.length + publicKey.length);
   input.set(HOLDER_DOMAIN, 0);
   input.set(publicKey, HOLDER_DOMAIN.length);
-  return sha256(input).subarray(0, SIZE.holder);
+  const digest = new Uint8Array(64);
+  sha512(input, input.length, digest);
+  return digest.subarray(0, SIZE.holder);
 }
 
 /** True when the hash of `publicKey` equals the 16 bytes at `buf[at..]`. */
