@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { ROOT, run } from './lib.mjs';
 
 const results = join(ROOT, '.tmp', 'vitest-results.json');
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 const steps = [
   ['readme commands exist', 'node', ['scripts/readme-commands.mjs']],
-  ['type check', 'npx', ['--no', 'tsc', '-p', 'tsconfig.json', '--noEmit']],
-  ['lint and format', 'npx', ['--no', 'biome', 'check', '.']],
+  ['type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint and format', bin('biome'), ['check', '.']],
   ['build', 'npm', ['run', 'build', '--silent']],
   [
     'unit tests',

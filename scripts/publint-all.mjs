@@ -1,14 +1,16 @@
 // publint --strict and arethetypeswrong on every publishable package (needs a prior build).
-import { publicPackages, run } from './lib.mjs';
+import { join } from 'node:path';
+import { publicPackages, ROOT, run } from './lib.mjs';
+
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 
 const failures = [];
 for (const pkg of publicPackages()) {
   console.log(`\n── ${pkg.json.name}`);
-  if (run('npx', ['--no', 'publint', '--strict'], { cwd: pkg.dir }) !== 0)
-    failures.push(`${pkg.json.name}: publint`);
+  if (run(bin('publint'), ['--strict'], { cwd: pkg.dir }) !== 0) failures.push(`${pkg.json.name}: publint`);
   // node10 resolution predates `exports`; subpath adapters cannot work there by design.
   if (
-    run('npx', ['--no', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], {
+    run(bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], {
       cwd: pkg.dir,
     }) !== 0
   ) {

@@ -26,7 +26,15 @@ export interface Voucher {
   holder?: HolderKey;
 }
 
-export type VoucherName = 'gift1' | 'gift2' | 'gift3' | 'pickupB' | 'pickupB2' | 'earlyBird' | 'alicePass' | 'bobPass';
+export type VoucherName =
+  | 'gift1'
+  | 'gift2'
+  | 'gift3'
+  | 'pickupB'
+  | 'pickupB2'
+  | 'earlyBird'
+  | 'alicePass'
+  | 'bobPass';
 
 export interface Market {
   issuer: Issuer;

@@ -36,6 +36,7 @@ export {
   type TallystickErrorOptions,
 } from './errors.js';
 export { isIntentId, newIntentId, newRandomId, newTokenId, randomBytes } from './ids.js';
+export { type IntentEnvelope, MAX_INTENT_PAYLOAD_BYTES } from './intent.js';
 export { currencyCodes, currencyExponent, isCurrencyCode } from './money/currencies.js';
 export {
   addMoney,
@@ -46,4 +47,3 @@ export {
   splitMoney,
   subtractMoney,
 } from './money/money.js';
-export { MAX_INTENT_PAYLOAD_BYTES, type IntentEnvelope } from './intent.js';

@@ -13,7 +13,6 @@ import { isCurrencyCode } from './money/currencies.js';
 
 const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
 
-
 /**
  * Zod schema for {@link Money} crossing a process boundary.
  *

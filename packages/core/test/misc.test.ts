@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import type { IntentEnvelope } from '../src/index.js';
 import {
   createManualClock,
   isIntentId,
@@ -12,7 +13,6 @@ import {
   TallystickError,
 } from '../src/index.js';
 import { intentEnvelopeSchema, MAX_INTENT_PAYLOAD_BYTES, moneySchema } from '../src/schemas.js';
-import type { IntentEnvelope } from '../src/index.js';
 
 describe('errors', () => {
   it('carry a stable code, the cause and the subclass name', () => {

@@ -1,8 +1,4 @@
-import {
-  HLC_MAX_WALL,
-  type IntentEnvelope,
-  isIntentId,
-} from '@tallystick/core';
+import { HLC_MAX_WALL, type IntentEnvelope, isIntentId } from '@tallystick/core';
 import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
 

@@ -6,6 +6,15 @@
  * only what verification needs. Issuing and key generation live in the main
  * entry, `@tallystick/token`.
  */
+
+export { isNativeAvailable, type SignatureBackend, verifySignature } from './crypto/index.js';
+export { type DecodeResult, decodeToken } from './decode.js';
+export type { VerificationKey } from './keys.js';
+export type { TokenInput } from './lib/input.js';
+export type { RedeemResult, Redemption } from './redemption.js';
+export type { VerifyCode, VerifyFailure, VerifyResult } from './result.js';
+export { createMemorySpentStore, type SpentStore } from './spent-store.js';
+export type { Token, TokenExtension } from './token.js';
 export { createVerifier } from './verifier-lite.js';
 export {
   type BatchItem,
@@ -15,11 +24,3 @@ export {
   type VerifierOptions,
   type VerifyOptions,
 } from './verifier-options.js';
-export { decodeToken, type DecodeResult } from './decode.js';
-export { createMemorySpentStore, type SpentStore } from './spent-store.js';
-export { verifySignature, isNativeAvailable, type SignatureBackend } from './crypto/index.js';
-export type { Token, TokenExtension } from './token.js';
-export type { VerifyCode, VerifyFailure, VerifyResult } from './result.js';
-export type { TokenInput } from './lib/input.js';
-export type { VerificationKey } from './keys.js';
-export type { RedeemResult, Redemption } from './redemption.js';

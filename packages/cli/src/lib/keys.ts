@@ -21,7 +21,7 @@ export function writeKeyFile(path: string, file: KeyFile): void {
 /** Decodes 32 key bytes given as base64url or hex. */
 export function keyBytes(text: unknown, what: string): Uint8Array {
   const bytes = typeof text === 'string' ? (tryDecodeBase64url(text) ?? tryDecodeHex(text)) : undefined;
-  if (!bytes || bytes.length !== 32) throw new UsageError(`${what} must be 32 bytes as base64url or hex`);
+  if (bytes?.length !== 32) throw new UsageError(`${what} must be 32 bytes as base64url or hex`);
   return bytes;
 }
 

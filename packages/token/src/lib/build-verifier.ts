@@ -1,12 +1,5 @@
 import { systemClock } from '@tallystick/core';
 import { type PreparedKey, verifyPrepared } from '../crypto/index.js';
-import type { Policy } from './checks.js';
-import { isAudience } from './encode.js';
-import { fail } from './fail.js';
-import { isBytes } from './input.js';
-import { buildKeySet, type KeySet } from './key-set.js';
-import { type Pending, pend, settle } from './pending.js';
-import { redemptionOf } from './redemption-of.js';
 import type { VerifyResult } from '../result.js';
 import { createMemorySpentStore } from '../spent-store.js';
 import {
@@ -17,6 +10,13 @@ import {
   type VerifierOptions,
   type VerifyOptions,
 } from '../verifier-options.js';
+import type { Policy } from './checks.js';
+import { isAudience } from './encode.js';
+import { fail } from './fail.js';
+import { isBytes } from './input.js';
+import { buildKeySet, type KeySet } from './key-set.js';
+import { type Pending, pend, settle } from './pending.js';
+import { redemptionOf } from './redemption-of.js';
 
 /**
  * Checks many signatures at once; must give, item by item, the verdict
