@@ -88,8 +88,8 @@ export class FileQueueStore implements FileStore {
     const claimed = this.table.claim(request);
     for (const entry of claimed) before.set(entry, [entry.attempts - 1, 0]);
     if (claimed.length === 0) return [];
-    // The claim record rides along with the next group's fsync instead of waiting for its own: if it is
-    // lost in a crash, the intents are merely claimable sooner and one attempt is not counted.
+    // The claim record is written in the background, not waited for: if a crash loses it, the intents
+    // are merely claimable sooner and one attempt goes uncounted. Sending need not wait for an fsync.
     this.writer.append([claimFrame(claimed, request.now + request.leaseMs)]).catch(() => undefined);
     try {
       const envelopes = await this.reader.read(claimed);
