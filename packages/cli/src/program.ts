@@ -2,12 +2,25 @@ import { Command, CommanderError } from 'commander';
 import { registerAllocate } from './commands/allocate.js';
 import { registerKeygen } from './commands/keys.js';
 import { registerQr } from './commands/qr.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { EXIT, UsageError } from './lib/exit.js';
 import type { Io } from './lib/io.js';
 import { processIo } from './lib/io.js';
 
-/** What each command registrar receives: where to write and how to set the exit code. */
+/**
+ * What each command registrar receives: where to write and how to raise the
+ * exit code (the highest code set wins).
+ *
+ * @example
+ * ```ts
+ * import type { CommandContext } from '@tallystick/cli';
+ * function refuse(ctx: CommandContext): void {
+ *   ctx.io.err('refused');
+ *   ctx.setExit(1);
+ * }
+ * ```
+ */
 export interface CommandContext {
   io: Io;
   setExit(code: number): void;
@@ -36,6 +49,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerKeygen(program, ctx);
   registerTokenCommands(program, ctx);
   registerQr(program, ctx);
+  registerReconcile(program, ctx);
   registerAllocate(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

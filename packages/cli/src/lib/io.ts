@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './exit.js';
 
-/** Where commands write, so tests can capture output without spawning a process. */
+/**
+ * Where commands write, so tests and embedders can capture output without
+ * spawning a process.
+ *
+ * @example
+ * ```ts
+ * import { runCli, type Io } from '@tallystick/cli';
+ * const lines: string[] = [];
+ * const io: Io = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false };
+ * await runCli(['--version'], io);
+ * ```
+ */
 export interface Io {
   out(line: string): void;
   err(line: string): void;
