@@ -224,8 +224,13 @@ export async function run(): Promise<void> {
     stream,
   );
 
-  const distributed = pgUp ? await distributedRun(pool!, QUICK ? 20_000 : 200_000) : undefined;
-  if (distributed) printRows('reconcile: 4 processes vs 1 on one Postgres', [distributed]);
+  const distributed = pgUp
+    ? [
+        await distributedRun(pool!, QUICK ? 20_000 : 200_000, 'offset'),
+        await distributedRun(pool!, QUICK ? 5_000 : 20_000, 'shuffle'),
+      ]
+    : undefined;
+  if (distributed) printRows('reconcile: 4 processes vs 1 on one Postgres', distributed);
 
   for (const schema of schemas) await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool?.end();
@@ -249,7 +254,11 @@ export async function run(): Promise<void> {
 }
 
 /** Four worker processes race through one shared backlog; the result must equal one process's. */
-async function distributedRun(pool: pg.Pool, intents: number): Promise<Record<string, string | number>> {
+async function distributedRun(
+  pool: pg.Pool,
+  intents: number,
+  order: 'offset' | 'shuffle',
+): Promise<Record<string, string | number>> {
   const dir = mkdtempSync(join(tmpdir(), 'tallystick-bench-'));
   const file = join(dir, 'backlog.json');
   const items = [...backlog({ intents, seed: 5, skus: 2000 })];
@@ -272,6 +281,7 @@ async function distributedRun(pool: pg.Pool, intents: number): Promise<Record<st
           file,
           String(seed),
           '1000',
+          order,
         ],
         { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
       );
@@ -292,6 +302,7 @@ async function distributedRun(pool: pg.Pool, intents: number): Promise<Record<st
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   rmSync(dir, { recursive: true, force: true });
   return {
+    'arrival per process': order === 'offset' ? 'time order, staggered' : 'random order (worst case)',
     backlog: items.length,
     distinct,
     'applied (sum of 4)': applied,

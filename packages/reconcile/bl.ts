@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { createManualClock } from '@tallystick/core';
+import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+import { batches, BACKLOG_START, backlogKeys } from './test/support/backlog.js';
+import { testVerifier } from './test/support/ed25519-verifier.js';
+const all = JSON.parse(readFileSync('/tmp/backlog100k.json', 'utf8'));
+const warm = createReconciler({ ledger: createMemoryLedger(), verifier: testVerifier([backlogKeys.good]), clock: createManualClock(BACKLOG_START + 1e9) });
+for (const b of batches(all.slice(100000), 1000)) await warm.apply(b);
+const items = all.slice(0, 100000);
+const ledger = createMemoryLedger();
+const r = createReconciler({ ledger, verifier: testVerifier([backlogKeys.good]), clock: createManualClock(BACKLOG_START + 1e9) });
+const c = process.cpuUsage(); const t = performance.now();
+for (const b of batches(items, Number(process.env.B ?? 1000))) await r.apply(b);
+const u = process.cpuUsage(c);
+console.log('apply wall ms', Math.round(performance.now() - t), 'cpu us/intent', ((u.user + u.system) / items.length).toFixed(1), 'per sec (wall)', Math.round(items.length / (performance.now() - t) * 1000));
