@@ -1,6 +1,6 @@
 // `npm test`: every check CI runs, in order, failing fast. Prints a closing line
 // `tests: N passed, N failed, N skipped` from the vitest run.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, run } from './lib.mjs';
 
@@ -23,6 +23,8 @@ const steps = [
 ];
 const only = process.argv.slice(2);
 mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+// A stale results file would report an earlier run's counts.
+rmSync(results, { force: true });
 
 const started = Date.now();
 let failedStep;

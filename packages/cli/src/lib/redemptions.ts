@@ -20,7 +20,11 @@ export function redemptionVerifier(keys: readonly VerificationKey[]): Redemption
     verifyBatch(checks) {
       const verdicts: RedemptionVerdict[] = new Array(checks.length);
       const groups = new Map<string, number[]>();
-      checks.forEach((check, i) => groups.set(check.device, [...(groups.get(check.device) ?? []), i]));
+      for (const [i, check] of checks.entries()) {
+        const group = groups.get(check.device);
+        if (group) group.push(i);
+        else groups.set(check.device, [i]);
+      }
       for (const [device, indexes] of groups) {
         const results = verifierOf(device).verifyBatch(
           indexes.map((i) => ({ input: checks[i]!.token, now: checks[i]!.at })),
