@@ -142,14 +142,17 @@ describe('greedy marginal allocation', () => {
           const units = Math.floor(fraction * targets.reduce((a, b) => a + b, 0));
           const full = greedyAllocation(means, targets, units, 0.01);
           const windowed = greedyAllocation(means, targets, units, 0.01, 16);
-          expect(windowed.quotas).toEqual(full.quotas);
-          windowed.sales.forEach((s, i) => {
-            expect(s).toBeCloseTo(full.sales[i]!, 9);
-          });
-          expect(full.quotas).toEqual(heapFreeGreedy(means, units));
+          // Marginal gains that tie to within rounding may be taken in either order, so
+          // the law is equal expected sales (and equal quotas away from such ties).
+          const total = (quotas: readonly number[]) =>
+            quotas.reduce((a, q, i) => a + salesByDefinition(q, means[i]!), 0);
+          const reference = heapFreeGreedy(means, units);
+          expect(windowed.quotas.reduce((a, b) => a + b, 0)).toBe(units);
+          expect(total(windowed.quotas)).toBeCloseTo(total(full.quotas), 9);
+          expect(total(full.quotas)).toBeCloseTo(total(reference), 9);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, examples: [[[33.033466467982926, 69.97761703782004, 12.574012691412253], 0.10062893081761007]] },
     );
   });
 
