@@ -21,6 +21,16 @@ export default {
     const list = token.RevocationList.fromBytes(token.RevocationList.create({ tokenIds: [ID] }).toBytes());
     if (!list.hasTokenId(ID)) throw new Error('revocation list round trip failed');
   },
+  '@tallystick/token/verify': async (verify) => {
+    const publicKey = new Uint8Array(32);
+    publicKey[0] = 0x58; // the Ed25519 base point's encoding starts 0x58 0x66 ...
+    const verifier = verify.createVerifier({ keys: [] });
+    const refused = verifier.verify('TS1:garbage');
+    if (refused.ok || refused.code !== 'malformed') throw new Error('verify-only entry accepted garbage');
+    if (verify.verifySignature(new Uint8Array(64), new Uint8Array(1), publicKey) !== false) {
+      throw new Error('verifySignature accepted a zero signature');
+    }
+  },
   '@tallystick/token/spent-file': async (spentFile) => {
     const dir = mkdtempSync(join(tmpdir(), 'tallystick-smoke-'));
     try {

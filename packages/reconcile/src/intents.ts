@@ -177,7 +177,10 @@ export function parseIntent(raw: unknown): ParsedIntent {
   const payload = schema.safeParse(outer.data.payload);
   if (!payload.success)
     return { ok: false, code: 'invalid_payload', reason: describe(payload.error, 'payload') };
-  return { ok: true, intent: { ...outer.data, type, payload: payload.data } as Intent };
+  // zod's output is a fresh object we own: set the typed payload in place rather than copy.
+  const intent = outer.data as unknown as { payload: unknown };
+  intent.payload = payload.data;
+  return { ok: true, intent: intent as Intent };
 }
 
 function describe(error: z.ZodError, prefix?: string): string {
