@@ -274,6 +274,30 @@ describe('bad input', () => {
     expect(canonicalJson(await snapshotLedger(ledger))).toBe(after);
   });
 
+  it('a replay with its keys in another order is a duplicate; other content under the id is not', async () => {
+    const { reconciler } = setup();
+    const s = sale('till-1', 5, 'tea', 2, 120, { discountBps: 0 });
+    const p = s.payload as Record<string, unknown>;
+    const reordered = {
+      payload: { unitPrice: p.unitPrice, discountBps: 0, quantity: 2, sku: 'tea' },
+      createdAt: s.createdAt,
+      hlc: s.hlc,
+      device: s.device,
+      type: s.type,
+      id: s.id,
+    };
+    const implicitDiscount = { ...s, payload: { sku: 'tea', quantity: 2, unitPrice: p.unitPrice } };
+    const changed = { ...s, payload: { ...p, quantity: 3 } };
+    const otherDevice = { ...s, device: 'till-2' };
+    const result = await reconciler.apply([s, reordered, implicitDiscount, changed, otherDevice]);
+    expect(result.accepted).toBe(1);
+    expect(result.duplicates).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.code])).toEqual([
+      [3, 'id_reused'],
+      [4, 'id_reused'],
+    ]);
+  });
+
   it('a redemption without a verifier is rejected, not stored', async () => {
     const ledger = createMemoryLedger();
     const reconciler = createReconciler({ ledger, clock });
