@@ -8,7 +8,9 @@ export default {
     if (!core.isIntentId(core.newIntentId())) throw new Error('intent id is not a UUIDv7');
   },
   '@tallystick/core/schemas': (schemas) => {
-    if (!schemas.moneySchema.safeParse({ amount: 250, currency: 'EUR' }).success) throw new Error('valid money refused');
-    if (schemas.moneySchema.safeParse({ amount: 2.5, currency: 'EUR' }).success) throw new Error('float money accepted');
+    if (!schemas.moneySchema.safeParse({ amount: 250, currency: 'EUR' }).success)
+      throw new Error('valid money refused');
+    if (schemas.moneySchema.safeParse({ amount: 2.5, currency: 'EUR' }).success)
+      throw new Error('float money accepted');
   },
 };

@@ -152,7 +152,10 @@ describe('greedy marginal allocation', () => {
           expect(total(full.quotas)).toBeCloseTo(total(reference), 9);
         },
       ),
-      { numRuns: 200, examples: [[[33.033466467982926, 69.97761703782004, 12.574012691412253], 0.10062893081761007]] },
+      {
+        numRuns: 200,
+        examples: [[[33.033466467982926, 69.97761703782004, 12.574012691412253], 0.10062893081761007]],
+      },
     );
   });
 
