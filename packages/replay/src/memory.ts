@@ -2,11 +2,10 @@ import { type Clock, systemClock, TallystickError } from '@tallystick/core';
 import { type IdempotencyRecord, judge } from './lib/records.js';
 import {
   assertClaimOptions,
+  assertCompleteArgs,
   assertFingerprint,
   assertKey,
-  assertResponse,
   assertToken,
-  assertTtl,
   newClaimToken,
   normalizeResponse,
 } from './lib/validate.js';
@@ -108,10 +107,7 @@ export function createMemoryStore(
       response: StoredResponse,
       ttlMs: number,
     ): Promise<boolean> {
-      assertKey(key);
-      assertToken(token);
-      assertResponse(response);
-      assertTtl(ttlMs, 'ttlMs');
+      assertCompleteArgs(key, token, response, ttlMs);
       const k = id(key);
       const record = records.get(k);
       if (record?.state !== 'in_flight' || record.token !== token) return false;

@@ -11,11 +11,10 @@ import {
 import { judge } from './lib/records.js';
 import {
   assertClaimOptions,
+  assertCompleteArgs,
   assertFingerprint,
   assertKey,
-  assertResponse,
   assertToken,
-  assertTtl,
   decodeResponse,
   encodeResponse,
   newClaimToken,
@@ -191,10 +190,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       response: StoredResponse,
       ttlMs: number,
     ): Promise<boolean> {
-      assertKey(key);
-      assertToken(token);
-      assertResponse(response);
-      assertTtl(ttlMs, 'ttlMs');
+      assertCompleteArgs(key, token, response, ttlMs);
       const params = [key.scope, key.key, token, encodeResponse(response), clock.now() + ttlMs];
       return (await query('complete', sql.complete, params)).length === 1;
     },

@@ -3,11 +3,10 @@ import { judge } from './lib/records.js';
 import { COMPLETE, inFlightValue, parseValue, RELEASE, type Script, TAKE_OVER } from './lib/redis-scripts.js';
 import {
   assertClaimOptions,
+  assertCompleteArgs,
   assertFingerprint,
   assertKey,
-  assertResponse,
   assertToken,
-  assertTtl,
   encodeResponse,
   newClaimToken,
 } from './lib/validate.js';
@@ -141,10 +140,7 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
       response: StoredResponse,
       ttlMs: number,
     ): Promise<boolean> {
-      assertKey(key);
-      assertToken(token);
-      assertResponse(response);
-      assertTtl(ttlMs, 'ttlMs');
+      assertCompleteArgs(key, token, response, ttlMs);
       const expiresAt = clock.now() + ttlMs;
       return run(
         'complete',

@@ -95,3 +95,16 @@ export function encodeResponse(response: StoredResponse): string {
 export function decodeResponse(text: string): StoredResponse {
   return JSON.parse(text) as StoredResponse;
 }
+
+/** The arguments every store's `complete` checks before it touches storage. */
+export function assertCompleteArgs(
+  key: IdempotencyKey,
+  token: string,
+  response: StoredResponse,
+  ttlMs: number,
+): void {
+  assertKey(key);
+  assertToken(token);
+  assertResponse(response);
+  assertTtl(ttlMs, 'ttlMs');
+}
