@@ -2,9 +2,12 @@
  * @packageDocumentation
  * Zod schemas for the shapes that cross a process boundary. A separate entry
  * (`@tallystick/core/schemas`) so that code which never validates does not
- * bundle zod (about 90 KB).
+ * bundle zod at all, and built on `zod/mini` so that code which does (the
+ * queue's `enqueue` in a browser) pays about 8 KB instead of the 90 KB that
+ * classic zod's method chains keep alive. Mini schemas compose with classic
+ * ones: `z.object({ ...intentEnvelopeSchema.shape })` works in either.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isValidHlcNode } from './clock/hlc-timestamp.js';
 import { canonicalJson } from './codecs/canonical-json.js';
 import { isIntentId } from './ids.js';
@@ -23,8 +26,8 @@ const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
  * ```
  */
 export const moneySchema = z.object({
-  amount: z.number().int().refine(Number.isSafeInteger, 'amount must be a safe integer of minor units'),
-  currency: z.string().refine(isCurrencyCode, 'currency must be an ISO 4217 code'),
+  amount: z.number().check(z.refine(Number.isSafeInteger, 'amount must be a safe integer of minor units')),
+  currency: z.string().check(z.refine(isCurrencyCode, 'currency must be an ISO 4217 code')),
 });
 
 /**
@@ -38,22 +41,25 @@ export const moneySchema = z.object({
  * jsonPayloadSchema.safeParse({ a: Number.NaN }).success; // false
  * ```
  */
-export const jsonPayloadSchema = z.unknown().superRefine((value, ctx) => {
-  let text: string;
-  try {
-    text = canonicalJson(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return;
-  }
-  const size = new TextEncoder().encode(text).length;
-  if (size > MAX_INTENT_PAYLOAD_BYTES) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `payload is ${size} bytes, more than ${MAX_INTENT_PAYLOAD_BYTES}`,
-    });
-  }
-});
+export const jsonPayloadSchema = z.unknown().check(
+  z.superRefine((value, ctx) => {
+    let text: string;
+    try {
+      text = canonicalJson(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+      return;
+    }
+    const size = new TextEncoder().encode(text).length;
+    if (size > MAX_INTENT_PAYLOAD_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `payload is ${size} bytes, more than ${MAX_INTENT_PAYLOAD_BYTES}`,
+        input: value,
+      });
+    }
+  }),
+);
 
 /**
  * Zod schema for the envelope every intent travels in between a device, its
@@ -75,14 +81,14 @@ export const jsonPayloadSchema = z.unknown().superRefine((value, ctx) => {
  * ```
  */
 export const intentEnvelopeSchema = z.object({
-  id: z.string().refine(isIntentId, 'id must be a lower-case UUIDv7'),
+  id: z.string().check(z.refine(isIntentId, 'id must be a lower-case UUIDv7')),
   type: z
     .string()
-    .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'type must be 1-64 characters of [a-z0-9_.-], starting with a letter'),
-  device: z.string().refine(isValidHlcNode, 'device must be 1-64 characters of [0-9A-Za-z._~-]'),
-  hlc: z.string().regex(HLC_TEXT, 'hlc must be an encoded HLC timestamp'),
-  partitionKey: z.string().min(1).max(128).optional(),
-  createdAt: z.number().int().nonnegative(),
+    .check(z.regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'type must be 1-64 characters of [a-z0-9_.-], starting with a letter')),
+  device: z.string().check(z.refine(isValidHlcNode, 'device must be 1-64 characters of [0-9A-Za-z._~-]')),
+  hlc: z.string().check(z.regex(HLC_TEXT, 'hlc must be an encoded HLC timestamp')),
+  partitionKey: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  createdAt: z.int().check(z.nonnegative()),
   payload: jsonPayloadSchema,
 });
 

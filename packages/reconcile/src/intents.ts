@@ -5,8 +5,8 @@ import { z } from 'zod';
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
 const quantity = z.number().int().min(1).max(1_000_000);
 const intentRef = z.string().refine(isIntentId, 'must be the id (a lower-case UUIDv7) of another intent');
-const price = moneySchema.strict().refine((m) => m.amount >= 0, 'amount must not be negative');
-const positive = moneySchema.strict().refine((m) => m.amount > 0, 'amount must be positive');
+const price = z.strictObject(moneySchema.shape).refine((m) => m.amount >= 0, 'amount must not be negative');
+const positive = z.strictObject(moneySchema.shape).refine((m) => m.amount > 0, 'amount must be positive');
 // Basis points: 1250 is 12.5 % off. Integers keep discount arithmetic exact.
 const discountBps = z.number().int().min(0).max(10_000).default(0);
 
@@ -154,7 +154,7 @@ export type ParsedIntent =
 
 // Core's envelope rules, with the generic payload check replaced by the typed
 // schemas below, which are stricter and several times cheaper.
-const envelope = intentEnvelopeSchema.extend({ payload: z.unknown() });
+const envelope = z.object({ ...intentEnvelopeSchema.shape, payload: z.unknown() });
 
 /**
  * Validates one raw input as an intent. Never throws: a bad input is a typed
