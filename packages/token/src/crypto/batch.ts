@@ -14,7 +14,7 @@
  * items, reusing the decoded points and coefficients.
  */
 import { bigintToBytes256, bytesToBigint256, D2, mul, sub } from './field.js';
-import { msmAdd, type NielsPoints, windowFor } from './msm.js';
+import { msmAdd, mulAdd, type NielsPoints, windowFor } from './msm.js';
 import { decodeInto, Ext, recode } from './point.js';
 import { BASE, challenge, L } from './pure.js';
 import type { TieredPoint } from './tiered.js';
@@ -121,10 +121,10 @@ function checkGroup(ctx: Context, group: number[]): boolean {
   }
   for (const [key, sum] of coalesce(perKey, ctx, group)) {
     bigintToBytes256(sum % L, scalarBytes, 0);
-    key.mulAdd(acc, scalarBytes, 0, false);
+    mulAdd(key, acc, scalarBytes, 0, false);
   }
   bigintToBytes256(sB % L, scalarBytes, 0);
-  BASE.mulAdd(acc, scalarBytes, 0, true);
+  mulAdd(BASE, acc, scalarBytes, 0, true);
   return acc.isSmallOrder();
 }
 
@@ -151,9 +151,9 @@ function coalesce(perKey: Map<TieredPoint, bigint>, ctx: Context, group: number[
 function checkSingle(ctx: Context, i: number): boolean {
   const e = ctx.entries[i]!;
   const acc = new Ext();
-  BASE.mulAdd(acc, e.signature, 32, false);
+  mulAdd(BASE, acc, e.signature, 32, false);
   bigintToBytes256(ctx.ks[i]!, scalarBytes, 0);
-  e.key.mulAdd(acc, scalarBytes, 0, true);
+  mulAdd(e.key, acc, scalarBytes, 0, true);
   acc.addNiels(ctx.points.ypx[i]!, ctx.points.ymx[i]!, ctx.points.xy2d[i]!, true);
   return acc.isSmallOrder();
 }

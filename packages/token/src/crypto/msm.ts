@@ -5,9 +5,12 @@
  * (7 multiplications); the buckets are then folded by the running-sum trick
  * (2 additions per bucket). At n = 256 that is about 27 additions per point,
  * against ~128 doublings plus ~26 additions per point for separate
- * multiplications.
+ * multiplications. Also the batch's lone multiplications (one per key and
+ * one by B), kept here so the verify-only bundle, which has no batch,
+ * leaves them out.
  */
-import { Ext } from './point.js';
+import { Ext, recode } from './point.js';
+import { addScalar, digitsByWidth, SMALL_W, type TieredPoint } from './tiered.js';
 
 /** Bits in each random batch coefficient. */
 export const Z_BITS = 128;
@@ -85,4 +88,35 @@ export function msmAdd(
     if (any) result.add(total);
   }
   acc.add(result);
+}
+
+const HORNER_W = 5;
+const multiples = Array.from({ length: 1 << (HORNER_W - 1) }, () => new Ext());
+const horner = new Ext();
+
+/**
+ * acc += [scalar]·P, or acc -= it when `negate`, for one point and a 32-byte
+ * little-endian scalar below 2^253 (a key's or B's coalesced batch
+ * coefficient). Counts a use of P, so its table grows as in tiered.ts.
+ */
+export function mulAdd(p: TieredPoint, acc: Ext, scalar: Uint8Array, offset: number, negate: boolean): void {
+  const table = p.use();
+  if (table) addScalar(acc, table, scalar, negate, offset);
+  else acc.add(hornerMul(p.point, scalar, offset), negate);
+}
+
+/** [scalar]P by Horner's rule over signed 5-bit windows; returns a shared scratch point. */
+function hornerMul(point: Ext, scalar: Uint8Array, offset: number): Ext {
+  const half = multiples.length;
+  multiples[0]!.copy(point);
+  for (let i = 1; i < half; i++) multiples[i]!.copy(multiples[i - 1]!).add(point);
+  const digits = digitsByWidth[SMALL_W]!; // HORNER_W === SMALL_W: same digit count
+  recode(scalar, offset, HORNER_W, digits);
+  horner.setIdentity();
+  for (let j = digits.length - 1; j >= 0; j--) {
+    if (j !== digits.length - 1) for (let i = 0; i < HORNER_W; i++) horner.double();
+    const v = digits[j]!;
+    if (v !== 0) horner.add(multiples[(v > 0 ? v : -v) - 1]!, v < 0);
+  }
+  return horner;
 }

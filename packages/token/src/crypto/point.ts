@@ -37,14 +37,17 @@ export class Ext {
     return this;
   }
 
-  /** this += (ypx, ymx, xy2d) when `negate` is false, this -= it otherwise (add-2008-hwcd-3, Z2 = 1). */
-  addNiels(ypx: bigint, ymx: bigint, xy2d: bigint, negate: boolean): this {
+  /**
+   * this += (ypx, ymx, xy2d) when `negate` is false, this -= it otherwise
+   * (add-2008-hwcd-3). `z2` is the other point's Z, omitted when it is 1.
+   */
+  addNiels(ypx: bigint, ymx: bigint, xy2d: bigint, negate: boolean, z2?: bigint): this {
     const { X, Y, Z, T } = this;
     // -(x, y) = (-x, y): y+x and y-x swap places and xy2d changes sign.
     const a = mul(sub(Y, X), negate ? ypx : ymx);
     const b = mul(Y + X, negate ? ymx : ypx);
     const c = mul(T, xy2d);
-    const d = Z + Z;
+    const d = z2 === undefined ? Z + Z : mul(Z + Z, z2);
     const e = sub(b, a);
     const f = negate ? d + c : sub(d, c);
     const g = negate ? sub(d, c) : d + c;
@@ -58,20 +61,7 @@ export class Ext {
 
   /** this += o, or this -= o when `negate`, for a general point o (9 multiplications). */
   add(o: Ext, negate = false): this {
-    const { X, Y, Z, T } = this;
-    const a = mul(sub(Y, X), negate ? o.Y + o.X : sub(o.Y, o.X));
-    const b = mul(Y + X, negate ? sub(o.Y, o.X) : o.Y + o.X);
-    const c = mul(mul(T, D2), o.T);
-    const d = mul(Z + Z, o.Z);
-    const e = sub(b, a);
-    const f = negate ? d + c : sub(d, c);
-    const g = negate ? sub(d, c) : d + c;
-    const h = b + a;
-    this.X = mul(e, f);
-    this.Y = mul(g, h);
-    this.T = mul(e, h);
-    this.Z = mul(f, g);
-    return this;
+    return this.addNiels(o.Y + o.X, sub(o.Y, o.X), mul(o.T, D2), negate, o.Z);
   }
 
   /** this = 2·this (dbl-2008-hwcd with a = -1). */

@@ -37,13 +37,25 @@ export interface PreparedKey {
 
 /** The one implementation of PreparedKey; its extra fields are internal. */
 export class Prepared implements PreparedKey {
+  // Declared, not parameter properties: those compile to a field list plus
+  // the same assignments again, bytes the verify bundle need not ship.
+  declare readonly publicKey: Uint8Array;
+  declare readonly backend: 'noble' | 'native';
+  /** A and its growing tables: the pure-JS path, and node:crypto's second opinion. */
+  declare readonly pure: TieredPoint;
+  declare readonly native: NodeKeyObject | undefined;
+
   constructor(
-    readonly publicKey: Uint8Array,
-    readonly backend: 'noble' | 'native',
-    /** A and its growing tables: the pure-JS path, and node:crypto's second opinion. */
-    readonly pure: TieredPoint,
-    readonly native: NodeKeyObject | undefined,
-  ) {}
+    publicKey: Uint8Array,
+    backend: 'noble' | 'native',
+    pure: TieredPoint,
+    native: NodeKeyObject | undefined,
+  ) {
+    this.publicKey = publicKey;
+    this.backend = backend;
+    this.pure = pure;
+    this.native = native;
+  }
 }
 
 /** See prepareKey in index.ts. */

@@ -8,7 +8,7 @@
  * root (decoding R), one hash and about 65 mixed additions, with no doubling
  * chain at all. A key's first use takes the half-size path of halfsize.ts.
  */
-import { bigintToBytes256, bytesToBigint256, D2, L, mul, sub } from './field.js';
+import { bigintToBytes256, bytesToBigint256, D2, L, mul, recoverX, sub } from './field.js';
 import { halfSize, subtractHalfSize } from './halfsize.js';
 import { decodeInto, Ext } from './point.js';
 import { sha512 } from './sha512.js';
@@ -16,11 +16,11 @@ import { addScalar, TieredPoint } from './tiered.js';
 
 export { L };
 
-const BX = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+/** y of the base point, 4/5 mod p. Its x (the even root) is recovered at load: 64 fewer hex digits to ship. */
 const BY = 0x6666666666666666666666666666666666666666666666666666666666666658n;
 
 /** The base point B, shared by every key. */
-export const BASE = new TieredPoint(new Ext().setAffine(BX, BY));
+export const BASE = new TieredPoint(new Ext().setAffine(recoverX(BY, 0)!, BY));
 
 /** Decodes A (its encoding already checked canonical and not small order); undefined when off the curve. */
 export function preparePure(publicKey: Uint8Array): TieredPoint | undefined {
@@ -35,9 +35,7 @@ const scratch = {
   r: new Ext(),
   hashInput: new Uint8Array(512),
   digest: new Uint8Array(64),
-  digestView: new DataView(new ArrayBuffer(0)),
 };
-scratch.digestView = new DataView(scratch.digest.buffer);
 
 /** k = SHA-512(R || A || M) mod L, as a bigint. */
 export function challenge(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): bigint {
@@ -49,10 +47,7 @@ export function challenge(signature: Uint8Array, publicKey: Uint8Array, message:
   buf.set(publicKey, 32);
   buf.set(message, 64);
   sha512(buf, need, scratch.digest);
-  const view = scratch.digestView;
-  let n = 0n;
-  for (let i = 56; i >= 0; i -= 8) n = (n << 64n) | view.getBigUint64(i, true);
-  return n % L;
+  return ((bytesToBigint256(scratch.digest, 32) << 256n) | bytesToBigint256(scratch.digest, 0)) % L;
 }
 
 /**
@@ -72,7 +67,7 @@ export function pureVerify(
   acc.setIdentity();
   const table = key.use();
   if (table) {
-    BASE.mulAdd(acc, signature, 32, false);
+    addBase(acc, signature, 32);
     bigintToBytes256(h, k, 0);
     addScalar(acc, table, k, true);
     subtractAffine(acc, r);
@@ -80,10 +75,33 @@ export function pureVerify(
     const [u, v] = halfSize(h);
     const vs = (((v * bytesToBigint256(signature, 32)) % L) + L) % L;
     bigintToBytes256(vs, k, 0);
-    BASE.mulAdd(acc, k, 0, false);
+    addBase(acc, k, 0);
     subtractHalfSize(acc, key.point, u, r, v);
   }
   return acc.isSmallOrder();
+}
+
+let b127: Ext | undefined;
+
+/**
+ * acc += [scalar]B. B's table comes with its second use, as any point's;
+ * the process's first use instead splits the scalar at bit 127 and runs the
+ * two-point chain of halfsize.ts on B and [2^127]B (127 doublings, made
+ * once), which keeps a separate one-point ladder out of the verify bundle.
+ */
+function addBase(acc: Ext, scalar: Uint8Array, offset: number): void {
+  const table = BASE.use();
+  if (table) {
+    addScalar(acc, table, scalar, false, offset);
+    return;
+  }
+  if (!b127) {
+    b127 = new Ext().copy(BASE.point);
+    for (let i = 0; i < 127; i++) b127.double();
+  }
+  const s = bytesToBigint256(scalar, offset);
+  // Subtracting negative multiples adds them.
+  subtractHalfSize(acc, BASE.point, -(s & ((1n << 127n) - 1n)), b127, -(s >> 127n));
 }
 
 /** acc -= q for an affine q (Z = 1), in Niels form computed on the spot. */

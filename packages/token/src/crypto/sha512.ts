@@ -1,18 +1,26 @@
 /**
  * SHA-512 (FIPS 180-4) for the verify path, in 32-bit halves. It exists for
  * size: @noble/hashes' sha512 is ~3.9 KB min+gzip with its validation layer,
- * this is ~1.1 KB, which is what keeps the verify entry point within its
+ * this is ~1.0 KB, which is what keeps the verify entry point within its
  * 10 KB budget. Its 88 constants are derived at first use (the fractional
  * bits of square and cube roots of the first primes, as the standard defines
- * them) instead of shipped as 1.3 KB of hex. Tested against node:crypto and
- * the FIPS examples in test/crypto-strict.test.ts. Hashes public data only.
+ * them) instead of shipped as 1.3 KB of hex, and every Σ/σ goes through one
+ * rotation helper instead of being spelled out: ~170 bytes smaller for
+ * ~6 µs more per token-sized hash (about 2x the spelled-out form, 1-2 % of
+ * a pure-JS verify, none of a native one, which hashes in OpenSSL). Tested
+ * against node:crypto and the FIPS examples in test/crypto-strict.test.ts.
+ * Hashes public data only.
  */
 
 let K: Int32Array | undefined; // 80 round constants, (hi, lo) pairs
 let IV: Int32Array | undefined; // 8 initial words, (hi, lo) pairs
-const H = new Int32Array(16);
+type Words8 = [number, number, number, number, number, number, number, number];
+type Words16 = [...Words8, ...Words8];
+/** The hash state, (hi, lo) pairs; a plain array so the round can destructure it cheaply. */
+const H = new Array<number>(16).fill(0) as Words16;
 const W = new Int32Array(160);
 const tail = new Uint8Array(256);
+const TWO32 = 2 ** 32;
 
 /** floor(x^(1/n)) for n = 2 or 3, by Newton's method from above. */
 function iroot(x: bigint, n: bigint): bigint {
@@ -25,15 +33,16 @@ function iroot(x: bigint, n: bigint): bigint {
 }
 
 function constants(): void {
-  const primes: bigint[] = [];
-  for (let c = 2n; primes.length < 80; c++) if (primes.every((p) => c % p !== 0n)) primes.push(c);
+  // Trial division on numbers, not bigints: this runs on a cold start.
+  const primes: number[] = [];
+  for (let c = 2; primes.length < 80; c++) if (primes.every((p) => c % p)) primes.push(c);
   const words = (count: number, root: bigint) => {
     const out = new Int32Array(2 * count);
     for (let i = 0; i < count; i++) {
       // The first 64 fractional bits of p^(1/root): floor(root-th root of p·2^(64·root)) mod 2^64.
-      const frac = BigInt.asUintN(64, iroot(primes[i]! << (64n * root), root));
-      out[2 * i] = Number(frac >> 32n) | 0;
-      out[2 * i + 1] = Number(frac & 0xffffffffn) | 0;
+      const frac = BigInt.asUintN(64, iroot(BigInt(primes[i]!) << (64n * root), root));
+      out[2 * i] = Number(frac >> 32n);
+      out[2 * i + 1] = Number(frac & 0xffffffffn);
     }
     return out;
   };
@@ -41,28 +50,40 @@ function constants(): void {
   IV = words(8, 2n);
 }
 
+/**
+ * One half of ROTR a ^ ROTR b ^ ROTR c of a 64-bit word: the low half when
+ * (x, y) = (low, high), the high half when (x, y) = (high, low).
+ */
+function sigma(x: number, y: number, a: number, b: number, c: number): number {
+  return rot(x, y, a) ^ rot(x, y, b) ^ rot(x, y, c);
+}
+
+function rot(x: number, y: number, n: number): number {
+  return n < 32 ? (x >>> n) | (y << (32 - n)) : (y >>> (n - 32)) | (x << (64 - n));
+}
+
 /** SHA-512 of `data[0, length)` into `out` (64 bytes). Allocates nothing after the first call. */
 export function sha512(data: Uint8Array, length: number, out: Uint8Array): void {
   if (!K) constants();
-  H.set(IV!);
+  for (let i = 0; i < 16; i++) H[i] = IV![i]!;
   const full = length - (length % 128);
   for (let at = 0; at < full; at += 128) block(data, at);
   // Last partial block, the 0x80 marker and the 128-bit bit length, in one or two blocks.
   const rest = length - full;
   tail.fill(0);
-  tail.set(data.subarray(full, length), 0);
+  for (let i = 0; i < rest; i++) tail[i] = data[full + i]!;
   tail[rest] = 0x80;
   const end = rest < 112 ? 128 : 256;
-  const bits = length * 8;
-  const view = new DataView(tail.buffer);
-  view.setUint32(end - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(end - 4, bits >>> 0);
+  // Byte stores wrap modulo 256, so this writes the bit count big-endian.
+  for (let i = 1; i < 8; i++) tail[end - i] = (length * 8) / 2 ** (8 * i - 8);
   block(tail, 0);
   if (end === 256) block(tail, 128);
-  const o = new DataView(out.buffer, out.byteOffset, 64);
-  for (let i = 0; i < 16; i++) o.setInt32(4 * i, H[i]!);
+  for (let i = 0; i < 64; i++) out[i] = H[i >> 2]! >>> (24 - 8 * (i & 3));
 }
 
+// Sums below are exact doubles (at most five 32-bit terms); Int32Array stores
+// and `| 0` wrap them modulo 2^32, and `lo / TWO32 | 0` is the carry into the
+// high half.
 function block(bytes: Uint8Array, at: number): void {
   const k = K!;
   for (let i = 0; i < 32; i++) {
@@ -70,66 +91,48 @@ function block(bytes: Uint8Array, at: number): void {
     W[i] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
   }
   for (let i = 32; i < 160; i += 2) {
-    // σ0 = ROTR1 ^ ROTR8 ^ SHR7 of W[t-15]; σ1 = ROTR19 ^ ROTR61 ^ SHR6 of W[t-2].
+    // σ0 = ROTR1 ^ ROTR8 ^ SHR7, σ1 = ROTR19 ^ ROTR61 ^ SHR6: the ROTR form,
+    // minus the bits SHR leaves out of the high half.
     let h = W[i - 30]!;
     let l = W[i - 29]!;
-    const s0h = ((h >>> 1) | (l << 31)) ^ ((h >>> 8) | (l << 24)) ^ (h >>> 7);
-    const s0l = ((l >>> 1) | (h << 31)) ^ ((l >>> 8) | (h << 24)) ^ ((l >>> 7) | (h << 25));
+    const s0l = sigma(l, h, 1, 8, 7);
+    const s0h = sigma(h, l, 1, 8, 7) ^ (l << 25);
     h = W[i - 4]!;
     l = W[i - 3]!;
-    const s1h = ((h >>> 19) | (l << 13)) ^ ((l >>> 29) | (h << 3)) ^ (h >>> 6);
-    const s1l = ((l >>> 19) | (h << 13)) ^ ((h >>> 29) | (l << 3)) ^ ((l >>> 6) | (h << 26));
+    const s1l = sigma(l, h, 19, 61, 6);
+    const s1h = sigma(h, l, 19, 61, 6) ^ (l << 26);
     const lo = (s0l >>> 0) + (s1l >>> 0) + (W[i - 13]! >>> 0) + (W[i - 31]! >>> 0);
-    W[i] = (s0h + s1h + W[i - 14]! + W[i - 32]! + ((lo / 4294967296) | 0)) | 0;
-    W[i + 1] = lo | 0;
+    W[i] = s0h + s1h + W[i - 14]! + W[i - 32]! + ((lo / TWO32) | 0);
+    W[i + 1] = lo;
   }
-  let ah = H[0]!;
-  let al = H[1]!;
-  let bh = H[2]!;
-  let bl = H[3]!;
-  let ch = H[4]!;
-  let cl = H[5]!;
-  let dh = H[6]!;
-  let dl = H[7]!;
-  let eh = H[8]!;
-  let el = H[9]!;
-  let fh = H[10]!;
-  let fl = H[11]!;
-  let gh = H[12]!;
-  let gl = H[13]!;
-  let hh = H[14]!;
-  let hl = H[15]!;
+  let [ah, al, bh, bl, ch, cl, dh, dl, eh, el, fh, fl, gh, gl, hh, hl] = H;
   for (let i = 0; i < 160; i += 2) {
-    // Σ1(e) = ROTR14 ^ ROTR18 ^ ROTR41; Ch(e, f, g).
-    const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
-    const S1l = ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23));
-    const chh = (eh & fh) ^ (~eh & gh);
-    const chl = (el & fl) ^ (~el & gl);
-    const t1l = (hl >>> 0) + (S1l >>> 0) + (chl >>> 0) + (k[i + 1]! >>> 0) + (W[i + 1]! >>> 0);
-    const t1h = (hh + S1h + chh + k[i]! + W[i]! + ((t1l / 4294967296) | 0)) | 0;
-    // Σ0(a) = ROTR28 ^ ROTR34 ^ ROTR39; Maj(a, b, c).
-    const S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25));
-    const S0l = ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25));
-    const mh = (ah & bh) ^ (ah & ch) ^ (bh & ch);
-    const ml = (al & bl) ^ (al & cl) ^ (bl & cl);
+    const s1l = sigma(el, eh, 14, 18, 41);
+    const t1l =
+      (hl >>> 0) + (s1l >>> 0) + (((el & fl) ^ (~el & gl)) >>> 0) + (k[i + 1]! >>> 0) + (W[i + 1]! >>> 0);
+    const t1h =
+      hh + sigma(eh, el, 14, 18, 41) + ((eh & fh) ^ (~eh & gh)) + k[i]! + W[i]! + ((t1l / TWO32) | 0);
+    const s0l = sigma(al, ah, 28, 34, 39);
+    const t2l = (s0l >>> 0) + (((al & bl) ^ (al & cl) ^ (bl & cl)) >>> 0);
+    const t2h = sigma(ah, al, 28, 34, 39) + ((ah & bh) ^ (ah & ch) ^ (bh & ch));
     hh = gh;
     hl = gl;
     gh = fh;
     gl = fl;
     fh = eh;
     fl = el;
-    const el2 = (dl >>> 0) + (t1l >>> 0);
-    eh = (dh + t1h + ((el2 / 4294967296) | 0)) | 0;
-    el = el2 | 0;
+    el = (dl >>> 0) + (t1l >>> 0);
+    eh = (dh + t1h + ((el / TWO32) | 0)) | 0;
+    el |= 0;
     dh = ch;
     dl = cl;
     ch = bh;
     cl = bl;
     bh = ah;
     bl = al;
-    const al2 = (t1l >>> 0) + (S0l >>> 0) + (ml >>> 0);
-    ah = (t1h + S0h + mh + ((al2 / 4294967296) | 0)) | 0;
-    al = al2 | 0;
+    al = (t1l >>> 0) + t2l;
+    ah = (t1h + t2h + ((al / TWO32) | 0)) | 0;
+    al |= 0;
   }
   add(0, ah, al);
   add(2, bh, bl);
@@ -144,6 +147,6 @@ function block(bytes: Uint8Array, at: number): void {
 /** H[i..i+1] += (h, l) as one 64-bit word. */
 function add(i: number, h: number, l: number): void {
   const lo = (H[i + 1]! >>> 0) + (l >>> 0);
-  H[i] = (H[i]! + h + ((lo / 4294967296) | 0)) | 0;
+  H[i] = (H[i]! + h + ((lo / TWO32) | 0)) | 0;
   H[i + 1] = lo | 0;
 }

@@ -1,20 +1,21 @@
 /**
  * The byte-level half of the one strict rule, run before any backend sees a
- * signature. These checks need no field arithmetic, so they cost nanoseconds
- * and let every backend start from the same set of admissible inputs:
+ * signature. These checks need no field arithmetic (their constants come
+ * from field.ts's bigints once, at load), so they cost nanoseconds and let
+ * every backend start from the same set of admissible inputs:
  * S < L, canonical encodings of R and A, and R and A not of small order.
  */
 
-/**
- * Hex for the constant tables below. Local on purpose: the verify path then
- * imports nothing but @noble/hashes, which keeps its bundle small.
- */
-function bytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+import { bigintToBytes256, L, P } from './field.js';
+
+function le32(value: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  bigintToBytes256(value, out, 0);
+  return out;
 }
 
 /** L, the prime order of the Ed25519 base point, little-endian. */
-const L_BYTES = bytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
+const L_BYTES = le32(L);
 
 /**
  * True when the 32 bytes at `offset` encode an integer below L. Compared from
@@ -58,29 +59,16 @@ function allBytes(bytes: Uint8Array, from: number, count: number, value: number)
 }
 
 /**
- * The canonical encodings of the eight points of order dividing 8 (the
- * torsion subgroup E[8]). Non-canonical aliases of them are already refused by
- * {@link isPointEncodingCanonical}, so comparing against these eight is a
- * complete small-order test for an admissible encoding.
+ * The y-coordinates of the eight points of order dividing 8 (the torsion
+ * subgroup E[8]): 0 (two points, x = ±sqrt(-1)), 1 (the identity), p - 1
+ * (order 2) and ±y8 (four points of order 8). Non-canonical aliases are
+ * already refused by {@link isPointEncodingCanonical}, and so is a sign bit
+ * on y = 1 or p - 1, so comparing y with these five, whatever the sign bit,
+ * is a complete small-order test for an admissible encoding. Five values
+ * instead of eight encodings keep the verify bundle small.
  */
-const SMALL_ORDER: readonly Uint8Array[] = [
-  // identity (0, 1)
-  bytes('0100000000000000000000000000000000000000000000000000000000000000'),
-  // order 2 (0, -1)
-  bytes('ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'),
-  // order 4 (sqrt(-1), 0)
-  bytes('0000000000000000000000000000000000000000000000000000000000000000'),
-  // order 4 (-sqrt(-1), 0)
-  bytes('0000000000000000000000000000000000000000000000000000000000000080'),
-  // order 8
-  bytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
-  // order 8
-  bytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85'),
-  // order 8
-  bytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a'),
-  // order 8
-  bytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa'),
-];
+const Y8 = 0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n;
+const SMALL_ORDER_Y: readonly Uint8Array[] = [0n, 1n, P - 1n, Y8, P - Y8].map(le32);
 
 /** True when the canonical encoding at `offset` is one of the eight small-order points. */
 export function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean {
@@ -88,8 +76,10 @@ export function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean
   // one byte read rules out almost every real R.
   const first = bytes[offset]!;
   if (first !== 0x00 && first !== 0x01 && first !== 0x26 && first !== 0xc7 && first !== 0xec) return false;
-  outer: for (const candidate of SMALL_ORDER) {
-    for (let i = 0; i < 32; i++) if (bytes[offset + i] !== candidate[i]) continue outer;
+  outer: for (const y of SMALL_ORDER_Y) {
+    for (let i = 0; i < 32; i++) {
+      if ((i === 31 ? bytes[offset + i]! & 0x7f : bytes[offset + i]) !== y[i]) continue outer;
+    }
     return true;
   }
   return false;

@@ -5,7 +5,8 @@
  *
  * - first use: no table. A single verify then takes the half-size path of
  *   halfsize.ts; a lone multiplication (batch coefficients) uses Horner's
- *   rule over signed 5-bit windows (~250 doublings, ~65 additions);
+ *   rule over signed 5-bit windows (~250 doublings, ~65 additions, in
+ *   msm.ts, so the verify-only bundle leaves it out);
  * - second use: a 5-bit fixed-base table (816 points, a few milliseconds),
  *   after which a multiplication is 51 additions and no doubling;
  * - use 256: an 8-bit table (4096 points, ~600 KB), 32 additions.
@@ -14,21 +15,18 @@
  * table, the first verify with a new key stays in the low milliseconds, and
  * the keys that verify most get the fastest path.
  */
-import { addDigits, buildTable, Ext, type NielsTable, recode, windowCount } from './point.js';
+import { addDigits, buildTable, type Ext, type NielsTable, recode, windowCount } from './point.js';
 
 /** Use counts at which the 5-bit and the 8-bit tables are built. */
 export const SMALL_TABLE_AT = 2;
 export const LARGE_TABLE_AT = 256;
-const SMALL_W = 5;
+export const SMALL_W = 5;
 const LARGE_W = 8;
-const HORNER_W = 5;
 
-const digitsByWidth: Record<number, Int16Array> = {
+export const digitsByWidth: Record<number, Int16Array> = {
   [SMALL_W]: new Int16Array(windowCount(SMALL_W)),
   [LARGE_W]: new Int16Array(windowCount(LARGE_W)),
 };
-const multiples = Array.from({ length: 1 << (HORNER_W - 1) }, () => new Ext());
-const horner = new Ext();
 
 /** A point plus the precomputation its use so far has paid for. */
 export class TieredPoint {
@@ -48,13 +46,6 @@ export class TieredPoint {
     else if (uses === LARGE_TABLE_AT) this.table = buildTable(this.point, LARGE_W);
     return this.table;
   }
-
-  /** acc += [scalar]·point, or acc -= it when `negate`; scalar is 32 bytes little-endian below 2^253. */
-  mulAdd(acc: Ext, scalar: Uint8Array, offset: number, negate: boolean): void {
-    const table = this.use();
-    if (table) addScalar(acc, table, scalar, negate, offset);
-    else acc.add(hornerMul(this.point, scalar, offset), negate);
-  }
 }
 
 /** acc += [scalar]·P from P's table (-= when `negate`). */
@@ -68,20 +59,4 @@ export function addScalar(
   const digits = digitsByWidth[table.w]!;
   recode(scalar, offset, table.w, digits);
   addDigits(acc, table, digits, negate);
-}
-
-/** [scalar]P by Horner's rule over signed 5-bit windows; returns a shared scratch point. */
-function hornerMul(point: Ext, scalar: Uint8Array, offset: number): Ext {
-  const half = multiples.length;
-  multiples[0]!.copy(point);
-  for (let i = 1; i < half; i++) multiples[i]!.copy(multiples[i - 1]!).add(point);
-  const digits = digitsByWidth[SMALL_W]!; // HORNER_W === SMALL_W: same digit count
-  recode(scalar, offset, HORNER_W, digits);
-  horner.setIdentity();
-  for (let j = digits.length - 1; j >= 0; j--) {
-    if (j !== digits.length - 1) for (let i = 0; i < HORNER_W; i++) horner.double();
-    const v = digits[j]!;
-    if (v !== 0) horner.add(multiples[(v > 0 ? v : -v) - 1]!, v < 0);
-  }
-  return horner;
 }

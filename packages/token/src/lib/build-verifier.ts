@@ -66,7 +66,7 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
     spent,
     verify(input, o) {
       if (o?.now !== undefined && !Number.isFinite(o.now))
-        return fail('malformed', 'options.now must be a finite number');
+        return fail('malformed', 'options.now is not a finite number');
       return verifyAt(input, o, nowOf(o));
     },
     verifyBatch(items, o) {

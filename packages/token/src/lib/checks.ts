@@ -35,18 +35,16 @@ export function checkClaims(
   const revoked = policy.revoked;
   if (revoked?.hasKidAt(buf, start + AT.kid)) return fail('revoked', `key ${token.kid} is revoked`);
   if (token.issuedAt < entry.notBefore || token.issuedAt > entry.notAfter) {
-    return fail('key_inactive', `key ${token.kid} was not valid at the token's issued-at`);
+    return fail('key_inactive', `key ${token.kid} inactive at issued-at`);
   }
   if (revoked?.hasTokenIdAt(buf, start + AT.tokenId)) return fail('revoked', `token ${token.id} is revoked`);
   const skew = policy.skewMs;
-  if (token.issuedAt > now + skew)
-    return fail('not_yet_valid', 'token issued in the future (check the clocks)');
-  if (token.notBefore !== undefined && now < token.notBefore - skew) {
-    return fail('not_yet_valid', 'token is not valid yet');
+  if (token.issuedAt > now + skew || (token.notBefore !== undefined && now < token.notBefore - skew)) {
+    return fail('not_yet_valid', 'not valid yet (or the clocks disagree)');
   }
   if (now >= token.expiresAt + skew) return fail('expired', 'token expired');
   if (token.audience !== undefined && !policy.audiences?.has(token.audience)) {
-    return fail('wrong_audience', `token is for ${token.audience}, not this terminal`);
+    return fail('wrong_audience', `token is for ${token.audience}`);
   }
   if (parsed.holderAt >= 0) {
     const refusal = checkPresentation(parsed, buf, policy, now, presentation, challenge);
@@ -64,26 +62,23 @@ function checkPresentation(
   challenge: Uint8Array | undefined,
 ): VerifyFailure | undefined {
   if (presentation === undefined)
-    return fail('binding_required', 'token is bound to a device: present it from the device');
+    return fail('binding_required', 'device-bound token without a presentation');
   if (presentation.length !== SIZE.presentation || presentation[0] !== PRESENTATION_VERSION) {
-    return fail('bad_presentation', 'presentation is not a v1 presentation');
+    return fail('bad_presentation', 'not a v1 presentation');
   }
   const publicKey = presentation.subarray(PRESENTATION_AT.publicKey, PRESENTATION_AT.time);
   if (!holderMatches(publicKey, buf, parsed.holderAt)) {
-    return fail('bad_presentation', 'presentation comes from another device');
+    return fail('bad_presentation', 'presentation from another device');
   }
   const key = prepareKey(publicKey, policy.backend);
   const time = presentationTime(presentation);
   const message = presentationMessage(buf, parsed.start + AT.tokenId, time, challenge);
   if (!key || !verifyPrepared(key, presentation.subarray(PRESENTATION_AT.signature), message)) {
-    return fail('bad_presentation', 'presentation signature does not verify');
+    return fail('bad_presentation', 'bad presentation signature');
   }
   const age = now - time * 1000;
   if (age < -policy.skewMs || age > policy.presentationWindowMs + policy.skewMs) {
-    return fail(
-      'stale_presentation',
-      'presentation is too old or from the future: refresh the code on the device',
-    );
+    return fail('stale_presentation', 'presentation time outside the window');
   }
   return undefined;
 }

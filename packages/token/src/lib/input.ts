@@ -39,29 +39,28 @@ export function readInput(input: unknown): RawInput | VerifyFailure {
     if (input.length > LIMITS.maxTokenBytes) return tooLong();
     return { ok: true, buf: prefixed(input, 0, input.length), presentation: undefined };
   }
-  return fail('malformed', 'input must be a Uint8Array or a string');
+  return fail('malformed', 'input is not a Uint8Array or string');
 }
 
 function readText(text: string): RawInput | VerifyFailure {
   if (text.length > LIMITS.maxInputChars) return tooLong();
   const kind = prefixKind(text);
-  if (kind === 'other')
-    return fail('unsupported_version', `text prefix ${text.slice(0, 4)} is not supported`);
+  if (kind === 'other') return fail('unsupported_version', `prefix ${text.slice(0, 4)} not supported`);
   if (kind === 'none') {
     const bytes = tryDecodeBase64url(text);
-    if (!bytes) return fail('malformed', 'not TS1:/TP1: text and not base64url');
+    if (!bytes) return fail('malformed', 'neither TS1:/TP1: nor base64url');
     if (bytes.length > LIMITS.maxTokenBytes) return tooLong();
     return { ok: true, buf: prefixed(bytes, 0, bytes.length), presentation: undefined };
   }
   const bytes = tryDecodeBase45(text.slice(4));
-  if (!bytes) return fail('malformed', 'invalid base45 after the prefix');
+  if (!bytes) return fail('malformed', 'bad base45');
   if (kind === 'token') {
     if (bytes.length > LIMITS.maxTokenBytes) return tooLong();
     return { ok: true, buf: prefixed(bytes, 0, bytes.length), presentation: undefined };
   }
   // TP1: the presentation has a fixed size, so it is the last 101 bytes.
   const split = bytes.length - SIZE.presentation;
-  if (split < 1) return fail('malformed', 'TP1: text too short for a token and a presentation');
+  if (split < 1) return fail('malformed', 'TP1: too short');
   if (split > LIMITS.maxTokenBytes) return tooLong();
   return { ok: true, buf: prefixed(bytes, 0, split), presentation: bytes.subarray(split) };
 }
@@ -85,10 +84,7 @@ function prefixed(bytes: Uint8Array, from: number, to: number): Uint8Array {
 }
 
 function tooLong(): VerifyFailure {
-  return fail(
-    'malformed',
-    `input longer than the cap (${LIMITS.maxTokenBytes} bytes, ${LIMITS.maxInputChars} chars)`,
-  );
+  return fail('malformed', 'input too long');
 }
 
 /** Uint8Array from any realm (instanceof fails across iframes and vm contexts). */

@@ -28,7 +28,7 @@ export function buildKeySet(keys: readonly VerificationKey[], backend: Signature
     if (typeof entry !== 'object' || entry === null) throw new TypeError(`keys[${i}] must be an object`);
     const kidBytes = hexOf(entry.kid, 4, `keys[${i}].kid`);
     const kid = readU32(kidBytes, 0);
-    if (set.has(kid)) throw new RangeError(`keys[${i}].kid ${entry.kid} appears twice`);
+    if (set.has(kid)) throw new RangeError(`keys[${i}].kid appears twice`);
     if (!isBytes(entry.publicKey)) throw new TypeError(`keys[${i}].publicKey must be a Uint8Array`);
     const notBefore = bound(entry.notBefore, `keys[${i}].notBefore`, Number.NEGATIVE_INFINITY);
     const notAfter = bound(entry.notAfter, `keys[${i}].notAfter`, Number.POSITIVE_INFINITY);
@@ -37,7 +37,7 @@ export function buildKeySet(keys: readonly VerificationKey[], backend: Signature
     if (!key) {
       throw new TallystickError(
         'ERR_KEY',
-        `keys[${i}] (kid ${entry.kid}) is not a valid Ed25519 public key for the ${backend} backend`,
+        `keys[${i}] is not a valid Ed25519 public key for the ${backend} backend`,
       );
     }
     set.set(kid, { kid: entry.kid, key, notBefore, notAfter });

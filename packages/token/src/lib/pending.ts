@@ -47,7 +47,7 @@ export function pend(
       return fail('malformed', 'options must be an object');
     challenge = options.challenge;
     if (!isChallenge(challenge))
-      return fail('malformed', 'options.challenge must be a Uint8Array of at most 64 bytes');
+      return fail('malformed', 'options.challenge is not a Uint8Array of <= 64 bytes');
     if (options.presentation !== undefined) {
       presentation =
         presentation === undefined ? (readPresentation(options.presentation) ?? UNREADABLE) : UNREADABLE;

@@ -13,7 +13,7 @@
  */
 import { sha512 } from '../crypto/sha512.js';
 import { DOMAIN, LIMITS } from '../format.js';
-import { AT, ascii, PRESENTATION_VERSION, readU32, SIZE, writeU32 } from './layout.js';
+import { ascii, PRESENTATION_VERSION, readU32, SIZE, writeU32 } from './layout.js';
 
 const PRESENTATION_DOMAIN = ascii(DOMAIN.presentation);
 const HOLDER_DOMAIN = ascii(DOMAIN.holder);
@@ -82,6 +82,3 @@ export function presentationTime(presentation: Uint8Array): number {
 export function isChallenge(value: unknown): value is Uint8Array | undefined {
   return value === undefined || (value instanceof Uint8Array && value.length <= LIMITS.maxChallengeBytes);
 }
-
-/** Where the token id sits relative to the token start. */
-export const TOKEN_ID_OFFSET = AT.tokenId;
