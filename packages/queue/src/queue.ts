@@ -46,7 +46,9 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
   const events = new Emitter<QueueEvents>();
   const counters = { enqueued: 0, sent: 0, acked: 0, retried: 0, deadLettered: 0 };
   const taps = new Set<(report: BatchReport) => void>();
-  const delivery = new Delivery({ ...o, store, send: options.send, clock, owner: newRandomId() });
+  const owner = newRandomId();
+  const onError = (error: unknown) => reportError(error);
+  const delivery = new Delivery({ ...o, store, send: options.send, clock, scheduler, owner, onError });
   let hlc: Promise<Hlc> | undefined;
   let paused = false;
   let closed = false;

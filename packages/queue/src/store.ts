@@ -17,6 +17,12 @@ export interface StoreCapabilities {
   readonly sharedAccess: boolean;
   /** Several replayers may claim at once (e.g. `FOR UPDATE SKIP LOCKED`); otherwise one replayer lock. */
   readonly concurrentReplayers: boolean;
+  /**
+   * Implements {@link QueueStore.renewLeases}, so the queue keeps a batch's lease alive while a
+   * slow `send` runs. Absent (older or third-party stores): a send longer than `leaseMs` may be
+   * delivered again by another replayer, as before.
+   */
+  readonly renewsLeases?: boolean;
 }
 
 /**
@@ -133,6 +139,12 @@ export interface QueueStore {
    * gets `attempts + 1` and a lease until `now + leaseMs`.
    */
   claim(request: ClaimRequest): Promise<QueuedIntent[]>;
+  /**
+   * Optional (see {@link StoreCapabilities.renewsLeases}): extends to `leaseUntil` the lease of
+   * each intent that is still live and still claimed by `owner`; returns how many it extended.
+   * An intent whose lease ran out and that another replayer claimed is not extended.
+   */
+  renewLeases?(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number>;
   /** Applies delivery results: acked intents leave, others are rescheduled or moved to dead. */
   settle(settlements: readonly Settlement[]): Promise<void>;
   /** Moves dead intents back to pending at the end of the queue with attempts reset; returns how many moved. */

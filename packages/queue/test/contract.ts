@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntentQueue } from '../src/queue.js';
 import type { QueueStore, StoreCapabilities } from '../src/store.js';
 import { ackAll, envelope, ids, listAll } from './helpers.js';
+import { describeLeaseRenewal } from './lease-contract.js';
 
 export interface StoreHarness {
   capabilities: StoreCapabilities;
@@ -289,6 +290,8 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
         expect(await b.acquireReplayer('b', 30_000, T0)).toBeDefined();
       });
     });
+
+    describeLeaseRenewal(h);
 
     describe.skipIf(!h.fill)('storage full', () => {
       it('fails with QUEUE_STORAGE_FULL, keeps everything stored before, and recovers once space is freed', async () => {

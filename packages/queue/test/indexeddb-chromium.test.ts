@@ -32,6 +32,11 @@ type Api = {
   durabilities(): string[];
   holdLock(): Promise<boolean>;
   releaseLock(): Promise<void>;
+  usage(): Promise<number>;
+  fillUntilFull(bytes: number, max: number): Promise<{ ids: string[]; code?: string; message?: string }>;
+  quotaIds(): Promise<string[]>;
+  drain(): Promise<{ acked: number; retried: number; dead: number; lastError?: string }>;
+  enqueueAfterFree(bytes: number): Promise<string>;
 };
 
 describe.skipIf(!present)('IndexedDB store in real Chromium', () => {
@@ -139,5 +144,37 @@ describe.skipIf(!present)('IndexedDB store in real Chromium', () => {
       highWaterIsMax: true,
     });
     await page.close();
+  });
+
+  it('fails with QUEUE_STORAGE_FULL at the browser quota, keeps what was stored, and works again once delivery frees space', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await open(page);
+    await call(page, 'quotaIds'); // creates the database, so its own size is inside the usage below
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(url).origin;
+    const room = 256 * 1024;
+    await cdp.send('Storage.overrideQuotaForOrigin', {
+      origin,
+      quotaSize: (await call(page, 'usage')) + room,
+    });
+    try {
+      const filled = await call(page, 'fillUntilFull', 16 * 1024, 200);
+      expect(filled.code).toBe('QUEUE_STORAGE_FULL');
+      // Roughly room / 16 KiB intents fit: the quota really was what stopped it, not a stray error.
+      expect(filled.ids.length).toBeGreaterThan(2);
+      expect(filled.ids.length).toBeLessThan(room / (16 * 1024) + 2);
+      expect(await call(page, 'quotaIds')).toEqual(filled.ids);
+
+      expect(await call(page, 'drain')).toEqual(
+        expect.objectContaining({ acked: filled.ids.length, retried: 0, dead: 0, lastError: undefined }),
+      );
+      expect(await call(page, 'quotaIds')).toEqual([]);
+      const after = await call(page, 'enqueueAfterFree', 16 * 1024);
+      expect(await call(page, 'quotaIds')).toEqual([after]);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      await context.close();
+    }
   });
 });

@@ -1,8 +1,11 @@
-import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
+import { isTallystickError } from '@tallystick/core';
+import { IDBCursor, IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openIndexedDbStore } from '../src/indexeddb.js';
 import type { LockManagerLike } from '../src/lib/idb-lock.js';
+import type { QueuedIntent } from '../src/types.js';
 import { describeStoreContract } from './contract.js';
+import { envelope } from './helpers.js';
 
 const indexedDB = new IDBFactory();
 let name = '';
@@ -22,8 +25,29 @@ IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Paramete
   return req;
 };
 
+/**
+ * A quota so full that every rewrite is refused too (put, cursor update), as
+ * Chromium does once usage reaches the quota; deletes still go through.
+ */
+let rewritesFull = false;
+const refuseIfFull = (tx: IDBTransaction) => {
+  if (rewritesFull) (tx as unknown as { _abort(n: string): void })._abort('QuotaExceededError');
+};
+const originalPut = IDBObjectStore.prototype.put;
+IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+  const req = originalPut.apply(this, args);
+  refuseIfFull(this.transaction);
+  return req;
+};
+const originalUpdate = IDBCursor.prototype.update;
+IDBCursor.prototype.update = function (this: IDBCursor, ...args: Parameters<IDBCursor['update']>) {
+  const req = originalUpdate.apply(this, args);
+  refuseIfFull((this.source as IDBObjectStore).transaction);
+  return req;
+};
+
 describeStoreContract('indexeddb (fake-indexeddb)', {
-  capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: false },
+  capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: false, renewsLeases: true },
   open: () => openIndexedDbStore({ name, indexedDB, keyRange: IDBKeyRange, locks: null }),
   fresh: async () => {
     name = `queue-${n++}`;
@@ -71,5 +95,48 @@ describe('indexeddb store', () => {
 
   it('without IndexedDB it says so', async () => {
     await expect(openIndexedDbStore({})).rejects.toThrow(TypeError);
+  });
+
+  it('at a full quota still claims (lease held in memory) and acks, so delivery frees the space', async () => {
+    const t0 = 1_700_000_000_000;
+    const store = await openIndexedDbStore({
+      name: 'full-db',
+      indexedDB,
+      keyRange: IDBKeyRange,
+      locks: null,
+    });
+    const [a, b, p1, p2] = [envelope(), envelope(), envelope({}, 'p'), envelope({}, 'p')];
+    await store.append([a!, b!, p1!, p2!], t0);
+    const claim = (now: number, owner = 'x') => store.claim({ limit: 3, now, leaseMs: 1000, owner });
+    const ref = (q: QueuedIntent) => ({ seq: q.seq, id: q.intent.id });
+    rewritesFull = true;
+    try {
+      const batch = await claim(t0);
+      expect(batch.map((q) => [q.intent.id, q.attempts])).toEqual([
+        [a!.id, 1],
+        [b!.id, 1],
+        [p1!.id, 1],
+      ]);
+      // The lease lives in memory only, yet holds: nothing else is claimable, not even p's next intent.
+      expect(await claim(t0 + 1)).toEqual([]);
+      expect(await store.renewLeases!(batch.map(ref), 'y', t0 + 5000)).toBe(0);
+      expect(await store.renewLeases!(batch.map(ref), 'x', t0 + 5000)).toBe(3);
+      // A settle that must rewrite a record fails for space, but its acks, which only delete, are applied.
+      const error = await store
+        .settle([
+          { kind: 'ack', ...ref(batch[0]!) },
+          { kind: 'reschedule', ...ref(batch[1]!), attempts: 1, nextAttemptAt: t0 },
+          { kind: 'ack', ...ref(batch[2]!) },
+        ])
+        .catch((e: unknown) => e);
+      expect(isTallystickError(error, 'QUEUE_STORAGE_FULL')).toBe(true);
+      expect((await store.list({ limit: 10, now: t0 })).map((q) => q.intent.id)).toEqual([b!.id, p2!.id]);
+      // b keeps its renewed in-memory lease; p's next intent is free now that its head is acked.
+      expect((await claim(t0 + 4999)).map((q) => q.intent.id)).toEqual([p2!.id]);
+      expect((await claim(t0 + 5000)).map((q) => q.intent.id)).toEqual([b!.id]);
+    } finally {
+      rewritesFull = false;
+      await store.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createManualClock } from '@tallystick/core';
+import { createManualClock, encodeHlc, newIntentId } from '@tallystick/core';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ afterAll(async () => {
 describeStoreContract(
   'postgres',
   pool && {
-    capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: true },
+    capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: true, renewsLeases: true },
     open: () => openPostgresStore({ pool, table }),
     fresh: async () => {
       table = uniqueName('tq');
@@ -95,5 +95,41 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
     expect(await stores[0]!.count(clock.now())).toEqual({ pending: 0, inflight: 0, dead: 0 });
+  });
+
+  it("looks past a window full of other workers' leases, and never claims behind a partition head another worker is locking", async () => {
+    const store = stores[1]!;
+    const t = 1_700_000_000_000;
+    await store.pool.query(`TRUNCATE ${table}`);
+    const env = (i: number, partitionKey?: string) => ({
+      id: newIntentId(),
+      type: 'sale',
+      device: 'worker-test',
+      hlc: encodeHlc({ wall: t, counter: i, node: 'worker-test' }),
+      createdAt: t,
+      payload: { i },
+      ...(partitionKey ? { partitionKey } : {}),
+    });
+    // 100 unpartitioned intents that worker A leases, then p0 p1 q2 p3 behind them.
+    await store.append(Array.from({ length: 100 }, (_, i) => env(i)) as never, t);
+    await store.append([env(100, 'p'), env(101, 'p'), env(102, 'q'), env(103, 'p')] as never, t);
+    const a = await store.claim({ limit: 100, now: t, leaseMs: 60_000, owner: 'a' });
+    expect(a).toHaveLength(100);
+    // Worker B's first window (2 x limit 5 = 10 rows) holds only A's leases; it must widen, not give up.
+    const locker = await store.pool.connect();
+    try {
+      const heads = await store.pool.query(`SELECT seq FROM ${table} WHERE NOT dead ORDER BY seq OFFSET 100`);
+      const [p0] = heads.rows.map((r: { seq: string }) => Number(r.seq));
+      // A third worker is mid-claim on p's head (row locked, lease not yet committed).
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM ${table} WHERE seq = $1 FOR UPDATE`, [p0]);
+      const b = await store.claim({ limit: 5, now: t + 1, leaseMs: 60_000, owner: 'b' });
+      expect(b.map((q) => (q.intent.payload as { i: number }).i)).toEqual([102]);
+      await locker.query('ROLLBACK');
+      const c = await store.claim({ limit: 5, now: t + 2, leaseMs: 60_000, owner: 'c' });
+      expect(c.map((q) => (q.intent.payload as { i: number }).i)).toEqual([100, 101, 103]);
+    } finally {
+      locker.release();
+    }
   });
 });

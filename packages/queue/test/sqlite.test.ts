@@ -13,7 +13,7 @@ let path = '';
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describeStoreContract('sqlite', {
-  capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: false },
+  capabilities: { persistent: true, sharedAccess: true, concurrentReplayers: false, renewsLeases: true },
   open: () => openSqliteStore({ path }),
   fresh: async () => {
     path = join(root, `q${n++}.db`);

@@ -1,4 +1,5 @@
-import type { Clock } from '@tallystick/core';
+import { type Clock, TallystickError } from '@tallystick/core';
+import type { Scheduler } from '../scheduler.js';
 import type { QueueStore, ReplayerLease, Settlement } from '../store.js';
 import type { DeadReason, QueuedIntent, SendFunction, SendOutcome } from '../types.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
@@ -7,6 +8,7 @@ export interface DeliveryConfig {
   store: QueueStore;
   send: SendFunction;
   clock: Clock;
+  scheduler: Scheduler;
   owner: string;
   batchSize: number;
   leaseMs: number;
@@ -15,6 +17,8 @@ export interface DeliveryConfig {
   maxAgeMs: number;
   backoff: BackoffPolicy;
   random?: () => number;
+  /** Hears failures of the background lease renewal, which cannot throw into the round. */
+  onError?: (error: unknown) => void;
 }
 
 /** What happened to each intent of a batch, reported after the store recorded it. */
@@ -141,11 +145,14 @@ export class Delivery {
   /** A throw or a malformed answer means nothing is known to be delivered: retry them all. */
   private async callSend(batch: QueuedIntent[]): Promise<readonly SendOutcome[]> {
     let outcomes: unknown;
+    const stopRenewing = this.keepLeases(batch);
     try {
       outcomes = await this.config.send(batch);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return batch.map(() => ({ status: 'retry', error: `send failed: ${message}` }));
+    } finally {
+      stopRenewing();
     }
     if (!Array.isArray(outcomes) || outcomes.length !== batch.length || !outcomes.every(isOutcome)) {
       const what = Array.isArray(outcomes) ? `${outcomes.length} outcomes` : typeof outcomes;
@@ -155,6 +162,49 @@ export class Delivery {
       }));
     }
     return outcomes;
+  }
+
+  /**
+   * Heartbeat while `send` runs: every leaseMs/3 the batch's leases (and the
+   * replayer lock) are extended, so a slow receiver never lets the lease run out
+   * and another replayer deliver the batch concurrently. The next beat is set
+   * only after the previous renewal finished, so renewals never overlap; two
+   * missed beats still leave a third of the lease. A crashed process stops
+   * beating, and its batch becomes claimable one lease after the last beat.
+   */
+  private keepLeases(batch: readonly QueuedIntent[]): () => void {
+    const { store, scheduler, clock, leaseMs, owner, onError } = this.config;
+    if (typeof store.renewLeases !== 'function') return () => undefined;
+    const refs = batch.map((q) => ({ seq: q.seq, id: q.intent.id }));
+    const every = Math.max(1, Math.floor(leaseMs / 3));
+    let stopped = false;
+    let handle: unknown;
+    const beat = async () => {
+      handle = undefined;
+      if (stopped) return;
+      const now = clock.now();
+      try {
+        const kept = await store.renewLeases!(refs, owner, now + leaseMs);
+        // A beat that lands after send returned may race the settle, which ends the leases anyway.
+        if (kept < refs.length && !stopped) {
+          onError?.(
+            new TallystickError(
+              'ERR_QUEUE_LOCKED',
+              `lease renewal kept ${kept} of ${refs.length} intents: the others ran out and another replayer may deliver them too`,
+            ),
+          );
+        }
+        await this.lease?.renew(now);
+      } catch (error) {
+        onError?.(error);
+      }
+      if (!stopped) handle = scheduler.setTimeout(() => void beat(), every);
+    };
+    handle = scheduler.setTimeout(() => void beat(), every);
+    return () => {
+      stopped = true;
+      if (handle !== undefined) scheduler.clearTimeout(handle);
+    };
   }
 }
 

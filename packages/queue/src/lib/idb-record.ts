@@ -17,6 +17,8 @@ export interface IdbRecord {
   t: number;
   c: number;
   env: IntentEnvelope;
+  /** Owner of the current claim, so only its replayer can renew it (absent in records written before renewal existed). */
+  o?: string;
 }
 
 export function newRecord(intent: IntentEnvelope, now: number): IdbRecord {

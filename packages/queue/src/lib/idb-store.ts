@@ -1,4 +1,4 @@
-import type { IntentEnvelope } from '@tallystick/core';
+import { type IntentEnvelope, isTallystickError } from '@tallystick/core';
 import type {
   ClaimRequest,
   IntentRef,
@@ -11,17 +11,24 @@ import type {
 import type { QueuedIntent } from '../types.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
+import { IdbClaims } from './idb-claim.js';
 import { acquireIdbReplayer, type LockManagerLike } from './idb-lock.js';
 import { type IdbRecord, newRecord, recordToQueued } from './idb-record.js';
 import { inTransaction, request, walk } from './idb-util.js';
-import { BatchPicker, DueTracker } from './picker.js';
+import { DueTracker } from './picker.js';
 import { statusOf } from './state.js';
 
 /** The IndexedDB adapter's store; every write transaction is `durability: 'strict'`. */
 export class IndexedDbQueueStore implements QueueStore {
   readonly kind = 'indexeddb';
-  readonly capabilities = { persistent: true, sharedAccess: true, concurrentReplayers: false } as const;
+  readonly capabilities = {
+    persistent: true,
+    sharedAccess: true,
+    concurrentReplayers: false,
+    renewsLeases: true,
+  } as const;
   private readonly appends: GroupCommit<IdbRecord>;
+  private readonly claims: IdbClaims;
   private closed = false;
 
   constructor(
@@ -30,6 +37,7 @@ export class IndexedDbQueueStore implements QueueStore {
     private readonly keyRange: typeof IDBKeyRange,
     private readonly locks: LockManagerLike | undefined,
   ) {
+    this.claims = new IdbClaims(db, (what, fn) => this.guard(what, fn));
     // Enqueues that arrive together share one strict (flushed) transaction.
     this.appends = createGroupCommit((records) =>
       inTransaction(this.db, ['intents', 'meta'], 'readwrite', async (tx) => {
@@ -53,38 +61,41 @@ export class IndexedDbQueueStore implements QueueStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
-    return this.guard('claiming', () =>
-      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
-        const picker = new BatchPicker(request.limit, request.now);
-        const taken: IdbRecord[] = [];
-        await walk<IdbRecord>(tx.objectStore('intents').openCursor(), (r, cursor) => {
-          if (!r.dead && picker.offer(r.pk, r.n, r.l)) {
-            const next = { ...r, a: r.a + 1, l: request.now + request.leaseMs };
-            cursor.update(next);
-            taken.push(next);
-          }
-          return !picker.full;
-        });
-        return taken.map((r) => recordToQueued(r, request.now));
-      }),
-    );
+    return this.claims.claim(request);
+  }
+
+  async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
+    this.assertOpen('renewLeases');
+    return this.claims.renew(refs, owner, leaseUntil);
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     this.assertOpen('settle');
-    await this.guard('settling', () =>
-      inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
-        const store = tx.objectStore('intents');
-        for (const s of settlements) {
-          const r = (await request(store.get(s.seq))) as IdbRecord | undefined;
-          if (!r || r.dead) continue;
-          if (s.kind === 'ack') store.delete(s.seq);
-          else if (s.kind === 'reschedule')
-            store.put({ ...r, a: s.attempts, n: s.nextAttemptAt, l: 0, e: s.error ?? r.e });
-          else store.put({ ...r, dead: 1, r: s.reason, x: s.at, l: 0, e: s.error ?? r.e });
-        }
-      }),
-    );
+    try {
+      await this.guard('settling', () => this.write(settlements));
+      this.claims.settled(settlements.map((s) => s.seq));
+    } catch (error) {
+      if (!isTallystickError(error, 'QUEUE_STORAGE_FULL')) throw error;
+      // Deleting needs no space: acks still go through, so a full quota drains as delivery succeeds.
+      const acks = settlements.filter((s) => s.kind === 'ack');
+      if (acks.length > 0) await this.guard('settling acks', () => this.write(acks));
+      this.claims.settled(acks.map((s) => s.seq));
+      throw error;
+    }
+  }
+
+  private write(settlements: readonly Settlement[]): Promise<void> {
+    return inTransaction(this.db, 'intents', 'readwrite', async (tx) => {
+      const store = tx.objectStore('intents');
+      for (const s of settlements) {
+        const r = (await request(store.get(s.seq))) as IdbRecord | undefined;
+        if (!r || r.dead) continue;
+        if (s.kind === 'ack') store.delete(s.seq);
+        else if (s.kind === 'reschedule')
+          store.put({ ...r, a: s.attempts, n: s.nextAttemptAt, l: 0, e: s.error ?? r.e });
+        else store.put({ ...r, dead: 1, r: s.reason, x: s.at, l: 0, e: s.error ?? r.e });
+      }
+    });
   }
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {

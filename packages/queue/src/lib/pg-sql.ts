@@ -5,6 +5,8 @@ export function postgresSql(t: string) {
   const live = 'NOT dead';
   const pairs = `(seq, id) IN (SELECT * FROM unnest($1::bigint[], $2::uuid[]))`;
   return {
+    /** Prefix of the named (prepared) statements, unique per table. */
+    prefix: `tallystick_${t}`,
     schema: `
       CREATE TABLE IF NOT EXISTS ${t} (
         seq bigserial PRIMARY KEY,
@@ -21,7 +23,7 @@ export function postgresSql(t: string) {
         enqueued_at bigint NOT NULL,
         created_at bigint NOT NULL,
         envelope json NOT NULL
-      );
+      ) WITH (fillfactor = 70);
       CREATE INDEX IF NOT EXISTS ${t}_live ON ${t} (seq) WHERE NOT dead;
       CREATE INDEX IF NOT EXISTS ${t}_partition ON ${t} (partition_key, seq) WHERE NOT dead;
       CREATE TABLE IF NOT EXISTS ${t}_meta (k text PRIMARY KEY, v text NOT NULL);`,
@@ -36,23 +38,59 @@ export function postgresSql(t: string) {
       )
       INSERT INTO ${t}_meta (k, v) SELECT 'hlc', $6 WHERE (SELECT count(*) FROM ins) > 0
       ON CONFLICT (k) DO UPDATE SET v = GREATEST(${t}_meta.v COLLATE "C", excluded.v COLLATE "C")`,
-    /** Candidates: due, unleased, and an unbroken run from the head of their partition. */
-    candidates: `
+    /**
+     * One statement, so one round trip and one commit per claim:
+     * - `head`: the first $5 live intents in seq order (NULL: all of them);
+     * - `cand`: the due, unleased ones that are unpartitioned or in an unbroken
+     *   run from their partition's first live intent (what BatchPicker does);
+     * - `locked`: those rows under FOR UPDATE SKIP LOCKED, re-checking the lease
+     *   on their newest version;
+     * - `keep`: drops an intent whose predecessor in `cand` another worker
+     *   holds, so one partition never runs on two workers.
+     * The result always has one row carrying `scanned` (the window's size), so
+     * the caller can tell "nothing claimable here" from "look further".
+     * The claim commits without waiting for its WAL flush: losing one in a crash
+     * only makes its intents claimable again, and the settle's durable commit
+     * flushes it anyway.
+     */
+    claim: `
       WITH head AS (
         SELECT seq, partition_key, (next_attempt_at <= $1 AND lease_until <= $1) AS ok
-        FROM ${t} WHERE ${live} ORDER BY seq LIMIT $3
-      ), ranked AS (
-        SELECT seq, partition_key, ok,
-          bool_and(ok) OVER (PARTITION BY partition_key ORDER BY seq) AS run_ok
-        FROM head
+        FROM ${t} WHERE ${live} ORDER BY seq LIMIT $5
+      ), cand AS (
+        SELECT seq, partition_key FROM (
+          SELECT seq, partition_key, ok,
+            bool_and(ok) OVER (PARTITION BY partition_key ORDER BY seq) AS run_ok
+          FROM head
+        ) AS r WHERE ok AND (partition_key IS NULL OR run_ok) ORDER BY seq LIMIT $2
+      ), locked AS (
+        SELECT seq FROM ${t}
+        WHERE seq IN (SELECT seq FROM cand) AND ${live} AND next_attempt_at <= $1 AND lease_until <= $1
+        FOR UPDATE SKIP LOCKED
+      ), keep AS MATERIALIZED (
+        SELECT seq FROM (
+          SELECT c.seq, c.partition_key, l.seq IS NOT NULL AS got,
+            bool_and(l.seq IS NOT NULL) OVER (PARTITION BY c.partition_key ORDER BY c.seq) AS run_got
+          FROM cand AS c LEFT JOIN locked AS l USING (seq)
+        ) AS k WHERE got AND (partition_key IS NULL OR run_got)
+      ), relaxed AS (
+        SELECT set_config('synchronous_commit', 'off', true)
+      ), leased AS (
+        UPDATE ${t} AS q SET attempts = q.attempts + 1, lease_until = $3, lease_owner = $4
+        FROM keep, relaxed WHERE q.seq = keep.seq
+        RETURNING ${ROW_COLUMNS.replace(/\bseq\b/, 'q.seq')}
       )
-      SELECT seq::float8 AS seq, partition_key, (SELECT count(*) FROM head)::int AS scanned
-      FROM ranked WHERE ok AND (partition_key IS NULL OR run_ok) ORDER BY seq LIMIT $2`,
-    lock: `SELECT seq::float8 AS seq FROM ${t}
-      WHERE seq = ANY($1::bigint[]) AND ${live} AND next_attempt_at <= $2 AND lease_until <= $2
-      FOR UPDATE SKIP LOCKED`,
-    lease: `UPDATE ${t} SET attempts = attempts + 1, lease_until = $2, lease_owner = $3
-      WHERE seq = ANY($1::bigint[]) RETURNING ${ROW_COLUMNS}`,
+      SELECT leased.*, s.scanned FROM (SELECT count(*)::int AS scanned FROM head) AS s
+      LEFT JOIN leased ON true`,
+    renew: `UPDATE ${t} SET lease_until = $2
+      WHERE seq = ANY($1::bigint[]) AND ${live} AND lease_until > 0 AND lease_owner = $3`,
+    /**
+     * Acks, reschedules and dead letters in one statement. Like a claim it does
+     * not wait for the WAL flush (Postgres flushes within a few hundred ms, and
+     * the next durable commit flushes it too): a settle lost in a crash means
+     * its intents are delivered again under the same ids, which at-least-once
+     * delivery allows anyway; nothing is lost.
+     */
     settle: `
       WITH a AS (DELETE FROM ${t} WHERE seq = ANY($1::bigint[]) AND ${live}),
       r AS (
@@ -65,8 +103,9 @@ export function postgresSql(t: string) {
           last_error = coalesce(u.e, ${t}.last_error)
         FROM unnest($6::bigint[], $7::text[], $8::bigint[], $9::text[]) AS u(s, r, x, e)
         WHERE ${t}.seq = u.s AND NOT ${t}.dead
-      )
-      SELECT 1`,
+      ),
+      relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v)
+      SELECT v FROM relaxed`,
     requeue: `
       WITH moved AS (DELETE FROM ${t} WHERE dead AND ${pairs} RETURNING *)
       INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope)

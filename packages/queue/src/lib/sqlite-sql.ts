@@ -41,11 +41,16 @@ export function sqliteSql(p: string) {
     scanLive: `SELECT seq, partition_key, next_attempt_at, lease_until FROM ${t} WHERE ${live} ORDER BY seq`,
     claimMany: `UPDATE ${t} SET attempts = attempts + 1, lease_until = ?, lease_owner = ?
       WHERE seq IN (SELECT value FROM json_each(?)) RETURNING ${ROW_COLUMNS}`,
-    ack: `DELETE FROM ${t} WHERE seq = ? AND ${live}`,
-    reschedule: `UPDATE ${t} SET attempts = ?, next_attempt_at = ?, lease_until = 0, last_error = coalesce(?, last_error)
-      WHERE seq = ? AND ${live}`,
-    bury: `UPDATE ${t} SET dead = 1, dead_reason = ?, dead_at = ?, lease_until = 0, last_error = coalesce(?, last_error)
-      WHERE seq = ? AND ${live}`,
+    renewMany: `UPDATE ${t} SET lease_until = ? WHERE seq IN (SELECT value FROM json_each(?))
+      AND ${live} AND lease_until > 0 AND lease_owner = ?`,
+    /** Settlements arrive as one JSON array per kind, so a batch is at most three statements, not one per intent. */
+    ackMany: `DELETE FROM ${t} WHERE seq IN (SELECT value FROM json_each(?)) AND ${live}`,
+    rescheduleMany: `UPDATE ${t} SET attempts = u.value ->> 1, next_attempt_at = u.value ->> 2, lease_until = 0,
+        last_error = coalesce(u.value ->> 3, last_error)
+      FROM json_each(?) AS u WHERE seq = u.value ->> 0 AND ${live}`,
+    buryMany: `UPDATE ${t} SET dead = 1, dead_reason = u.value ->> 1, dead_at = u.value ->> 2, lease_until = 0,
+        last_error = coalesce(u.value ->> 3, last_error)
+      FROM json_each(?) AS u WHERE seq = u.value ->> 0 AND ${live}`,
     getDead: `SELECT ${ROW_COLUMNS} FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     deleteDead: `DELETE FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     count: `SELECT coalesce(sum(dead = 0 AND lease_until <= ?), 0) AS pending,

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { IntentEnvelope } from '@tallystick/core';
 import type Database from 'better-sqlite3';
 import type { SqliteStore } from '../sqlite.js';
@@ -15,12 +14,18 @@ import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { BatchPicker } from './picker.js';
 import { type IntentRow, rowToQueued } from './sql-row.js';
+import { acquireSqliteReplayer } from './sqlite-lock.js';
 import { sqliteSql } from './sqlite-sql.js';
 
 /** The SQLite adapter's store over one better-sqlite3 connection. */
 export class SqliteQueueStore implements SqliteStore {
   readonly kind = 'sqlite';
-  readonly capabilities = { persistent: true, sharedAccess: true, concurrentReplayers: false } as const;
+  readonly capabilities = {
+    persistent: true,
+    sharedAccess: true,
+    concurrentReplayers: false,
+    renewsLeases: true,
+  } as const;
   private readonly sql: ReturnType<typeof sqliteSql>;
   private readonly stmt: Record<string, Database.Statement>;
   private readonly appends: GroupCommit<{ intent: IntentEnvelope; now: number }>;
@@ -62,14 +67,7 @@ export class SqliteQueueStore implements SqliteStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
-    // A claim need not be durable on its own (losing one only makes its intents claimable sooner), so
-    // it commits without an fsync; the next FULL commit's WAL fsync covers it.
-    this.database.pragma('synchronous = NORMAL');
-    try {
-      return this.claimNow(request);
-    } finally {
-      this.database.pragma('synchronous = FULL');
-    }
+    return this.relaxed(() => this.claimNow(request));
   }
 
   private claimNow(request: ClaimRequest): QueuedIntent[] {
@@ -98,19 +96,36 @@ export class SqliteQueueStore implements SqliteStore {
     );
   }
 
+  async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
+    this.assertOpen('renewLeases');
+    return this.relaxed(() =>
+      this.run(
+        'renewing leases',
+        () => this.stmt.renewMany!.run(leaseUntil, JSON.stringify(refs.map((r) => r.seq)), owner).changes,
+      ),
+    );
+  }
+
   async settle(settlements: readonly Settlement[]): Promise<void> {
     this.assertOpen('settle');
-    this.run('settling', () =>
-      this.database
-        .transaction(() => {
-          for (const s of settlements) {
-            if (s.kind === 'ack') this.stmt.ack!.run(s.seq);
-            else if (s.kind === 'reschedule')
-              this.stmt.reschedule!.run(s.attempts, s.nextAttemptAt, s.error ?? null, s.seq);
-            else this.stmt.bury!.run(s.reason, s.at, s.error ?? null, s.seq);
-          }
-        })
-        .immediate(),
+    const acks: number[] = [];
+    const re: [number, number, number, string | null][] = [];
+    const dead: [number, string, number, string | null][] = [];
+    for (const s of settlements) {
+      if (s.kind === 'ack') acks.push(s.seq);
+      else if (s.kind === 'reschedule') re.push([s.seq, s.attempts, s.nextAttemptAt, s.error ?? null]);
+      else dead.push([s.seq, s.reason, s.at, s.error ?? null]);
+    }
+    this.relaxed(() =>
+      this.run('settling', () =>
+        this.database
+          .transaction(() => {
+            if (acks.length > 0) this.stmt.ackMany!.run(JSON.stringify(acks));
+            if (re.length > 0) this.stmt.rescheduleMany!.run(JSON.stringify(re));
+            if (dead.length > 0) this.stmt.buryMany!.run(JSON.stringify(dead));
+          })
+          .immediate(),
+      ),
     );
   }
 
@@ -183,38 +198,14 @@ export class SqliteQueueStore implements SqliteStore {
 
   async acquireReplayer(owner: string, ttlMs: number, now: number): Promise<ReplayerLease | undefined> {
     this.assertOpen('acquireReplayer');
-    const host = hostname();
-    const acquired = this.run('taking the replayer lock', () =>
-      this.database
-        .transaction(() => {
-          const held = this.stmt.lockGet!.get() as
-            | { owner: string; pid: number; host: string; expires_at: number }
-            | undefined;
-          const free =
-            !held ||
-            held.owner === owner ||
-            held.expires_at <= now ||
-            (held.host === host && held.pid !== process.pid && !this.alive(held.pid));
-          if (free) this.stmt.lockPut!.run(owner, process.pid, host, now + ttlMs);
-          return free;
-        })
-        .immediate(),
+    return this.run('taking the replayer lock', () =>
+      acquireSqliteReplayer(
+        this.database,
+        this.stmt,
+        { owner, ttlMs, now, alive: this.alive },
+        () => this.closed,
+      ),
     );
-    if (!acquired) return undefined;
-    let expiresAt = now + ttlMs;
-    return {
-      // Renewing is a write (an fsync): do it only once half the TTL has passed, not on every batch.
-      renew: async (at) => {
-        if (this.closed) return false;
-        if (at < expiresAt - ttlMs / 2) return true;
-        const ok = this.stmt.lockRenew!.run(at + ttlMs, owner).changes === 1;
-        if (ok) expiresAt = at + ttlMs;
-        return ok;
-      },
-      release: async () => {
-        if (!this.closed) this.stmt.lockRelease!.run(owner);
-      },
-    };
   }
 
   async close(): Promise<void> {
@@ -222,6 +213,21 @@ export class SqliteQueueStore implements SqliteStore {
     this.closed = true;
     await this.appends.idle();
     this.database.close();
+  }
+
+  /**
+   * Claims, renewals and settlements commit without an fsync (WAL, synchronous=NORMAL): each is
+   * on disk at the next durable commit (any enqueue, or a checkpoint), and losing one to a power
+   * cut only means its intents are claimable sooner or delivered again under the same ids, which
+   * at-least-once delivery allows anyway. Enqueues keep synchronous=FULL: they promise durability.
+   */
+  private relaxed<T>(fn: () => T): T {
+    this.database.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.database.pragma('synchronous = FULL');
+    }
   }
 
   private run<T>(what: string, fn: () => T): T {

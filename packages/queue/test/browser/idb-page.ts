@@ -21,8 +21,11 @@ IDBDatabase.prototype.transaction = function (
 const NAME = 'chromium-queue';
 let held: ReplayerLease | undefined;
 
-async function withQueue<T>(fn: (queue: ReturnType<typeof createIntentQueue>) => Promise<T>): Promise<T> {
-  const store = await openIndexedDbStore({ name: NAME });
+async function withQueue<T>(
+  fn: (queue: ReturnType<typeof createIntentQueue>) => Promise<T>,
+  name = NAME,
+): Promise<T> {
+  const store = await openIndexedDbStore({ name });
   const queue = createIntentQueue({
     store,
     device: 'chromium-tab',
@@ -89,7 +92,55 @@ async function storeScenario() {
   };
 }
 
+const QUOTA_DB = 'chromium-quota';
+
+/** Random text, because Chromium compresses what IndexedDB stores and a repeated pad would barely count. */
+function noise(bytes: number): string {
+  const raw = crypto.getRandomValues(new Uint8Array(Math.ceil((bytes * 3) / 4)));
+  let s = '';
+  for (const b of raw) s += String.fromCharCode(b);
+  return btoa(s).slice(0, bytes);
+}
+
+/**
+ * Enqueues `bytes`-sized intents one by one until the browser refuses one;
+ * returns the ids that were stored and the code of the error that stopped it.
+ */
+async function fillUntilFull(bytes: number, max: number) {
+  return withQueue(async (queue) => {
+    const ids: string[] = [];
+    for (let i = 0; i < max; i++) {
+      try {
+        ids.push((await queue.enqueue({ type: 'sale', payload: { i, pad: noise(bytes) } })).id);
+      } catch (error) {
+        const { code, message } = error as { code?: string; message?: string };
+        return { ids, code, message };
+      }
+    }
+    return { ids, code: undefined, message: 'never full' };
+  }, QUOTA_DB);
+}
+
+const quota = {
+  usage: async () => (await navigator.storage.estimate()).usage ?? 0,
+  fillUntilFull,
+  quotaIds: () =>
+    withQueue(async (queue) => (await queue.list({ limit: 10_000 })).map((q) => q.intent.id), QUOTA_DB),
+  /** Delivers everything through the queue's own claim, send and settle, which frees the space. */
+  drain: () =>
+    withQueue(
+      async (queue) => ({ ...(await queue.flush()), lastError: (await queue.stats()).lastError }),
+      QUOTA_DB,
+    ),
+  enqueueAfterFree: (bytes: number) =>
+    withQueue(
+      async (queue) => (await queue.enqueue({ type: 'sale', payload: { pad: noise(bytes) } })).id,
+      QUOTA_DB,
+    ),
+};
+
 const api = {
+  ...quota,
   storeScenario,
   hasWebLocks: () => typeof navigator.locks?.request === 'function',
   enqueue: (n: number) =>
