@@ -49,6 +49,12 @@ export interface FileStore extends QueueStore {
   readonly logBytes: number;
   /** Write+fsync rounds so far: fewer than writes means group commit is working. */
   readonly groupCommits: number;
+  /**
+   * Intents held in memory: in flight, retrying, dead, or read past while
+   * their partition was blocked. Intents never claimed stay on disk, so this
+   * does not grow with the backlog.
+   */
+  readonly windowSize: number;
 }
 
 /**
@@ -90,7 +96,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       await handle.truncate(recovered.goodSize);
       await handle.datasync();
     }
-    return new FileQueueStore(
+    const store = new FileQueueStore(
       fs,
       dir,
       logPath,
@@ -99,6 +105,8 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       recovered,
       options.compactMinBytes ?? 64 * 2 ** 20,
     );
+    await store.settleAhead();
+    return store;
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await lock.release();

@@ -81,7 +81,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
 class MemoryQueueStore implements MemoryStore {
   readonly kind = 'memory';
-  readonly capabilities = { persistent: false, sharedAccess: false, concurrentReplayers: false } as const;
+  readonly capabilities = {
+    persistent: false,
+    sharedAccess: false,
+    concurrentReplayers: false,
+    renewsLeases: true,
+  } as const;
   private readonly table = new StateTable<MemoryEntry>();
   private readonly replayer = createLocalReplayerLock();
   private seq = 0;
@@ -158,6 +163,11 @@ class MemoryQueueStore implements MemoryStore {
       this.used -= entry.bytes;
     }
     return dead.length;
+  }
+
+  async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
+    this.assertOpen('renewLeases');
+    return this.table.renew(refs, owner, leaseUntil);
   }
 
   async count(now: number): Promise<StoreCounts> {

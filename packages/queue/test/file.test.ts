@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let dir = newDir();
 const fs = limitedFs();
 describeStoreContract('file', {
-  capabilities: { persistent: true, sharedAccess: false, concurrentReplayers: false },
+  capabilities: { persistent: true, sharedAccess: false, concurrentReplayers: false, renewsLeases: true },
   open: () => openFileStore({ dir, fs }),
   fresh: async () => {
     dir = newDir();

@@ -2,7 +2,7 @@ import { createMemoryStore, type MemoryStore } from '../src/memory.js';
 import { describeStoreContract } from './contract.js';
 
 describeStoreContract('memory', {
-  capabilities: { persistent: false, sharedAccess: false, concurrentReplayers: false },
+  capabilities: { persistent: false, sharedAccess: false, concurrentReplayers: false, renewsLeases: true },
   open: async () => createMemoryStore(),
   fresh: async () => undefined,
   fill: async (store) => {

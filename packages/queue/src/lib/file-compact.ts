@@ -1,7 +1,16 @@
 import { TallystickError } from '@tallystick/core';
-import type { FileEntry } from './file-entry.js';
-import { commitFrame, concatFrames, decodeFrame } from './file-frame.js';
-import { enqueueEnvelopeJson, enqueueFrame, metaFrame, parseEnqueueHeader } from './file-records.js';
+import { claimFrame } from './file-bodies.js';
+import { commitFrame, concatFrames, decodeFrame, HEADER_BYTES, RecordType } from './file-frame.js';
+import type { Spot } from './file-reader.js';
+import {
+  enqueueEnvelopeJson,
+  enqueueFrame,
+  identityOf,
+  metaFrame,
+  parseEnqueueHeader,
+} from './file-records.js';
+import { FrameScanner } from './file-scan.js';
+import type { FileWindow } from './file-window.js';
 import { type FileHandleLike, type FileSystem, readAt, syncDirectory, writeFully } from './fs-layer.js';
 
 export interface CompactInput {
@@ -10,7 +19,12 @@ export interface CompactInput {
   logPath: string;
   tempPath: string;
   source: FileHandleLike;
-  entries: readonly FileEntry[];
+  /** Live entries before the cursor, relocated into the new log on success. */
+  window: FileWindow;
+  cursor: number;
+  cursorSeq: number;
+  /** Durable end of the source log. */
+  end: number;
   lastSeq: number;
   highWater: string | undefined;
 }
@@ -18,30 +32,42 @@ export interface CompactInput {
 export interface CompactOutput {
   handle: FileHandleLike;
   size: number;
-  /** New [pos, len] of each input entry, in input order. */
-  positions: Float64Array;
+  /** The read cursor in the new log: window records lie before it, pristine ones after. */
+  cursor: number;
+  /** Bytes of ENQUEUE records in the new log. */
+  liveBytes: number;
 }
 
 const CHUNK = 1024 * 1024;
 
 /**
- * Writes the live entries, with their current state folded into fresh
- * ENQUEUE records, to a temporary file, makes it durable, then renames it
- * over the log. A crash at any point leaves either the old log or the new
- * one, never a mix. Memory stays bounded: entries stream through 1 MiB chunks,
- * each closed by a COMMIT so recovery never holds more than one chunk's ops.
+ * Writes a fresh log to a temporary file, makes it durable, then renames it
+ * over the log; a crash at any point leaves either the old log or the new
+ * one, never a mix. The new log holds the window's entries with their state
+ * folded into marked ENQUEUE records, a CLAIM record placing the cursor after
+ * them, then the pristine records after the old cursor copied byte for byte.
+ * Memory stays bounded: everything streams through 1 MiB chunks, each closed
+ * by a COMMIT so recovery never holds more than one chunk's ops.
  */
 export async function compactLog(input: CompactInput): Promise<CompactOutput> {
-  const { fs, entries } = input;
-  const positions = new Float64Array(entries.length * 2);
+  const { fs, window } = input;
+  const indices = [...window.indices()];
+  const positions = new Float64Array(indices.length * 2);
   const out = await fs.open(input.tempPath, 'w');
   let renamed = false;
   try {
     let size = 0;
+    let liveBytes = 0;
     let frames: Uint8Array[] = [
       metaFrame(input.highWater ? { q: input.lastSeq, h: input.highWater } : { q: input.lastSeq }),
     ];
     let pending = frames[0]!.length;
+    const push = async (frame: Uint8Array, live: boolean) => {
+      frames.push(frame);
+      pending += frame.length;
+      if (live) liveBytes += frame.length;
+      if (pending >= CHUNK) await flush();
+    };
     const flush = async () => {
       frames.push(commitFrame(size));
       const bytes = concatFrames(frames);
@@ -50,23 +76,38 @@ export async function compactLog(input: CompactInput): Promise<CompactOutput> {
       frames = [];
       pending = 0;
     };
-    for (let i = 0; i < entries.length; ) {
-      const span = spanFrom(entries, i);
+    const spots = indices.map((i) => ({ pos: window.pos(i), len: window.len(i) }));
+    for (let k = 0; k < spots.length; ) {
+      const span = spanFrom(spots, k);
       const bytes = await readAt(input.source, span.end - span.start, span.start);
-      for (let j = i; j < span.next; j++) {
-        const entry = entries[j]!;
-        const frame = decodeFrame(bytes, entry.pos - span.start);
-        if (typeof frame !== 'object') {
-          throw new TallystickError('ERR_STORE', `queue log record at byte ${entry.pos} is damaged`);
+      for (let j = k; j < span.next; j++) {
+        const frame = decodeFrame(bytes, spots[j]!.pos - span.start);
+        if (typeof frame !== 'object' || frame.type !== RecordType.enqueue) {
+          throw new TallystickError('ERR_STORE', `queue log record at byte ${spots[j]!.pos} is damaged`);
         }
-        const fresh = enqueueFrame(entry, parseEnqueueHeader(frame.body).h, enqueueEnvelopeJson(frame.body));
+        const header = parseEnqueueHeader(frame.body);
+        const i = indices[j]!;
+        const fresh = enqueueFrame(
+          identityOf(header),
+          header.h,
+          enqueueEnvelopeJson(frame.body),
+          window.state(i),
+          true,
+        );
         positions[2 * j] = size + pending;
         positions[2 * j + 1] = fresh.length;
-        frames.push(fresh);
-        pending += fresh.length;
-        if (pending >= CHUNK) await flush();
+        await push(fresh, true);
       }
-      i = span.next;
+      k = span.next;
+    }
+    const cursor = size + pending;
+    await push(claimFrame({ w: [], s: [], a: [], l: [], c: cursor, q: input.cursorSeq }), false);
+    const scanner = new FrameScanner(input.source, input.cursor, input.end);
+    for (let next = await scanner.next(); next; next = await scanner.next()) {
+      const { frame } = next;
+      if (frame.type !== RecordType.enqueue) continue;
+      const body = frame.body;
+      await push(new Uint8Array(body.buffer, body.byteOffset - HEADER_BYTES, frame.size), true);
     }
     await flush();
     await out.datasync();
@@ -76,7 +117,11 @@ export async function compactLog(input: CompactInput): Promise<CompactOutput> {
     // The rename is atomic either way; the directory fsync only orders it before a power cut.
     await syncDirectory(fs, input.dir).catch(() => undefined);
     const handle = await fs.open(input.logPath, 'r+');
-    return { handle, size, positions };
+    // By index: a settle may have removed entries meanwhile, but nothing moved them.
+    indices.forEach((i, k) => {
+      window.relocate(i, positions[2 * k]!, positions[2 * k + 1]!);
+    });
+    return { handle, size, cursor, liveBytes };
   } catch (error) {
     if (renamed) throw new LogReplacedError(error);
     await out.close().catch(() => undefined);
@@ -86,7 +131,7 @@ export async function compactLog(input: CompactInput): Promise<CompactOutput> {
 }
 
 /** Groups neighbouring records into one read of at most 1 MiB. */
-function spanFrom(entries: readonly FileEntry[], i: number): { start: number; end: number; next: number } {
+function spanFrom(entries: readonly Spot[], i: number): { start: number; end: number; next: number } {
   const first = entries[i]!;
   let end = first.pos + first.len;
   let next = i + 1;

@@ -1,8 +1,13 @@
 import { type IntentEnvelope, TallystickError } from '@tallystick/core';
-import type { FileEntry } from './file-entry.js';
 import { decodeFrame, RecordType } from './file-frame.js';
 import { parseEnqueueEnvelope } from './file-records.js';
 import { type FileHandleLike, readAt } from './fs-layer.js';
+
+/** Where an ENQUEUE frame sits in the log. */
+export interface Spot {
+  pos: number;
+  len: number;
+}
 
 interface HandleRef {
   handle: FileHandleLike;
@@ -34,14 +39,19 @@ export class LogReader {
     if (old.readers === 0) void old.handle.close().catch(() => undefined);
   }
 
-  /** Envelopes of `entries`, in the same order; neighbouring records are read together. */
-  async read(entries: readonly FileEntry[]): Promise<IntentEnvelope[]> {
+  /** Envelopes of the ENQUEUE frames at `spots`, in the same order. */
+  async read(spots: readonly Spot[]): Promise<IntentEnvelope[]> {
+    return (await this.bodies(spots)).map(parseEnqueueEnvelope);
+  }
+
+  /** Bodies of the ENQUEUE frames at `entries`, in the same order; neighbouring frames are read together. */
+  async bodies(entries: readonly Spot[]): Promise<Uint8Array[]> {
     if (entries.length === 0) return [];
     const ref = this.current;
     // Copy positions now: compaction may move the entries while we await.
     const spots = entries.map((e, i) => ({ pos: e.pos, len: e.len, i }));
     spots.sort((a, b) => a.pos - b.pos);
-    const out = new Array<IntentEnvelope>(entries.length);
+    const out = new Array<Uint8Array>(entries.length);
     ref.readers++;
     try {
       for (let k = 0; k < spots.length; ) {
@@ -61,7 +71,7 @@ export class LogReader {
           if (typeof frame !== 'object' || frame.type !== RecordType.enqueue) {
             throw new TallystickError('ERR_STORE', `queue log record at byte ${spot.pos} is damaged`);
           }
-          out[spot.i] = parseEnqueueEnvelope(frame.body);
+          out[spot.i] = frame.body;
         }
         k = next;
       }

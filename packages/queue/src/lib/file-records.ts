@@ -1,8 +1,7 @@
 import type { IntentEnvelope } from '@tallystick/core';
-import type { Settlement } from '../store.js';
 import type { DeadReason } from '../types.js';
 import { encodeFrame, RecordType } from './file-frame.js';
-import type { IntentState } from './state.js';
+import type { Touched } from './file-window.js';
 
 /**
  * Bodies of the file adapter's records. An ENQUEUE body is a small JSON
@@ -22,35 +21,92 @@ export interface EnqueueHeader {
   e?: string;
   d?: DeadReason;
   x?: number;
+  /** 1: written by compaction for a window entry. */
+  m?: 1;
 }
 
 const decoder = new TextDecoder();
 const NEWLINE = 0x0a;
 
-/** An ENQUEUE record carrying `state` folded in, so compaction can drop every later record about it. */
-export function enqueueFrame(state: IntentState, hlc: string, envelopeJson: string): Uint8Array {
+/** Identity of an intent as its ENQUEUE header records it; `touched` folds a non-pristine state in. */
+export interface EnqueueIdentity {
+  seq: number;
+  id: string;
+  createdAt: number;
+  enqueuedAt: number;
+  partitionKey: string | undefined;
+}
+
+/**
+ * An ENQUEUE record. `inWindow` marks a record compaction wrote for an entry
+ * of the window (before the read cursor), so recovery rebuilds the window
+ * from it; unmarked records after the cursor are pristine and stay on disk.
+ */
+export function enqueueFrame(
+  intent: EnqueueIdentity,
+  hlc: string,
+  envelopeJson: string,
+  touched?: Touched,
+  inWindow = false,
+): Uint8Array {
   const header: EnqueueHeader = {
-    s: state.seq,
-    i: state.id,
+    s: intent.seq,
+    i: intent.id,
     h: hlc,
-    c: state.createdAt,
-    t: state.enqueuedAt,
+    c: intent.createdAt,
+    t: intent.enqueuedAt,
   };
-  if (state.partitionKey !== undefined) header.k = state.partitionKey;
-  if (state.attempts > 0) header.a = state.attempts;
-  if (state.nextAttemptAt !== state.enqueuedAt) header.n = state.nextAttemptAt;
-  if (state.leaseUntil > 0) header.l = state.leaseUntil;
-  if (state.lastError !== undefined) header.e = state.lastError;
-  if (state.deadReason !== undefined) {
-    header.d = state.deadReason;
-    header.x = state.deadAt;
+  if (intent.partitionKey !== undefined) header.k = intent.partitionKey;
+  if (touched) {
+    if (touched.attempts > 0) header.a = touched.attempts;
+    if (touched.nextAttemptAt !== intent.enqueuedAt) header.n = touched.nextAttemptAt;
+    if (touched.leaseUntil > 0) header.l = touched.leaseUntil;
+    if (touched.lastError !== undefined) header.e = touched.lastError;
+    if (touched.deadReason !== undefined) {
+      header.d = touched.deadReason;
+      header.x = touched.deadAt;
+    }
   }
+  if (inWindow) header.m = 1;
   return encodeFrame(RecordType.enqueue, `${JSON.stringify(header)}\n${envelopeJson}`);
+}
+
+/** ENQUEUE records of newly appended, pristine intents, with seqs from `firstSeq` on. */
+export function appendFrames(
+  intents: readonly IntentEnvelope[],
+  firstSeq: number,
+  now: number,
+): Uint8Array[] {
+  return intents.map((intent, i) =>
+    enqueueFrame(
+      {
+        seq: firstSeq + i,
+        id: intent.id,
+        createdAt: intent.createdAt,
+        enqueuedAt: now,
+        partitionKey: intent.partitionKey,
+      },
+      intent.hlc,
+      JSON.stringify(intent),
+    ),
+  );
+}
+
+/** The identity an ENQUEUE header records. */
+export function identityOf(header: EnqueueHeader): EnqueueIdentity {
+  return { seq: header.s, id: header.i, createdAt: header.c, enqueuedAt: header.t, partitionKey: header.k };
 }
 
 export function parseEnqueueHeader(body: Uint8Array): EnqueueHeader {
   const end = body.indexOf(NEWLINE);
   return JSON.parse(decoder.decode(end < 0 ? body : body.subarray(0, end))) as EnqueueHeader;
+}
+
+/** Header and envelope text of an ENQUEUE body, decoded once. */
+export function splitEnqueue(body: Uint8Array): { header: EnqueueHeader; envelopeJson: string } {
+  const text = decoder.decode(body);
+  const end = text.indexOf('\n');
+  return { header: JSON.parse(text.slice(0, end)) as EnqueueHeader, envelopeJson: text.slice(end + 1) };
 }
 
 export function parseEnqueueEnvelope(body: Uint8Array): IntentEnvelope {
@@ -62,13 +118,17 @@ export function enqueueEnvelopeJson(body: Uint8Array): string {
   return decoder.decode(body.subarray(end + 1));
 }
 
-export function stateFromHeader(header: EnqueueHeader): IntentState {
+/** The state folded into a header, or undefined when the intent is pristine (never claimed). */
+export function touchedFromHeader(header: EnqueueHeader): Touched | undefined {
+  if (
+    header.a === undefined &&
+    header.n === undefined &&
+    header.l === undefined &&
+    header.e === undefined &&
+    header.d === undefined
+  )
+    return undefined;
   return {
-    seq: header.s,
-    id: header.i,
-    partitionKey: header.k,
-    createdAt: header.c,
-    enqueuedAt: header.t,
     attempts: header.a ?? 0,
     nextAttemptAt: header.n ?? header.t,
     leaseUntil: header.l ?? 0,
@@ -76,30 +136,6 @@ export function stateFromHeader(header: EnqueueHeader): IntentState {
     deadReason: header.d,
     deadAt: header.x ?? 0,
   };
-}
-
-export interface ClaimBody {
-  s: number[];
-  a: number[];
-  l: number;
-}
-
-export function claimFrame(claimed: readonly IntentState[], leaseUntil: number): Uint8Array {
-  const body: ClaimBody = { s: claimed.map((c) => c.seq), a: claimed.map((c) => c.attempts), l: leaseUntil };
-  return encodeFrame(RecordType.claim, JSON.stringify(body));
-}
-
-export function settleFrame(settlements: readonly Settlement[]): Uint8Array {
-  return encodeFrame(RecordType.settle, JSON.stringify(settlements));
-}
-
-export interface RequeueBody {
-  m: [number, number][];
-  t: number;
-}
-
-export function requeueFrame(moves: [number, number][], now: number): Uint8Array {
-  return encodeFrame(RecordType.requeue, JSON.stringify({ m: moves, t: now } satisfies RequeueBody));
 }
 
 export function discardFrame(seqs: number[]): Uint8Array {

@@ -1,31 +1,39 @@
 import { TallystickError } from '@tallystick/core';
 import type { Settlement } from '../store.js';
-import { FileEntry, requeued } from './file-entry.js';
+import { type ClaimBody, parseClaim, parseSettle } from './file-bodies.js';
+import { applySettlement } from './file-entry.js';
 import { type DecodedFrame, decodeFrame, HEADER_BYTES, MAGIC, RecordType } from './file-frame.js';
 import {
-  type ClaimBody,
+  type EnqueueHeader,
   type MetaBody,
   parseEnqueueHeader,
   parseJson,
-  type RequeueBody,
-  stateFromHeader,
+  touchedFromHeader,
 } from './file-records.js';
+import { FileWindow, type Touched } from './file-window.js';
 import { type FileHandleLike, readAt } from './fs-layer.js';
-import { StateTable } from './state-table.js';
 
 export interface RecoveredLog {
-  table: StateTable<FileEntry>;
+  /** Live entries before the read cursor. */
+  window: FileWindow;
+  /** States settled for intents past the cursor whose CLAIM record was lost; the store reads up to them on open. */
+  ahead: Map<number, Touched | 'gone'>;
+  cursor: number;
+  cursorSeq: number;
   lastSeq: number;
   highWater: string | undefined;
   /** End of the last complete group: everything after it is a torn tail. */
   goodSize: number;
   liveBytes: number;
+  liveCount: number;
 }
 
 const CHUNK = 4 * 1024 * 1024;
 
 /**
- * Rebuilds the table from the log, applying whole groups only. Stops at the
+ * Rebuilds the window (live entries before the read cursor) and the counters
+ * from the log, applying whole groups only. Pristine intents after the cursor
+ * are counted, never loaded, so memory does not grow with the backlog. Stops at the
  * first bad or short record; if a later group is intact, the damage is inside
  * acknowledged data and opening fails rather than silently dropping it.
  *
@@ -82,11 +90,15 @@ type Op = (r: Replay) => void;
 
 /** Holds the ops of the group being read until its COMMIT shows it was complete. */
 class Replay {
-  readonly table = new StateTable<FileEntry>();
+  readonly window = new FileWindow();
+  readonly ahead = new Map<number, Touched | 'gone'>();
+  cursor = 0;
+  cursorSeq = 0;
   lastSeq = 0;
   highWater: string | undefined;
   goodSize = 0;
   liveBytes = 0;
+  liveCount = 0;
   private group: Op[] = [];
 
   add(frame: DecodedFrame, pos: number): void {
@@ -99,32 +111,28 @@ class Replay {
         return;
       case RecordType.enqueue: {
         const header = parseEnqueueHeader(body);
-        const entry = new FileEntry(stateFromHeader(header), pos, frame.size);
-        this.group.push((r) => r.enqueue(entry, header.h));
+        this.group.push((r) => r.enqueue(header, pos, frame.size));
         return;
       }
       case RecordType.claim: {
-        const claim = parseJson<ClaimBody>(body);
+        const claim = parseClaim(parseJson(body));
+        if (!claim) throw olderFormat(pos);
         this.group.push((r) => r.claim(claim));
         return;
       }
       case RecordType.settle: {
-        const settlements = parseJson<Settlement[]>(body);
+        const settlements = parseSettle(parseJson(body));
+        if (!settlements) throw olderFormat(pos);
         this.group.push((r) => r.settle(settlements));
-        return;
-      }
-      case RecordType.requeue: {
-        const requeue = parseJson<RequeueBody>(body);
-        this.group.push((r) => r.requeue(requeue));
         return;
       }
       case RecordType.discard: {
         const seqs = parseJson<number[]>(body);
-        this.group.push((r) => {
-          for (const s of seqs) r.drop(s);
-        });
+        this.group.push((r) => r.discard(seqs));
         return;
       }
+      case RecordType.requeue:
+        throw olderFormat(pos);
       case RecordType.meta: {
         const meta = parseJson<MetaBody>(body);
         this.group.push((r) => r.meta(meta));
@@ -133,43 +141,68 @@ class Replay {
     }
   }
 
-  enqueue(entry: FileEntry, hlc?: string): void {
-    this.lastSeq = Math.max(this.lastSeq, entry.seq);
-    if (hlc !== undefined) this.raiseHighWater(hlc);
-    if (entry.seq <= this.table.lastSeq) return;
-    this.table.add(entry);
-    this.liveBytes += entry.len;
+  enqueue(header: EnqueueHeader, pos: number, size: number): void {
+    this.lastSeq = Math.max(this.lastSeq, header.s);
+    this.raiseHighWater(header.h);
+    this.liveCount++;
+    this.liveBytes += size;
+    // Unmarked records are pristine and stay on disk; only compaction's window records are loaded.
+    if (header.m !== 1 || header.s <= this.window.lastSeq) return;
+    const i = this.window.push(header.s, pos, size, header.t, header.k);
+    const touched = touchedFromHeader(header);
+    if (touched) Object.assign(this.window.touch(i), touched);
+    this.cursor = pos + size;
+    this.cursorSeq = Math.max(this.cursorSeq, header.s);
   }
 
   claim(claim: ClaimBody): void {
-    claim.s.forEach((seq, i) => {
-      const entry = this.table.get(seq);
-      if (!entry || entry.deadReason !== undefined) return;
-      entry.attempts = claim.a[i] ?? entry.attempts;
-      entry.leaseUntil = claim.l;
+    for (const [seq, pos, len, enqueuedAt, partition] of claim.w) {
+      if (seq <= this.window.lastSeq) continue;
+      const early = this.ahead.get(seq);
+      this.ahead.delete(seq);
+      if (early === 'gone') continue;
+      const i = this.window.push(seq, pos, len, enqueuedAt, partition ?? undefined);
+      if (early) Object.assign(this.window.touch(i), early);
+    }
+    claim.s.forEach((seq, k) => {
+      const i = this.window.find(seq);
+      if (i < 0) return;
+      const t = this.window.touch(i);
+      if (t.deadReason !== undefined) return;
+      t.attempts = claim.a[k] ?? t.attempts;
+      t.leaseUntil = claim.l[k] ?? t.leaseUntil;
     });
+    this.cursor = claim.c;
+    this.cursorSeq = Math.max(this.cursorSeq, claim.q);
+    // Early states at or before the cursor belong to intents the claim did not carry: they are gone.
+    for (const seq of this.ahead.keys()) if (seq <= this.cursorSeq) this.ahead.delete(seq);
   }
 
-  settle(settlements: Settlement[]): void {
-    for (const s of settlements) if (s.kind === 'ack') this.drop(s.seq, false);
-    this.table.settle(settlements.filter((s) => s.kind !== 'ack'));
-  }
-
-  requeue({ m, t }: RequeueBody): void {
-    for (const [from, to] of m) {
-      const old = this.table.get(from);
-      this.lastSeq = Math.max(this.lastSeq, to);
-      if (!old || old.deadReason === undefined || to <= this.table.lastSeq) continue;
-      this.drop(from);
-      this.enqueue(requeued(old, to, t));
+  settle(settlements: readonly Settlement[]): void {
+    for (const s of settlements) {
+      const i = this.window.find(s.seq);
+      if (i >= 0) {
+        if (s.kind === 'ack') this.drop(i);
+        else applySettlement(this.window.touch(i), s);
+      } else if (s.seq > this.cursorSeq) {
+        // Settled but past the cursor: its CLAIM record was lost to a failed write. Applied when read.
+        const early = this.ahead.get(s.seq);
+        if (early === 'gone') continue;
+        if (s.kind === 'ack') {
+          this.ahead.set(s.seq, 'gone');
+          this.liveCount--;
+        } else {
+          this.ahead.set(s.seq, applySettlement(early ?? pristine(), s));
+        }
+      }
     }
   }
 
-  drop(seq: number, onlyDead = true): void {
-    const entry = this.table.get(seq);
-    if (!entry || (onlyDead && entry.deadReason === undefined)) return;
-    this.table.remove(seq);
-    this.liveBytes -= entry.len;
+  discard(seqs: readonly number[]): void {
+    for (const seq of seqs) {
+      const i = this.window.find(seq);
+      if (i >= 0 && this.window.state(i)?.deadReason !== undefined) this.drop(i);
+    }
   }
 
   meta(meta: MetaBody): void {
@@ -178,11 +211,37 @@ class Replay {
   }
 
   result(): Omit<RecoveredLog, 'goodSize'> {
-    return { table: this.table, lastSeq: this.lastSeq, highWater: this.highWater, liveBytes: this.liveBytes };
+    const { window, ahead, cursor, cursorSeq, lastSeq, highWater, liveBytes, liveCount } = this;
+    return { window, ahead, cursor, cursorSeq, lastSeq, highWater, liveBytes, liveCount };
+  }
+
+  private drop(i: number): void {
+    this.liveBytes -= this.window.len(i);
+    this.liveCount--;
+    this.window.remove(i);
   }
 
   private raiseHighWater(hlc: string): void {
     // Encoded HLC text sorts like the timestamps (wall, counter, then node).
     if (this.highWater === undefined || hlc > this.highWater) this.highWater = hlc;
   }
+}
+
+/** Unreleased 0.x logs kept no read cursor and moved requeued intents by reference: refuse, never misread. */
+function olderFormat(pos: number): TallystickError {
+  return new TallystickError(
+    'ERR_STORE',
+    `queue log record at byte ${pos} is in the format of an earlier file store (before the read cursor); drain it with that version first`,
+  );
+}
+
+function pristine(): Touched {
+  return {
+    attempts: 0,
+    nextAttemptAt: 0,
+    leaseUntil: 0,
+    lastError: undefined,
+    deadReason: undefined,
+    deadAt: 0,
+  };
 }

@@ -10,35 +10,50 @@ import type {
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
 import { closedError, toStoreError } from './errors.js';
+import { settleFrame } from './file-bodies.js';
 import { compactLog, LogReplacedError } from './file-compact.js';
-import { FileEntry, requeued } from './file-entry.js';
+import { LogCursor } from './file-cursor.js';
+import { type DeadLetterLog, discardDead, requeueDead } from './file-dead.js';
+import { renewInWindow, settleInWindow } from './file-entry.js';
+import { listEntries, nextDue } from './file-inspect.js';
+import { pickBatch } from './file-pick.js';
 import { LogReader } from './file-reader.js';
-import { claimFrame, discardFrame, enqueueFrame, requeueFrame, settleFrame } from './file-records.js';
+import { appendFrames } from './file-records.js';
 import type { RecoveredLog } from './file-recover.js';
 import type { FileHandleLike, FileSystem } from './fs-layer.js';
 import { createLocalReplayerLock } from './local-lock.js';
 import type { HeldLock } from './lock-file.js';
 import { LogWriter } from './log-writer.js';
-import { newState, toQueued } from './state.js';
-import type { StateTable } from './state-table.js';
 
 /**
- * The file adapter's store: an in-memory table of live intents (state and log
- * position only) over the append-only log, which holds the envelopes.
+ * The file adapter's store. The log holds every intent; memory holds the read
+ * cursor, the window of live intents before it (in flight, retrying, dead, or
+ * held behind a blocked partition) and counters. Pristine intents after the
+ * cursor are read forward only when a claim needs them, so memory does not
+ * grow with the backlog.
  */
 export class FileQueueStore implements FileStore {
   readonly kind = 'file';
-  readonly capabilities = { persistent: true, sharedAccess: false, concurrentReplayers: false } as const;
+  readonly capabilities = {
+    persistent: true,
+    sharedAccess: false,
+    concurrentReplayers: false,
+    renewsLeases: true,
+  } as const;
   private readonly writer: LogWriter;
   private readonly reader: LogReader;
-  private readonly table: StateTable<FileEntry>;
+  private readonly cursor: LogCursor;
   private readonly replayer = createLocalReplayerLock();
+  private readonly deadLetters: DeadLetterLog;
   private lastSeq: number;
   private highWaterMark: string | undefined;
   private liveBytes: number;
+  private liveCount: number;
   private closed = false;
   private compacting: Promise<void> | undefined;
   private broken: Error | undefined;
+  /** Serializes the operations that read the log or move the cursor. */
+  private mutex: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly fs: FileSystem,
@@ -51,10 +66,27 @@ export class FileQueueStore implements FileStore {
   ) {
     this.writer = new LogWriter(handle, recovered.goodSize);
     this.reader = new LogReader(handle);
-    this.table = recovered.table;
+    this.cursor = new LogCursor(
+      handle,
+      recovered.window,
+      recovered.cursor,
+      recovered.cursorSeq,
+      recovered.ahead,
+    );
     this.lastSeq = recovered.lastSeq;
     this.highWaterMark = recovered.highWater;
     this.liveBytes = recovered.liveBytes;
+    this.liveCount = recovered.liveCount;
+    this.deadLetters = {
+      window: recovered.window,
+      reader: this.reader,
+      writer: this.writer,
+      nextSeq: () => ++this.lastSeq,
+      freed: (bytes, intents) => {
+        this.liveBytes -= bytes;
+        this.liveCount -= intents;
+      },
+    };
   }
 
   get logBytes(): number {
@@ -65,106 +97,89 @@ export class FileQueueStore implements FileStore {
     return this.writer.groups;
   }
 
+  get windowSize(): number {
+    return this.cursor.window.size;
+  }
+
+  /** Finishes recovery: see {@link LogCursor.catchUp}. */
+  settleAhead(): Promise<void> {
+    return this.cursor.catchUp(this.writer);
+  }
+
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertUsable('append');
-    const entries = intents.map((intent) => new FileEntry(newState(++this.lastSeq, intent, now), 0, 0));
-    const frames = entries.map((entry, i) =>
-      enqueueFrame(entry, intents[i]!.hlc, JSON.stringify(intents[i])),
-    );
-    const offsets = await this.writer.append(frames);
-    entries.forEach((entry, i) => {
-      entry.pos = offsets[i]!;
-      entry.len = frames[i]!.length;
-      this.table.add(entry);
-      this.liveBytes += entry.len;
+    // Seqs are taken before the write so concurrent appends keep their call order.
+    const frames = appendFrames(intents, this.lastSeq + 1, now);
+    this.lastSeq += intents.length;
+    await this.writer.append(frames);
+    for (let i = 0; i < intents.length; i++) {
+      this.liveBytes += frames[i]!.length;
       const hlc = intents[i]!.hlc;
       if (this.highWaterMark === undefined || hlc > this.highWaterMark) this.highWaterMark = hlc;
+    }
+    this.liveCount += intents.length;
+  }
+
+  claim(request: ClaimRequest): Promise<QueuedIntent[]> {
+    this.assertUsable('claim');
+    return this.serial(async () => {
+      // The previous CLAIM record must be durable (or carried into this one) before the cursor moves on.
+      await this.cursor.written();
+      const picked = await pickBatch(this.cursor, request, this.writer.length);
+      this.cursor.persist(this.writer);
+      try {
+        return await picked.materialize(this.reader, request.now);
+      } catch (error) {
+        picked.undo();
+        throw toStoreError(error, 'claiming intents');
+      }
     });
   }
 
-  async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
-    this.assertUsable('claim');
-    const before = new Map<FileEntry, [number, number]>();
-    const claimed = this.table.claim(request);
-    for (const entry of claimed) before.set(entry, [entry.attempts - 1, 0]);
-    if (claimed.length === 0) return [];
-    // The claim record is written in the background, not waited for: if a crash loses it, the intents
-    // are merely claimable sooner and one attempt goes uncounted. Sending need not wait for an fsync.
-    this.writer.append([claimFrame(claimed, request.now + request.leaseMs)]).catch(() => undefined);
-    try {
-      const envelopes = await this.reader.read(claimed);
-      return claimed.map((entry, i) => toQueued(entry, envelopes[i]!, request.now));
-    } catch (error) {
-      // Undo the claim so the intents stay deliverable now rather than after the lease.
-      for (const [entry, [attempts, lease]] of before) {
-        entry.attempts = attempts;
-        entry.leaseUntil = lease;
-      }
-      throw toStoreError(error, 'claiming intents');
-    }
+  async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
+    this.assertUsable('renewLeases');
+    return renewInWindow(this.cursor.window, refs, owner, leaseUntil);
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     this.assertUsable('settle');
     if (settlements.length === 0) return;
-    for (const s of settlements) {
-      const entry = this.table.get(s.seq);
-      if (s.kind === 'ack' && entry && entry.deadReason === undefined) this.liveBytes -= entry.len;
-    }
-    this.table.settle(settlements);
+    const freed = settleInWindow(this.cursor.window, settlements);
+    this.liveBytes -= freed.bytes;
+    this.liveCount -= freed.intents;
     // Memory is already ahead of the log: losing this write only means a redelivery after a restart.
     await this.writer.append([settleFrame(settlements)]);
     this.maybeCompact();
   }
 
-  async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
+  requeue(refs: readonly IntentRef[], now: number): Promise<number> {
     this.assertUsable('requeue');
-    const moves: [number, number][] = this.table.deadAmong(refs).map((e) => [e.seq, ++this.lastSeq]);
-    if (moves.length === 0) return 0;
-    await this.writer.append([requeueFrame(moves, now)]);
-    let moved = 0;
-    for (const [from, to] of moves) {
-      const old = this.table.get(from);
-      if (!old || old.deadReason === undefined) continue;
-      this.table.remove(from);
-      this.table.add(requeued(old, to, now));
-      moved++;
-    }
-    return moved;
+    return this.serial(() => requeueDead(this.deadLetters, refs, now));
   }
 
-  async discard(refs: readonly IntentRef[]): Promise<number> {
+  discard(refs: readonly IntentRef[]): Promise<number> {
     this.assertUsable('discard');
-    const seqs = this.table.deadAmong(refs).map((e) => e.seq);
-    if (seqs.length === 0) return 0;
-    await this.writer.append([discardFrame(seqs)]);
-    let removed = 0;
-    for (const seq of seqs) {
-      const entry = this.table.get(seq);
-      if (entry?.deadReason === undefined) continue;
-      this.table.remove(seq);
-      this.liveBytes -= entry.len;
-      removed++;
-    }
-    this.maybeCompact();
-    return removed;
+    return this.serial(async () => {
+      const removed = await discardDead(this.deadLetters, refs);
+      this.maybeCompact();
+      return removed;
+    });
   }
 
   async count(now: number): Promise<StoreCounts> {
     this.assertUsable('count');
-    return this.table.count(now);
+    const { dead, inflight } = this.cursor.window.unsettled(now);
+    return { pending: this.liveCount - dead - inflight, inflight, dead };
   }
 
-  async list(request: ListRequest): Promise<QueuedIntent[]> {
+  list(request: ListRequest): Promise<QueuedIntent[]> {
     this.assertUsable('list');
-    const entries = this.table.list(request);
-    const envelopes = await this.reader.read(entries);
-    return entries.map((entry, i) => toQueued(entry, envelopes[i]!, request.now));
+    return this.serial(() => listEntries(this.cursor, this.reader, request, this.writer.length));
   }
 
-  async nextDueAt(): Promise<number | undefined> {
+  nextDueAt(): Promise<number | undefined> {
     this.assertUsable('nextDueAt');
-    return this.table.nextDueAt();
+    return this.serial(() => nextDue(this.cursor, this.reader.handle, this.writer.length));
   }
 
   async highWater(): Promise<string | undefined> {
@@ -178,7 +193,7 @@ export class FileQueueStore implements FileStore {
 
   compact(): Promise<void> {
     this.assertUsable('compact');
-    this.compacting ??= this.runCompaction().finally(() => {
+    this.compacting ??= this.serial(() => this.runCompaction()).finally(() => {
       this.compacting = undefined;
     });
     return this.compacting;
@@ -188,9 +203,17 @@ export class FileQueueStore implements FileStore {
     if (this.closed) return;
     this.closed = true;
     await this.compacting?.catch(() => undefined);
+    await this.mutex;
+    await this.cursor.written();
     await this.writer.close();
     await this.reader.close();
     await this.lock.release();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.mutex.then(fn);
+    this.mutex = run.catch(() => undefined);
+    return run;
   }
 
   private maybeCompact(): void {
@@ -200,9 +223,10 @@ export class FileQueueStore implements FileStore {
     this.compact().catch(() => undefined);
   }
 
-  private runCompaction(): Promise<void> {
+  private async runCompaction(): Promise<void> {
+    // Positions in a CLAIM record refer to the log it is written to: let the last one land first.
+    await this.cursor.written();
     return this.writer.exclusive(async (replace) => {
-      const entries = [...this.table.scan()];
       try {
         const result = await compactLog({
           fs: this.fs,
@@ -210,18 +234,16 @@ export class FileQueueStore implements FileStore {
           logPath: this.logPath,
           tempPath: `${this.logPath}.compact`,
           source: this.reader.handle,
-          entries,
+          window: this.cursor.window,
+          cursor: this.cursor.cursor,
+          cursorSeq: this.cursor.cursorSeq,
+          end: this.writer.length,
           lastSeq: this.lastSeq,
           highWater: this.highWaterMark,
         });
-        let live = 0;
-        entries.forEach((entry, i) => {
-          entry.pos = result.positions[2 * i]!;
-          entry.len = result.positions[2 * i + 1]!;
-          if (this.table.get(entry.seq) === entry) live += entry.len;
-        });
-        this.liveBytes = live;
+        this.liveBytes = result.liveBytes;
         this.reader.swap(result.handle);
+        this.cursor.reset(result.handle, result.cursor);
         replace(result.handle, result.size);
       } catch (error) {
         if (error instanceof LogReplacedError) this.broken = error;

@@ -71,8 +71,22 @@ export class StateTable<E extends IntentState> {
     for (const entry of out) {
       entry.attempts++;
       entry.leaseUntil = request.now + request.leaseMs;
+      entry.leaseOwner = request.owner;
     }
     return out;
+  }
+
+  /** Extends the leases `owner` still holds (claimed, not settled, not taken over); returns how many. */
+  renew(refs: readonly IntentRef[], owner: string, leaseUntil: number): number {
+    let renewed = 0;
+    for (const ref of refs) {
+      const entry = this.live.get(ref.seq);
+      if (!entry || entry.leaseOwner !== owner || entry.leaseUntil === 0 || entry.deadReason !== undefined)
+        continue;
+      entry.leaseUntil = Math.max(entry.leaseUntil, leaseUntil);
+      renewed++;
+    }
+    return renewed;
   }
 
   /** Applies settlements; unknown seqs (already acked or discarded) are ignored, as a replayed log needs. */

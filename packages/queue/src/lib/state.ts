@@ -15,6 +15,8 @@ export interface IntentState {
   attempts: number;
   nextAttemptAt: number;
   leaseUntil: number;
+  /** The replayer that holds the lease, so only it may renew. */
+  leaseOwner?: string | undefined;
   lastError: string | undefined;
   deadReason: DeadReason | undefined;
   deadAt: number;
@@ -30,6 +32,7 @@ export function newState(seq: number, intent: IntentEnvelope, now: number): Inte
     attempts: 0,
     nextAttemptAt: now,
     leaseUntil: 0,
+    leaseOwner: undefined,
     lastError: undefined,
     deadReason: undefined,
     deadAt: 0,
