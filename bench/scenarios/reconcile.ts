@@ -11,6 +11,11 @@
  *    flat) and through the memory ledger (which keeps every intent by design).
  * 3. The distributed run: 4 reconciler processes fed the same backlog against
  *    one Postgres, checked equal to one process.
+ * 4. Late arrivals: the cost of one intent stamped before a SKU's last applied
+ *    one, with checkpoints and without (bench/lib/reconcile-late.ts).
+ *
+ * Same-run baseline for throughput: a validate-only pass (parseIntent) over the
+ * same backlog, which bounds what the engine could reach on this box.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +31,7 @@ import {
   createReconciler,
   fromTokenVerifier,
   type Ledger,
+  parseIntent,
   type RedemptionVerifier,
   type RunTotals,
 } from '@tallystick/reconcile';
@@ -42,6 +48,7 @@ import {
 } from '../../packages/reconcile/test/support/backlog.js';
 import { testVerifier } from '../../packages/reconcile/test/support/ed25519-verifier.js';
 import { machineInfo, median, printRows, QUICK, writeResult } from '../lib/harness.js';
+import { lateArrivals } from '../lib/reconcile-late.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -168,6 +175,16 @@ export async function run(): Promise<void> {
       );
     }
   }
+  const validateOnly = median(
+    Array.from({ length: rounds }, () => {
+      const slice = items.slice(0, 200_000 * scale);
+      const started = performance.now();
+      let ok = 0;
+      for (const item of slice) if (parseIntent(item).ok) ok++;
+      if (ok === 0) throw new Error('validate-only pass accepted nothing');
+      return slice.length / ((performance.now() - started) / 1000);
+    }),
+  );
   const baseline = median(results.get('memory/1000')!.map((m) => m.delivered / m.seconds));
   const rows = configs.map((c) => {
     const runs = results.get(`${c.adapter}/${c.batch}`)!;
@@ -180,6 +197,7 @@ export async function run(): Promise<void> {
       'intents/s': Math.round(perSec),
       'applied/s': Math.round(median(runs.map((m) => m.accepted / m.seconds))),
       'vs memory@1000': `${(perSec / baseline).toFixed(3)}x`,
+      'vs validate-only': `${(perSec / validateOnly).toFixed(3)}x`,
       // Wall-clock rates move with whatever else runs on the box; CPU per intent does much less.
       'CPU µs/intent': (median(runs.map((m) => m.cpuSeconds / m.delivered)) * 1e6).toFixed(1),
       duplicates: `${((first.duplicates / first.delivered) * 100).toFixed(1)}%`,
@@ -187,6 +205,9 @@ export async function run(): Promise<void> {
     };
   });
   printRows('reconcile: intents/s (median of rounds; duplicates and conflicts as measured)', rows);
+  console.log(
+    `  validate-only (parseIntent) baseline: ${Math.round(validateOnly).toLocaleString('en-US')} intents/s`,
+  );
 
   const streamed = QUICK ? 100_000 : 1_000_000;
   const stream: Record<string, string | number>[] = [];
@@ -232,6 +253,36 @@ export async function run(): Promise<void> {
     : undefined;
   if (distributed) printRows('reconcile: 4 processes vs 1 on one Postgres', distributed);
 
+  const late: Record<string, string | number>[] = [];
+  const lateConfigs = [
+    { adapter: 'memory' as const, size: 10_000 },
+    { adapter: 'memory' as const, size: 100_000 },
+    ...(pgUp ? [{ adapter: 'postgres' as const, size: 10_000 }] : []),
+  ].map((c) => ({ ...c, size: Math.round(c.size * scale) }));
+  for (const { adapter, size } of lateConfigs) {
+    const measured: Record<string, { lateUs: number; inOrderUs: number }> = {};
+    for (const [label, every] of [
+      ['checkpoints every 64', 64],
+      ['no checkpoints', Number.MAX_SAFE_INTEGER],
+    ] as const) {
+      const { ledger, done } = await open(adapter);
+      measured[label] = await lateArrivals(ledger, size, every, QUICK ? 10 : 20);
+      await done();
+    }
+    const withCp = measured['checkpoints every 64']!;
+    const without = measured['no checkpoints']!;
+    late.push({
+      adapter,
+      'SKU history': size,
+      'late µs (checkpoints)': Math.round(withCp.lateUs),
+      'late µs (no checkpoints)': Math.round(without.lateUs),
+      'in-order µs (same run)': Math.round(withCp.inOrderUs),
+      'late / in-order (checkpoints)': `${(withCp.lateUs / withCp.inOrderUs).toFixed(1)}x`,
+      'no checkpoints / checkpoints': `${(without.lateUs / withCp.lateUs).toFixed(1)}x`,
+    });
+  }
+  printRows('reconcile: one late sale (32-72 intents before the end of its SKU), batch 1, median', late);
+
   for (const schema of schemas) await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool?.end();
   writeResult('reconcile', {
@@ -241,8 +292,10 @@ export async function run(): Promise<void> {
     baseline: 'memory at batch 1,000',
     throughput: rows,
     raw: Object.fromEntries(results),
+    validateOnly: Math.round(validateOnly),
     stream,
     distributed,
+    late,
     notes: [
       'Backlog: 16 tills, 500 SKUs, roughly time-ordered with 32-item jitter; ~10 % re-sent duplicates, ~1 % conflicts.',
       'Redemptions (~1 %) are @tallystick/token tokens checked with its batch verifier (node:crypto backend).',

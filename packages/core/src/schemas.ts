@@ -84,7 +84,12 @@ export const intentEnvelopeSchema = z.object({
   id: z.string().check(z.refine(isIntentId, 'id must be a lower-case UUIDv7')),
   type: z
     .string()
-    .check(z.regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'type must be 1-64 characters of [a-z0-9_.-], starting with a letter')),
+    .check(
+      z.regex(
+        /^[a-z][a-z0-9_.-]{0,63}$/,
+        'type must be 1-64 characters of [a-z0-9_.-], starting with a letter',
+      ),
+    ),
   device: z.string().check(z.refine(isValidHlcNode, 'device must be 1-64 characters of [0-9A-Za-z._~-]')),
   hlc: z.string().check(z.regex(HLC_TEXT, 'hlc must be an encoded HLC timestamp')),
   partitionKey: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),

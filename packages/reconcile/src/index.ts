@@ -30,7 +30,16 @@ export {
   parseIntent,
   type RejectionCode,
 } from './intents.js';
-export type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
+export type {
+  Checkpoint,
+  GroupPosition,
+  GroupState,
+  Ledger,
+  LedgerCounts,
+  LedgerTransaction,
+  StoredIntent,
+  Verdict,
+} from './ledger.js';
 export type { Rejection } from './lib/prepare.js';
 export { createMemoryLedger } from './memory.js';
 export { type ConflictPolicy, type ReconcilePolicies, shopDefaults, withPolicies } from './policies.js';
@@ -42,5 +51,10 @@ export {
   type StockLine,
   snapshotLedger,
 } from './report.js';
-export { fromTokenVerifier, type TokenBatchVerifier } from './token-verifier.js';
+export {
+  fromTokenVerifier,
+  type TokenBatchVerifier,
+  type TokenFields,
+  type TokenVerifierOptions,
+} from './token-verifier.js';
 export type { RedemptionCheck, RedemptionVerdict, RedemptionVerifier, VerifiedToken } from './verifier.js';

@@ -1,6 +1,7 @@
 import { HLC_MAX_WALL, type IntentEnvelope, isIntentId } from '@tallystick/core';
 import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
+import { fastParse } from './lib/fast-parse.js';
 
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
 const quantity = z.number().int().min(1).max(1_000_000);
@@ -167,6 +168,20 @@ const envelope = z.object({ ...intentEnvelopeSchema.shape, payload: z.unknown() 
  * ```
  */
 export function parseIntent(raw: unknown): ParsedIntent {
+  const fast = fastParse(raw);
+  return fast !== undefined ? { ok: true, intent: fast } : parseBySchema(raw);
+}
+
+/**
+ * {@link parseIntent} through the zod schemas alone: the reference the fast
+ * path is tested against. Internal; not exported from the package.
+ *
+ * @example
+ * ```ts
+ * parseBySchema({}).ok; // false
+ * ```
+ */
+export function parseBySchema(raw: unknown): ParsedIntent {
   const outer = envelope.safeParse(raw);
   if (!outer.success) return { ok: false, code: 'malformed', reason: describe(outer.error) };
   const type = outer.data.type;

@@ -70,6 +70,37 @@ export interface GroupState {
 }
 
 /**
+ * A group's folded state just after the intent whose sort key (`hlc + ' ' + id`)
+ * is `at`. Checkpoints are a cache: a late intent refolds its group from the
+ * last checkpoint before it instead of from the start, so they never change a
+ * result and any of them may be missing.
+ *
+ * @example
+ * ```ts
+ * import type { Checkpoint } from '@tallystick/reconcile';
+ * const c: Checkpoint = { at: '0000000000010000-till-1 0190...', state: { available: 3 } };
+ * ```
+ */
+export interface Checkpoint {
+  readonly at: string;
+  readonly state: JsonValue;
+}
+
+/**
+ * A group and a position in it (a sort key; `''` is before everything).
+ *
+ * @example
+ * ```ts
+ * import type { GroupPosition } from '@tallystick/reconcile';
+ * const whole: GroupPosition = { key: 'sku:apple', at: '' };
+ * ```
+ */
+export interface GroupPosition {
+  readonly key: string;
+  readonly at: string;
+}
+
+/**
  * Counts of the intents a ledger holds.
  *
  * @example
@@ -103,6 +134,11 @@ export interface LedgerTransaction {
   /** Holds the groups exclusively until the transaction ends (across processes, for shared stores). */
   lockGroups(keys: readonly string[]): Promise<void>;
   loadStates(keys: readonly string[]): Promise<Map<string, JsonValue>>;
+  /** `loadStates(stateKeys)` and `loadMembers(memberKeys)` at once: one round trip for a database. */
+  loadGroups(
+    stateKeys: readonly string[],
+    memberKeys: readonly string[],
+  ): Promise<{ states: Map<string, JsonValue>; members: StoredIntent[] }>;
   saveStates(states: readonly GroupState[]): Promise<void>;
   /** Every intent filed under one of `keys`, as `group` or `group2`, in no particular order. */
   loadMembers(keys: readonly string[]): Promise<StoredIntent[]>;
@@ -110,6 +146,17 @@ export interface LedgerTransaction {
   /** Deletes every verdict of these groups and returns what was deleted. */
   clearVerdicts(keys: readonly string[]): Promise<Verdict[]>;
   addVerdicts(verdicts: readonly Verdict[]): Promise<void>;
+  /** For each group, its latest checkpoint strictly before `at`, if any. */
+  loadCheckpoints(before: readonly GroupPosition[]): Promise<Map<string, Checkpoint>>;
+  /** Drops each group's checkpoints after `at`, then stores the given ones. */
+  saveCheckpoints(
+    after: readonly GroupPosition[],
+    checkpoints: readonly (Checkpoint & { readonly key: string })[],
+  ): Promise<void>;
+  /** Every intent whose `group` (not `group2`) is `key` and whose sort key is after `at`, in no particular order. */
+  loadMembersAfter(after: readonly GroupPosition[]): Promise<StoredIntent[]>;
+  /** Deletes and returns the verdicts of each group on intents whose sort key is after `at`. */
+  clearVerdictsAfter(after: readonly GroupPosition[]): Promise<Verdict[]>;
 }
 
 /**

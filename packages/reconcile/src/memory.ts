@@ -1,13 +1,23 @@
 import { type JsonValue, TallystickError } from '@tallystick/core';
-import type { GroupState, Ledger, LedgerCounts, LedgerTransaction, StoredIntent, Verdict } from './ledger.js';
+import type {
+  Checkpoint,
+  GroupState,
+  Ledger,
+  LedgerCounts,
+  LedgerTransaction,
+  StoredIntent,
+  Verdict,
+} from './ledger.js';
 import { createMutex } from './lib/mutex.js';
-import { byVerdict, compareText } from './lib/order.js';
+import { byTime, byVerdict, compareText, sortKey, verdictAt } from './lib/order.js';
 
 interface Store {
   byId: Map<string, StoredIntent>;
   members: Map<string, StoredIntent[]>;
   states: Map<string, JsonValue>;
   verdicts: Map<string, Verdict[]>;
+  /** Per group, sorted by `at`. */
+  checkpoints: Map<string, Checkpoint[]>;
 }
 
 /**
@@ -27,7 +37,13 @@ interface Store {
  * ```
  */
 export function createMemoryLedger(): Ledger {
-  const store: Store = { byId: new Map(), members: new Map(), states: new Map(), verdicts: new Map() };
+  const store: Store = {
+    byId: new Map(),
+    members: new Map(),
+    states: new Map(),
+    verdicts: new Map(),
+    checkpoints: new Map(),
+  };
   const exclusive = createMutex();
   let closed = false;
 
@@ -83,6 +99,8 @@ function openTransaction(store: Store): { api: LedgerTransaction; commit(): void
     return list;
   };
   const intentOf = (id: string) => inserted.get(id) ?? store.byId.get(id);
+  const checkpoints = new Map<string, Checkpoint[]>();
+  const checkpointsOf = (key: string) => checkpoints.get(key) ?? store.checkpoints.get(key) ?? [];
 
   const api: LedgerTransaction = {
     async fingerprints(ids) {
@@ -116,6 +134,9 @@ function openTransaction(store: Store): { api: LedgerTransaction; commit(): void
     async saveStates(list) {
       for (const { key, state } of list) states.set(key, state);
     },
+    async loadGroups(stateKeys, memberKeys) {
+      return { states: await api.loadStates(stateKeys), members: await api.loadMembers(memberKeys) };
+    },
     async loadMembers(keys) {
       const wanted = new Set(keys);
       // A refund is filed under its SKU and its sale: return it once even if both are asked for.
@@ -138,12 +159,60 @@ function openTransaction(store: Store): { api: LedgerTransaction; commit(): void
     async addVerdicts(list) {
       for (const verdict of list) touch(verdict.group).push(verdict);
     },
+    async loadCheckpoints(before) {
+      const out = new Map<string, Checkpoint>();
+      for (const { key, at } of before) {
+        const list = checkpointsOf(key);
+        let found: Checkpoint | undefined;
+        for (let i = list.length - 1; i >= 0 && !found; i--) if (list[i]!.at < at) found = list[i];
+        if (found) out.set(key, found);
+      }
+      return out;
+    },
+    async saveCheckpoints(after, list) {
+      for (const { key, at } of after)
+        checkpoints.set(
+          key,
+          checkpointsOf(key).filter((c) => c.at <= at),
+        );
+      for (const { key, at, state } of list) {
+        const kept = checkpointsOf(key).filter((c) => c.at !== at);
+        kept.push({ at, state });
+        checkpoints.set(
+          key,
+          kept.sort((a, b) => compareText(a.at, b.at)),
+        );
+      }
+    },
+    async loadMembersAfter(after) {
+      const out: StoredIntent[] = [];
+      for (const { key, at } of after) {
+        const list = store.members.get(key) ?? [];
+        for (let i = firstAfter(list, at); i < list.length; i++)
+          if (list[i]!.group === key) out.push(list[i]!);
+        for (const intent of inserted.values())
+          if (intent.group === key && sortKey(intent) > at) out.push(intent);
+      }
+      return out;
+    },
+    async clearVerdictsAfter(after) {
+      const removed: Verdict[] = [];
+      for (const { key, at } of after) {
+        const list = touch(key);
+        const keep = list.filter((v) => verdictAt(v) <= at);
+        removed.push(...list.filter((v) => verdictAt(v) > at));
+        list.splice(0, list.length, ...keep);
+      }
+      return removed;
+    },
   };
 
+  // Members stay in time order (nearly always a push), so a late intent finds what follows by bisection.
   const file = (key: string, intent: StoredIntent) => {
     const list = store.members.get(key);
-    if (list) list.push(intent);
-    else store.members.set(key, [intent]);
+    if (!list) store.members.set(key, [intent]);
+    else if (byTime(list[list.length - 1]!, intent) < 0) list.push(intent);
+    else list.splice(firstAfter(list, sortKey(intent)), 0, intent);
   };
 
   return {
@@ -155,12 +224,25 @@ function openTransaction(store: Store): { api: LedgerTransaction; commit(): void
         if (intent.group2 !== null) file(intent.group2, intent);
       }
       for (const [key, state] of states) store.states.set(key, state);
+      for (const [key, list] of checkpoints) store.checkpoints.set(key, list);
       for (const [key, list] of verdicts) {
         if (list.length === 0) store.verdicts.delete(key);
         else store.verdicts.set(key, list);
       }
     },
   };
+}
+
+/** The index of the first intent of a time-ordered list whose sort key is after `at`. */
+function firstAfter(list: readonly StoredIntent[], at: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortKey(list[mid]!) > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function sortRecord(record: Record<string, number>): Record<string, number> {

@@ -120,7 +120,9 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
         return await withConnection(async (c) => {
           await c.query('BEGIN');
           try {
-            const result = await work(transactionOn(c, sql));
+            const tx = transactionOn(c, sql);
+            const result = await work(tx);
+            await tx.flush();
             await c.query('COMMIT');
             return result;
           } catch (error) {

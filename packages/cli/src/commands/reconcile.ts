@@ -1,10 +1,10 @@
-import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+import { createMemoryLedger, createReconciler, fromTokenVerifier } from '@tallystick/reconcile';
+import { createVerifier, decodeToken, type VerificationKey } from '@tallystick/token';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../lib/exit.js';
 import { readText } from '../lib/io.js';
 import { readVerificationKeys } from '../lib/keys.js';
 import { createProgress } from '../lib/progress.js';
-import { redemptionVerifier } from '../lib/redemptions.js';
 import type { CommandContext } from '../program.js';
 
 interface ReconcileFlags {
@@ -34,6 +34,19 @@ function readIntents(path: string): unknown[] {
   });
 }
 
+/**
+ * Judges each redemption as the till that made it would have: its verifier's
+ * audience is the till's own id, so a voucher issued to one till and taken at
+ * another is refused `wrong_audience`. A holder-bound token arrives without the
+ * customer's presentation (the till checked it; it is stale by now), so
+ * `binding_required` counts as verified once everything before it passed.
+ */
+function tokenVerifier(keys: readonly VerificationKey[]) {
+  return fromTokenVerifier((device) => createVerifier({ keys, audience: device, terminal: device }), {
+    decodeBound: decodeToken,
+  });
+}
+
 export function registerReconcile(program: Command, ctx: CommandContext): void {
   program
     .command('reconcile')
@@ -52,7 +65,7 @@ export function registerReconcile(program: Command, ctx: CommandContext): void {
       const intents = readIntents(file);
       const reconciler = createReconciler({
         ledger: createMemoryLedger(),
-        ...(flags.keys ? { verifier: redemptionVerifier(readVerificationKeys(flags.keys)) } : {}),
+        ...(flags.keys ? { verifier: tokenVerifier(readVerificationKeys(flags.keys)) } : {}),
         // Files are histories: intents stamped in "the future" relative to this machine are still real.
         maxClockAheadMs: Number.MAX_SAFE_INTEGER,
       });

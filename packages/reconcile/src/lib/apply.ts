@@ -1,9 +1,10 @@
 import { canonicalJson, type JsonValue } from '@tallystick/core';
 import type { LedgerTransaction, StoredIntent, Verdict } from '../ledger.js';
 import { foldRefunds, foldRefusedToken, foldToken } from './fold-groups.js';
-import { emptySku, foldSku, type SkuFoldOptions, type SkuState } from './fold-sku.js';
+import { emptySku, type SkuFoldOptions, type SkuState } from './fold-sku.js';
 import { INTENT, lockOf, parseRefundsKey, refundsKey, SKU } from './groups.js';
 import { byTime, compareText, sortKey } from './order.js';
+import { foldCheckpointed, type KeyedCheckpoint, refoldLate } from './sku-update.js';
 
 export interface Applied {
   inserted: number;
@@ -21,9 +22,11 @@ export interface Applied {
  *
  * A SKU group whose new intents all come after its last folded intent is
  * extended from its stored state (the common case: tills report roughly in time
- * order). Any other group is recomputed from all its members. Either way the
- * verdicts equal a fold of the whole set in time order, which is what makes the
- * ledger independent of arrival order, batching, replays and concurrency.
+ * order); one with an earlier intent is refolded from its last checkpoint
+ * before that intent. Token and refund groups are small and recomputed whole.
+ * Either way the verdicts equal a fold of the whole set in time order, which is
+ * what makes the ledger independent of arrival order, batching, replays and
+ * concurrency.
  */
 export async function applyBatch(
   tx: LedgerTransaction,
@@ -53,44 +56,48 @@ export async function applyBatch(
     if (intent.group2 !== null) refundGroups.add(intent.group2);
     if (intent.type === 'sale') refundGroups.add(refundsKey(intent.id, intent.group.slice(SKU.length)));
   }
-  const locks = new Set<string>();
-  for (const key of [...skuNew.keys(), ...recompute, ...refundGroups]) {
+  // A refund group's lock is its SKU's, and every refund and sale is a SKU member, so
+  // the SKU keys already cover them.
+  const locks = new Set<string>(skuNew.keys());
+  for (const key of recompute) {
     const lock = lockOf(key);
     if (lock !== undefined) locks.add(lock);
   }
   await tx.lockGroups([...locks].sort(compareText));
 
-  const states = await tx.loadStates([...skuNew.keys()]);
+  // Refused tokens need no query: an `intent:` group is exactly its new intent.
+  const toLoad = [...[...recompute].filter((k) => !k.startsWith(INTENT)), ...refundGroups];
+  const { states, members } = await tx.loadGroups([...skuNew.keys()], toLoad);
   const newStates: { key: string; state: JsonValue }[] = [];
-  const full: string[] = [];
+  const checkpoints: KeyedCheckpoint[] = [];
+  const late = new Map<string, StoredIntent[]>();
   for (const [key, fresh] of skuNew) {
     fresh.sort(byTime);
     const state = states.get(key) as SkuState | undefined;
     if (state && state.last !== null && state.last >= sortKey(fresh[0]!)) {
-      full.push(key);
+      late.set(key, fresh);
       continue;
     }
-    const folded = foldSku(key, state ?? emptySku(), fresh, options);
+    const folded = foldCheckpointed(key, state ?? emptySku(), fresh, options);
     newStates.push({ key, state: folded.state as unknown as JsonValue });
+    checkpoints.push(...folded.checkpoints);
     result.added.push(...folded.verdicts);
   }
 
   const recomputed: Verdict[] = [];
-  // Refused tokens need no query: an `intent:` group is exactly its new intent.
-  const toLoad = [...full, ...[...recompute].filter((k) => !k.startsWith(INTENT)), ...refundGroups];
+  const refolded = late.size > 0 ? await refoldLate(tx, late, options) : undefined;
+  for (const [key, folded] of refolded?.folded ?? []) {
+    newStates.push({ key, state: folded.state as unknown as JsonValue });
+    checkpoints.push(...folded.checkpoints);
+    recomputed.push(...folded.verdicts);
+  }
   const byGroup = new Map<string, StoredIntent[]>();
   const seen = new Set<string>();
-  for (const m of toLoad.length > 0 ? await tx.loadMembers(toLoad) : []) {
+  for (const m of members) {
     if (seen.has(m.id)) continue;
     seen.add(m.id);
     push(byGroup, m.group, m);
     if (m.group2 !== null) push(byGroup, m.group2, m);
-  }
-  for (const key of full) {
-    const all = (byGroup.get(key) ?? []).filter((m) => m.group === key).sort(byTime);
-    const folded = foldSku(key, emptySku(), all, options);
-    newStates.push({ key, state: folded.state as unknown as JsonValue });
-    recomputed.push(...folded.verdicts);
   }
   for (const key of recompute) {
     if (key.startsWith(INTENT)) {
@@ -113,10 +120,12 @@ export async function applyBatch(
     recomputed.push(...foldRefunds(key, sales.get(parseRefundsKey(key).saleId), refunds, options.policies));
   }
 
-  const recomputedGroups = [...full, ...[...recompute].filter((k) => !k.startsWith(INTENT)), ...withRefunds];
+  const recomputedGroups = [...[...recompute].filter((k) => !k.startsWith(INTENT)), ...withRefunds];
   const cleared = recomputedGroups.length > 0 ? await tx.clearVerdicts(recomputedGroups) : [];
+  if (refolded) cleared.push(...refolded.cleared);
   await tx.addVerdicts([...result.added, ...recomputed]);
   await tx.saveStates(newStates);
+  if (refolded || checkpoints.length > 0) await tx.saveCheckpoints(refolded?.from ?? [], checkpoints);
   diff(cleared, recomputed, result);
   return result;
 }

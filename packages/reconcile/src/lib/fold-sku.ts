@@ -5,6 +5,7 @@ import type { IntentPayloads } from '../intents.js';
 import type { StoredIntent, Verdict } from '../ledger.js';
 import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
+import { earliestExpiry, expireHolds } from './holds.js';
 import { lineTotal, sameMoney } from './money.js';
 import { sortKey } from './order.js';
 
@@ -20,6 +21,8 @@ export interface ListPrice {
  */
 export interface SkuState {
   last: string | null;
+  /** How many intents the state has folded: checkpoints fall where this is a multiple of the interval. */
+  count: number;
   available: number;
   held: number;
   backordered: number;
@@ -34,10 +37,13 @@ export interface SkuFoldOptions {
   readonly policies: ReconcilePolicies;
   /** A hold still covers a sale up to this long after it expires (clock skew allowance). */
   readonly holdGraceMs: number;
+  /** A checkpoint is kept after every this many intents of a SKU. */
+  readonly checkpointEvery: number;
 }
 
 export const emptySku = (): SkuState => ({
   last: null,
+  count: 0,
   available: 0,
   held: 0,
   backordered: 0,
@@ -63,13 +69,27 @@ export function foldSku(
   intents: readonly StoredIntent[],
   options: SkuFoldOptions,
 ): { state: SkuState; verdicts: Verdict[] } {
-  const s: SkuState = { ...start, holds: { ...start.holds } };
-  for (const [id, hold] of Object.entries(s.holds)) s.holds[id] = { ...hold };
+  // `start` may be the ledger's stored state, which must not change until commit. Copying
+  // its holds is most of a short fold's cost, so they are copied on the first change only.
+  const s: SkuState = { ...start };
+  let owned = false;
+  const own = () => {
+    if (owned) return;
+    owned = true;
+    const copy: SkuState['holds'] = {};
+    for (const id in s.holds) copy[id] = { ...s.holds[id]! };
+    s.holds = copy;
+  };
+  let nextExpiry = earliestExpiry(s.holds);
   const verdicts: Verdict[] = [];
   const sku = group.slice('sku:'.length);
 
   for (const intent of intents) {
-    expireHolds(s, wallOf(intent.hlc) - options.holdGraceMs);
+    const wall = wallOf(intent.hlc) - options.holdGraceMs;
+    if (nextExpiry < wall) {
+      own();
+      nextExpiry = expireHolds(s, wall);
+    }
     const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
     switch (intent.type) {
       case 'restock': {
@@ -97,7 +117,9 @@ export function foldSku(
         const reserved = Math.min(p.quantity, s.available);
         s.available -= reserved;
         s.held += reserved;
+        own();
         s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
+        if (p.expiresAt < nextExpiry) nextExpiry = p.expiresAt;
         if (reserved < p.quantity) {
           const conflict: OversellConflict = {
             ...base,
@@ -119,6 +141,7 @@ export function foldSku(
         const hold = Object.hasOwn(s.holds, p.holdId) ? s.holds[p.holdId] : undefined;
         // Releasing a hold that already expired or was released is a harmless no-op.
         if (hold) {
+          own();
           s.available += hold.remaining;
           s.held -= hold.remaining;
           delete s.holds[p.holdId];
@@ -126,6 +149,7 @@ export function foldSku(
         break;
       }
       case 'sale': {
+        if ((intent.payload as IntentPayloads['sale']).holdId !== undefined) own();
         sale(s, group, sku, intent, options, verdicts);
         break;
       }
@@ -133,6 +157,8 @@ export function foldSku(
         throw new TypeError(`intent type ${intent.type} does not belong in a SKU group`);
     }
     s.last = sortKey(intent);
+    // Ledgers written before the count existed start it afresh; it only places checkpoints.
+    s.count = (s.count ?? 0) + 1;
   }
   return { state: s, verdicts };
 }
@@ -205,17 +231,5 @@ function sale(
       unitNet: lineTotal(p.unitPrice, 1, p.discountBps),
     };
     verdicts.push(decide(group, conflict, options.policies, `sale of ${p.quantity} was ${shortfall} short`));
-  }
-}
-
-/** Gives back the stock of holds whose expiry (plus grace) lies before `wall`. */
-function expireHolds(s: SkuState, wall: number): void {
-  for (const id in s.holds) {
-    const hold = s.holds[id]!;
-    if (hold.expiresAt < wall) {
-      s.available += hold.remaining;
-      s.held -= hold.remaining;
-      delete s.holds[id];
-    }
   }
 }

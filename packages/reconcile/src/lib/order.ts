@@ -28,3 +28,8 @@ export function compareText(a: string, b: string): number {
 export function byVerdict(a: Verdict, b: Verdict): number {
   return compareText(a.intentId, b.intentId) || compareText(a.kind, b.kind) || compareText(a.group, b.group);
 }
+
+/** Where a verdict's intent sits in its group: every SKU conflict records the intent's HLC. */
+export function verdictAt(verdict: Verdict): string {
+  return sortKey({ hlc: String((verdict.detail as { hlc?: unknown }).hlc), id: verdict.intentId });
+}

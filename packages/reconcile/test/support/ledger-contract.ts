@@ -123,6 +123,48 @@ export function ledgerContract(name: string, open: () => Promise<Ledger | undefi
       expect(verdicts).toEqual([verdict(1, 'sku:b'), verdict(3, 'sku:a')]);
     });
 
+    it('keeps checkpoints, and reads members and clears verdicts after a position', async () => {
+      const ledger = await fresh();
+      if (!ledger) return;
+      const at = (n: number) => `${stored(n, '').hlc} ${idOf(n)}`;
+      const onIntent = (n: number, group: string) => ({
+        ...verdict(n, group),
+        detail: { hlc: stored(n, '').hlc },
+      });
+      await ledger.transaction(async (tx) => {
+        await tx.insertIntents(
+          [1, 2, 3, 4].map((n) => stored(n, 'sku:a')).concat(stored(5, 'sku:b', 'sku:a')),
+        );
+        await tx.addVerdicts([onIntent(1, 'sku:a'), onIntent(3, 'sku:a'), onIntent(4, 'sku:b')]);
+        await tx.saveCheckpoints(
+          [],
+          [1, 3].map((n) => ({ key: 'sku:a', at: at(n), state: { n } })),
+        );
+        // Its own writes, inside the transaction.
+        const ids = (await tx.loadMembersAfter([{ key: 'sku:a', at: at(2) }])).map((m) => m.id).sort();
+        expect(ids).toEqual([idOf(3), idOf(4)]);
+      });
+      await ledger.transaction(async (tx) => {
+        const before = (n: number) => tx.loadCheckpoints([{ key: 'sku:a', at: at(n) }]);
+        expect(await before(1)).toEqual(new Map());
+        expect(await before(3)).toEqual(new Map([['sku:a', { at: at(1), state: { n: 1 } }]]));
+        expect(await before(4)).toEqual(new Map([['sku:a', { at: at(3), state: { n: 3 } }]]));
+        expect((await tx.loadMembersAfter([{ key: 'sku:a', at: '' }])).length).toBe(4);
+        const cleared = await tx.clearVerdictsAfter([{ key: 'sku:a', at: at(1) }]);
+        expect(cleared.map((v) => v.intentId)).toEqual([idOf(3)]);
+        await tx.saveCheckpoints(
+          [{ key: 'sku:a', at: at(2) }],
+          [{ key: 'sku:a', at: at(4), state: { n: 4 } }],
+        );
+        expect(await before(9)).toEqual(new Map([['sku:a', { at: at(4), state: { n: 4 } }]]));
+        expect(await before(4)).toEqual(new Map([['sku:a', { at: at(1), state: { n: 1 } }]]));
+      });
+      const verdicts = [];
+      for await (const v of ledger.verdicts()) verdicts.push(v.intentId);
+      expect(verdicts).toEqual([idOf(1), idOf(4)]);
+      for await (const s of ledger.states()) throw new Error(`checkpoints are not states: ${s.key}`);
+    });
+
     it('a transaction that throws leaves nothing behind', async () => {
       const ledger = await fresh();
       if (!ledger) return;

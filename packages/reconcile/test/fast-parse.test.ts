@@ -1,0 +1,173 @@
+/**
+ * The hand-written validation path must never disagree with the zod schemas:
+ * whatever it accepts, the schemas accept and build identically (same fields,
+ * same key order, so the same fingerprint); everything else it leaves to them.
+ */
+import { encodeHlc } from '@tallystick/core';
+import { parseIntent } from '@tallystick/reconcile';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseBySchema } from '../src/intents.js';
+import { fastParse } from '../src/lib/fast-parse.js';
+import { fingerprintOf } from '../src/lib/fingerprint.js';
+import { idOf } from './support/intents.js';
+
+const money = fc.record({
+  amount: fc.integer({ min: 0, max: 10_000 }),
+  currency: fc.constantFrom('EUR', 'JPY'),
+});
+const sku = fc.constantFrom('apple', 'sku-1', 'a/b:c~d');
+const id = fc.nat({ max: 1000 }).map(idOf);
+const payloads = {
+  sale: fc.record(
+    {
+      sku,
+      quantity: fc.integer({ min: 1, max: 5 }),
+      unitPrice: money,
+      discountBps: fc.nat({ max: 10_000 }),
+      holdId: id,
+    },
+    { requiredKeys: ['sku', 'quantity', 'unitPrice'] },
+  ),
+  restock: fc.record({ sku, quantity: fc.integer({ min: 1, max: 500 }) }),
+  hold: fc.record({ sku, quantity: fc.integer({ min: 1, max: 5 }), expiresAt: fc.nat() }),
+  hold_release: fc.record({ sku, holdId: id }),
+  refund: fc.record({
+    sku,
+    saleId: id,
+    amount: money.map((m) => ({ ...m, amount: m.amount + 1 })),
+    quantity: fc.nat({ max: 3 }),
+  }),
+  redemption: fc.record({ token: fc.string({ minLength: 1, maxLength: 40 }) }),
+  price_update: fc.record(
+    { sku, unitPrice: money, discountBps: fc.nat({ max: 10_000 }) },
+    { requiredKeys: ['sku', 'unitPrice'] },
+  ),
+};
+type Kind = keyof typeof payloads;
+const valid = fc
+  .constantFrom(...(Object.keys(payloads) as Kind[]))
+  .chain((type) =>
+    fc.record({
+      id,
+      type: fc.constant(type),
+      device: fc.constantFrom('till-1', 'web', 'hq'),
+      wall: fc.nat({ max: 2 ** 40 }),
+      payload: payloads[type] as fc.Arbitrary<Record<string, unknown>>,
+    }),
+  )
+  .map(({ wall, ...rest }) => ({
+    ...rest,
+    hlc: encodeHlc({ wall, counter: 0, node: rest.device }),
+    createdAt: wall,
+  }));
+
+// Replace, remove or add one member somewhere in the envelope or its payload.
+const odd = fc.oneof(
+  fc.jsonValue(),
+  fc.constantFrom(
+    undefined,
+    -1,
+    -0,
+    0,
+    1.5,
+    2 ** 53,
+    Number.NaN,
+    '',
+    'EUR',
+    'eur',
+    'x'.repeat(70),
+    [],
+    {},
+    null,
+  ),
+  // Just past each bound the schemas set.
+  fc.constantFrom(
+    10_001,
+    1_000_001,
+    2 ** 48,
+    'x'.repeat(4097),
+    'sku with space',
+    '01900000-0000-4000-8000-000000000000',
+  ),
+  fc.constant(new Date(0)),
+);
+const mutated = fc
+  .tuple(
+    valid,
+    fc.constantFrom('envelope', 'payload', 'money'),
+    fc.constantFrom('replace', 'replace', 'remove', 'add'),
+    fc.nat(),
+    fc.string({ maxLength: 12 }),
+    odd,
+  )
+  .map(([intent, where, how, pick, name, value]) => {
+    const copy = structuredClone(intent) as Record<string, unknown> & { payload: Record<string, unknown> };
+    const nested = Object.values(copy.payload).find((v) => typeof v === 'object' && v !== null);
+    const target =
+      where === 'envelope'
+        ? copy
+        : where === 'payload'
+          ? copy.payload
+          : ((nested ?? copy.payload) as Record<string, unknown>);
+    const keys = Object.keys(target);
+    const existing = keys[pick % keys.length] ?? name;
+    if (how === 'remove') delete target[existing];
+    else target[how === 'add' ? name : existing] = value;
+    return copy;
+  });
+
+describe('fast validation path', () => {
+  it('law: whatever the fast path accepts, the schemas accept and build identically', () => {
+    fc.assert(
+      fc.property(fc.oneof({ arbitrary: mutated, weight: 8 }, valid, fc.anything()), (input) => {
+        const fast = fastParse(input);
+        if (fast === undefined) return;
+        const slow = parseBySchema(structuredCloneSafe(input));
+        expect(slow.ok).toBe(true);
+        if (!slow.ok) return;
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.intent));
+        expect(fingerprintOf(fast)).toBe(fingerprintOf(slow.intent));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('law: parseIntent answers exactly as the schemas do', () => {
+    fc.assert(
+      fc.property(fc.oneof(valid, mutated), (input) => {
+        const got = parseIntent(input);
+        const want = parseBySchema(structuredCloneSafe(input));
+        expect(got.ok).toBe(want.ok);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes every valid intent of the everyday types itself', () => {
+    fc.assert(
+      fc.property(valid, (input) => {
+        expect(fastParse(input)).toBeDefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves partition keys, token.redeemed and class instances to the schemas', () => {
+    const base = fc.sample(valid, { numRuns: 1, seed: 1 })[0]!;
+    expect(fastParse({ ...base, partitionKey: 'p' })).toBeUndefined();
+    expect(fastParse({ ...base, type: 'token.redeemed', payload: { token: 'x' } })).toBeUndefined();
+    expect(fastParse(Object.assign(Object.create({ inherited: 1 }), base))).toBeUndefined();
+    expect(parseIntent({ ...base, partitionKey: 'p' }).ok).toBe(true);
+  });
+});
+
+// zod may default or strip members; give each parser its own copy (Dates survive structuredClone).
+function structuredCloneSafe(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+}
