@@ -68,11 +68,12 @@ export function coldStart(): ColdStart {
 export function printColdStart(cold: ColdStart): void {
   const rows = (['noble', 'native'] as const).map((b) => ({
     backend: b,
-    'fresh process, median ms': median(cold.freshProcessMs[b]!),
+    // A median of an even count averages two samples, so round again for the table.
+    'fresh process, median ms': round(median(cold.freshProcessMs[b]!)),
     'fresh process, max ms': Math.max(...cold.freshProcessMs[b]!),
-    'fresh process, median CPU ms': median(cold.freshProcessCpuMs[b]!),
+    'fresh process, median CPU ms': round(median(cold.freshProcessCpuMs[b]!)),
     'fresh process, max CPU ms': Math.max(...cold.freshProcessCpuMs[b]!),
-    'new key in warm process, median ms': median(cold.warmProcessNewKeyMs[b]!),
+    'new key in warm process, median ms': round(median(cold.warmProcessNewKeyMs[b]!)),
     'new key in warm process, max ms': Math.max(...cold.warmProcessNewKeyMs[b]!),
   }));
   printRows('verify: cold start (prepareKey + first verifyPrepared with a new key; target <= 20 ms)', rows);
