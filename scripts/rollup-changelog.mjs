@@ -24,7 +24,7 @@ function pendingChangesets() {
       const text = readFileSync(join(dir, f), 'utf8');
       const [, front = '', summary = ''] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text) ?? [];
       const packages = [...front.matchAll(/'([^']+)':\s*(\w+)/g)].map((m) => `${m[1]} (${m[2]})`);
-      return `- ${packages.join(', ')}: ${summary.trim().replace(/\n+/g, ' ')}`;
+      return `- ${packages.join(', ')}: ${summary.trim().replace(/\s*\n\s*/g, ' ')}`;
     });
 }
 
