@@ -397,6 +397,56 @@ async function replayMemory(list: Adapter[]) {
   return rows;
 }
 
+/**
+ * The Postgres store is a server-side outbox meant for many workers claiming
+ * with SKIP LOCKED: replay with `workers` queues, each on its own pool, on
+ * one table, all flushing at once into one sink. Every intent must arrive
+ * exactly once.
+ */
+async function postgresWorkers(workers: number) {
+  const n = REPLAY_N / 5;
+  const table = `bench_qw_${newIntentId().replace(/-/g, '').slice(-12)}`;
+  const stores = [];
+  for (let w = 0; w < workers; w++) stores.push(await openPostgresStore({ connectionString: PG_URL, table }));
+  const sink = new Map<string, number>();
+  const queues = stores.map((store, w) =>
+    createIntentQueue({
+      store,
+      device: `bench-${w}`,
+      autoDeliver: false,
+      batchSize: 100,
+      send: async (batch) => {
+        for (const q of batch) sink.set(q.intent.id, (sink.get(q.intent.id) ?? 0) + 1);
+        return batch.map(() => ({ status: 'acked' }));
+      },
+    }),
+  );
+  const speeds: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      sink.clear();
+      await fill(queues[0]!, n);
+      await stores[0]!.pool.query(`VACUUM ${table}`);
+      const t = performance.now();
+      await Promise.all(queues.map((q) => q.flush()));
+      speeds.push(n / ((performance.now() - t) / 1000));
+      const twice = [...sink.values()].filter((c) => c > 1).length;
+      if (sink.size !== n || twice > 0 || (await queues[0]!.size()) !== 0)
+        throw new Error(`postgres x${workers}: delivered ${sink.size}/${n}, ${twice} twice`);
+    }
+  } finally {
+    for (const q of queues) await q.close();
+    await stores[0]!.pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_meta`);
+    for (const store of stores) await store.close();
+  }
+  return {
+    adapter: `postgres, ${workers} workers`,
+    intents: n,
+    rounds: speeds.length,
+    'intents/s': Math.round(median(speeds)),
+  };
+}
+
 export async function run(): Promise<void> {
   try {
     const withPg = await pgAvailable();
@@ -407,6 +457,13 @@ export async function run(): Promise<void> {
     const list = adapters(withPg);
     const enqueue = await enqueueContenders(list);
     const replay = await replayThroughput(list);
+    if (withPg) {
+      for (const workers of [2, 4]) replay.push(await postgresWorkers(workers));
+      printRows(
+        'queue: postgres replay with several workers on one table (SKIP LOCKED), batches of 100',
+        replay.slice(-2),
+      );
+    }
     const memory = await replayMemory(list);
     const file64 = enqueue.find((r) => r.producers === 64 && r.contender === 'file');
     console.log(
