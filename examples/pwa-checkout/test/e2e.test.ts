@@ -7,7 +7,7 @@
  * the token in it. Skips with a printed reason when Chromium is absent; fails
  * instead under TALLYSTICK_REQUIRE_SERVICES=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import {
   readPublishedKeys,
   startServer,
 } from '@tallystick/example-reconcile-server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@tallystick/testkit';
 import { createVerifier } from '@tallystick/token';
 import jsQR from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -24,15 +25,7 @@ import { PNG } from 'pngjs';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (process.env.TALLYSTICK_REQUIRE_SERVICES === '1') {
-    throw new Error(`${reason} and TALLYSTICK_REQUIRE_SERVICES=1`);
-  }
-  console.warn(`[tallystick] skipping the PWA end-to-end test: ${reason}`);
-}
+const present = chromiumAvailable('the PWA end-to-end test');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = process.env.PWA_ARTIFACTS_DIR ?? join(here, '.artifacts');
@@ -60,17 +53,7 @@ describe.skipIf(!present)('pwa-checkout in real Chromium', () => {
       logLevel: 'warn',
     });
     server = await startServer({ storage: { kind: 'memory' }, staticDir: outDir });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   });
 
   afterAll(async () => {

@@ -5,23 +5,16 @@
  * Skips with a printed reason when Chromium is absent; fails instead under
  * TALLYSTICK_REQUIRE_SERVICES=1.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@tallystick/testkit';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (process.env.TALLYSTICK_REQUIRE_SERVICES === '1')
-    throw new Error(`${reason} and TALLYSTICK_REQUIRE_SERVICES=1`);
-  console.warn(`[tallystick] skipping real-Chromium IndexedDB tests: ${reason}`);
-}
+const present = chromiumAvailable('real-Chromium IndexedDB tests');
 
 type Api = {
   storeScenario(): Promise<unknown>;
@@ -68,18 +61,7 @@ describe.skipIf(!present)('IndexedDB store in real Chromium', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
 export {
   PG_URL,
   REDIS_URL,
