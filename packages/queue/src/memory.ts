@@ -4,6 +4,7 @@
  * losing the queue on exit is acceptable.
  */
 import { type IntentEnvelope, TallystickError } from '@tallystick/core';
+import { envelopeJson } from './lib/envelope-json.js';
 import { closedError } from './lib/errors.js';
 import { createLocalReplayerLock } from './lib/local-lock.js';
 import { type IntentState, newState, toQueued } from './lib/state.js';
@@ -102,7 +103,7 @@ class MemoryQueueStore implements MemoryStore {
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertOpen('append');
-    const sizes = intents.map((intent) => JSON.stringify(intent).length);
+    const sizes = intents.map((intent) => envelopeJson(intent).length);
     const total = sizes.reduce((a, b) => a + b, 0);
     if (this.used + total > this.maxBytes) {
       throw new TallystickError(

@@ -31,60 +31,96 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
-}
-
-function write(value: unknown, path: string, seen: Set<object>): string {
-  switch (typeof value) {
-    case 'string':
-      if (!value.isWellFormed()) fail(path, 'a string with a lone surrogate');
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) fail(path, String(value));
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      if (value === null) return 'null';
-      if (seen.has(value)) fail(path, 'a cycle');
-      seen.add(value);
-      try {
-        return Array.isArray(value) ? writeArray(value, path, seen) : writeObject(value, path, seen);
-      } finally {
-        seen.delete(value);
-      }
-    default:
-      return fail(path, typeof value);
+  const open: object[] = [];
+  try {
+    return write(value, open);
+  } catch (error) {
+    if (error instanceof Refusal) {
+      throw new TallystickError(
+        'ERR_NOT_CANONICAL_JSON',
+        `cannot canonicalize ${error.what} at $${error.path}`,
+      );
+    }
+    throw error;
   }
 }
 
-function writeArray(value: unknown[], path: string, seen: Set<object>): string {
+/**
+ * Thrown inside the walk and turned into the public error at the top. The path
+ * is assembled only on the way out of a refusal, so the common case (a valid
+ * payload on the enqueue path) never builds a path string.
+ */
+class Refusal {
+  path = '';
+  constructor(readonly what: string) {}
+}
+
+/** Prepends a path segment to a refusal passing through a container; anything else passes untouched. */
+function within(error: unknown, segment: string): never {
+  if (error instanceof Refusal) error.path = segment + error.path;
+  throw error;
+}
+
+function write(value: unknown, open: object[]): string {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw new Refusal('a string with a lone surrogate');
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Refusal(String(value));
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      // The objects being written, outermost first: payloads are shallow, so a scan beats a Set.
+      if (open.includes(value)) throw new Refusal('a cycle');
+      open.push(value);
+      const text = Array.isArray(value) ? writeArray(value, open) : writeObject(value, open);
+      open.pop();
+      return text;
+    }
+    default:
+      throw new Refusal(typeof value);
+  }
+}
+
+function writeArray(value: unknown[], open: object[]): string {
   let out = '[';
   for (let i = 0; i < value.length; i++) {
     if (i > 0) out += ',';
-    out += write(value[i], `${path}[${i}]`, seen);
+    try {
+      out += write(value[i], open);
+    } catch (error) {
+      within(error, `[${i}]`);
+    }
   }
   return out + ']';
 }
 
-function writeObject(value: object, path: string, seen: Set<object>): string {
+function writeObject(value: object, open: object[]): string {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null)
-    fail(path, `a ${proto?.constructor?.name ?? 'non-plain'} object`);
-  // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 asks for.
-  const keys = Object.keys(value).sort();
+    throw new Refusal(`a ${proto?.constructor?.name ?? 'non-plain'} object`);
+  const keys = Object.keys(value);
+  // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 asks for; keys
+  // written by code are often in order already, and checking costs less than sorting.
+  if (!ascending(keys)) keys.sort();
   let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const member = (value as Record<string, unknown>)[key];
-    if (!key.isWellFormed()) fail(path, 'a key with a lone surrogate');
-    if (!first) out += ',';
-    first = false;
-    out += JSON.stringify(key) + ':' + write(member, `${path}.${key}`, seen);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (!key.isWellFormed()) throw new Refusal('a key with a lone surrogate');
+    if (i > 0) out += ',';
+    try {
+      out += `${JSON.stringify(key)}:${write((value as Record<string, unknown>)[key], open)}`;
+    } catch (error) {
+      within(error, `.${key}`);
+    }
   }
   return out + '}';
 }
 
-function fail(path: string, what: string): never {
-  throw new TallystickError('ERR_NOT_CANONICAL_JSON', `cannot canonicalize ${what} at ${path}`);
+function ascending(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }

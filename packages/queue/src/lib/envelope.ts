@@ -4,12 +4,12 @@ import {
   encodeHlc,
   type Hlc,
   type IntentEnvelope,
-  type JsonValue,
   newIntentId,
   TallystickError,
 } from '@tallystick/core';
 import { intentEnvelopeSchema } from '@tallystick/core/schemas';
 import type { IntentInput } from '../types.js';
+import { rememberEnvelopeJson } from './envelope-json.js';
 
 export interface EnvelopeContext {
   device: string;
@@ -49,29 +49,70 @@ export function buildEnvelope(input: IntentInput, context: EnvelopeContext): Int
       `invalid intent: payload is ${size} bytes of canonical JSON, more than the ${context.maxPayloadBytes} allowed`,
     );
   }
-  const draft: Record<string, unknown> = {
-    id: newIntentId(),
-    type: input.type,
+  const { type, partitionKey } = input;
+  const createdAt = Math.floor(context.clock.now());
+  // The caller's fields are checked by hand on the way in; only a refusal asks zod, for its message
+  // (a property test holds the hand check to accepting nothing zod refuses). id, device and hlc are
+  // ours: device was checked when the queue was made, and the stamp comes after every check, so a
+  // rejected intent never advances the clock.
+  const checked = callerFieldsValid(type, partitionKey, createdAt);
+  if (!checked) rejectFields(type, partitionKey, createdAt, context.device);
+  const id = newIntentId();
+  const hlc = encodeHlc(context.hlc.now());
+  const envelope: IntentEnvelope = {
+    id,
+    type,
     device: context.device,
-    hlc: PLACEHOLDER_HLC,
-    createdAt: Math.floor(context.clock.now()),
-    payload: null,
+    hlc,
+    createdAt,
+    payload: JSON.parse(canonical) as unknown,
   };
-  if (input.partitionKey !== undefined) draft.partitionKey = input.partitionKey;
-  // Every other field through core's envelope schema, with a placeholder stamp so that a rejected
-  // intent does not advance the clock.
-  const checked = intentEnvelopeSchema.safeParse(draft);
-  if (!checked.success) {
-    const issues = checked.error.issues
-      .map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`)
-      .join('; ');
-    throw new TallystickError('ERR_SCHEMA', `invalid intent: ${issues}`, { cause: checked.error });
+  if (partitionKey !== undefined) envelope.partitionKey = partitionKey;
+  // The canonical text is spliced in as it is, so the stores never serialize the envelope again. Only
+  // hand-checked fields are known to need no escaping (the device was checked the same way).
+  if (checked) {
+    const key = partitionKey === undefined ? '' : `,"partitionKey":${JSON.stringify(partitionKey)}`;
+    rememberEnvelopeJson(
+      envelope,
+      `{"id":"${id}","type":"${type}","device":"${context.device}","hlc":"${hlc}","createdAt":${createdAt},"payload":${canonical}${key}}`,
+    );
   }
-  draft.payload = JSON.parse(canonical) as JsonValue;
-  draft.hlc = encodeHlc(context.hlc.now());
-  return Object.freeze(draft) as unknown as IntentEnvelope;
+  Object.freeze(envelope);
+  return envelope;
 }
 
+const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+
+/** A subset of what core's envelope schema accepts for these fields (the schema decides every refusal). */
+export function callerFieldsValid(type: unknown, partitionKey: unknown, createdAt: number): boolean {
+  return (
+    typeof type === 'string' &&
+    TYPE_PATTERN.test(type) &&
+    (partitionKey === undefined ||
+      (typeof partitionKey === 'string' && partitionKey.length >= 1 && partitionKey.length <= 128)) &&
+    Number.isSafeInteger(createdAt) &&
+    createdAt >= 0
+  );
+}
+
+/** Runs core's envelope schema over fields the hand check refused; throws its issues as `ERR_SCHEMA`. */
+function rejectFields(type: unknown, partitionKey: unknown, createdAt: number, device: string): void {
+  const draft: Record<string, unknown> = {
+    id: PLACEHOLDER_ID,
+    type,
+    device,
+    hlc: PLACEHOLDER_HLC,
+    createdAt,
+    payload: null,
+  };
+  if (partitionKey !== undefined) draft.partitionKey = partitionKey;
+  const checked = intentEnvelopeSchema.safeParse(draft);
+  if (checked.success) return;
+  const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`).join('; ');
+  throw new TallystickError('ERR_SCHEMA', `invalid intent: ${issues}`, { cause: checked.error });
+}
+
+const PLACEHOLDER_ID = '00000000-0000-7000-8000-000000000000';
 const PLACEHOLDER_HLC = '0000000000000000-x';
 
 /** The UTF-8 length of `text` when it exceeds `cap`; otherwise some number ≤ `cap`, found without counting if possible. */

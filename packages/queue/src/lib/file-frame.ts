@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -25,22 +26,24 @@ export const RecordType = {
 } as const;
 export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 
-const encoder = new TextEncoder();
+/** CRC-32 of each one-byte record type, the seed the body's CRC continues from. */
+const TYPE_CRC = Array.from({ length: RecordType.commit + 1 }, (_, type) => crc32(Uint8Array.of(type)));
 
 /** CRC-32 (IEEE) over the type byte and the body, from node:zlib (C, present since Node 20.15). */
 function checksum(type: number, body: Uint8Array): number {
-  return crc32(body, crc32(Uint8Array.of(type)));
+  return crc32(body, TYPE_CRC[type]!);
 }
 
 export function encodeFrame(type: RecordTypeCode, body: Uint8Array | string): Uint8Array {
-  const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-  const frame = new Uint8Array(HEADER_BYTES + bytes.length);
-  const view = new DataView(frame.buffer);
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  // allocUnsafe takes small frames from Node's pooled slab; every byte of it is written below.
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  if (typeof body === 'string') frame.write(body, HEADER_BYTES, 'utf8');
+  else frame.set(body, HEADER_BYTES);
   frame[0] = MAGIC;
   frame[1] = type;
-  view.setUint32(2, bytes.length, true);
-  view.setUint32(6, checksum(type, bytes), true);
-  frame.set(bytes, HEADER_BYTES);
+  frame.writeUInt32LE(length, 2);
+  frame.writeUInt32LE(checksum(type, frame.subarray(HEADER_BYTES)), 6);
   return frame;
 }
 

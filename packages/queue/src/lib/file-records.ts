@@ -1,5 +1,6 @@
 import type { IntentEnvelope } from '@tallystick/core';
 import type { DeadReason } from '../types.js';
+import { envelopeJson } from './envelope-json.js';
 import { encodeFrame, RecordType } from './file-frame.js';
 import type { Touched } from './file-window.js';
 
@@ -77,19 +78,13 @@ export function appendFrames(
   firstSeq: number,
   now: number,
 ): Uint8Array[] {
-  return intents.map((intent, i) =>
-    enqueueFrame(
-      {
-        seq: firstSeq + i,
-        id: intent.id,
-        createdAt: intent.createdAt,
-        enqueuedAt: now,
-        partitionKey: intent.partitionKey,
-      },
-      intent.hlc,
-      JSON.stringify(intent),
-    ),
-  );
+  return intents.map((intent, i) => {
+    // The header enqueueFrame would write for a pristine intent, without building an object for it;
+    // id is a UUID and createdAt/now are integers, so only hlc and the key need escaping.
+    const key = intent.partitionKey === undefined ? '' : `,"k":${JSON.stringify(intent.partitionKey)}`;
+    const header = `{"s":${firstSeq + i},"i":"${intent.id}","h":${JSON.stringify(intent.hlc)},"c":${intent.createdAt},"t":${now}${key}}`;
+    return encodeFrame(RecordType.enqueue, `${header}\n${envelopeJson(intent)}`);
+  });
 }
 
 /** The identity an ENQUEUE header records. */

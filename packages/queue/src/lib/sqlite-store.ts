@@ -10,6 +10,7 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { BatchPicker } from './picker.js';
@@ -42,7 +43,7 @@ export class SqliteQueueStore implements SqliteStore {
     const insertAll = database.transaction((items: { intent: IntentEnvelope; now: number }[]) => {
       let top: string | undefined;
       for (const { intent, now } of items) {
-        const env = JSON.stringify(intent);
+        const env = envelopeJson(intent);
         this.stmt.insert!.run(intent.id, intent.partitionKey ?? null, now, now, intent.createdAt, env);
         if (top === undefined || intent.hlc > top) top = intent.hlc;
       }
