@@ -67,25 +67,31 @@ describe('file store', () => {
     expect(isTallystickError(error, 'ERR_QUEUE_LOCKED')).toBe(true);
   });
 
-  it('a write cut short by ENOSPC is truncated away, so the failed intent never resurfaces', async () => {
-    const limited = limitedFs();
-    const d = newDir();
-    const store = await openFileStore({ dir: d, fs: limited });
-    const kept = envelope({ kept: true });
-    await store.append([kept], T0);
-    limited.limit = store.logBytes + 40;
-    limited.failTruncates = 1;
-    const lost = envelope({ lost: true });
-    const error = await store.append([lost], T0).catch((e: unknown) => e);
-    expect(isTallystickError(error, 'QUEUE_STORAGE_FULL')).toBe(true);
-    limited.limit = Number.POSITIVE_INFINITY;
-    const after = envelope({ after: true });
-    await store.append([after], T0);
-    await store.close();
-    const again = await openFileStore({ dir: d });
-    expect((await listAll(again, T0)).map((q) => q.intent)).toEqual([kept, after]);
-    await again.close();
-  });
+  it.each([
+    ['synchronous writes', false],
+    ['asynchronous writes only', true],
+  ])(
+    'a write cut short by ENOSPC is truncated away, so the failed intent never resurfaces (%s)',
+    async (_, asyncOnly) => {
+      const limited = limitedFs({ asyncOnly });
+      const d = newDir();
+      const store = await openFileStore({ dir: d, fs: limited });
+      const kept = envelope({ kept: true });
+      await store.append([kept], T0);
+      limited.limit = store.logBytes + 40;
+      limited.failTruncates = 1;
+      const lost = envelope({ lost: true });
+      const error = await store.append([lost], T0).catch((e: unknown) => e);
+      expect(isTallystickError(error, 'QUEUE_STORAGE_FULL')).toBe(true);
+      limited.limit = Number.POSITIVE_INFINITY;
+      const after = envelope({ after: true });
+      await store.append([after], T0);
+      await store.close();
+      const again = await openFileStore({ dir: d });
+      expect((await listAll(again, T0)).map((q) => q.intent)).toEqual([kept, after]);
+      await again.close();
+    },
+  );
 
   it('an append whose fsync failed is rejected and does not resurface after a restart', async () => {
     const flaky = limitedFs();

@@ -5,8 +5,10 @@ import { nodeFileSystem } from '../src/lib/fs-layer.js';
  * The real file system with a byte limit on every file it writes: a write
  * crossing the limit is cut short there and the next one fails with ENOSPC,
  * as a full disk does. `limit` can be changed at any time ("space freed").
+ * Handles have `writeSync` as Node's do, unless `asyncOnly` (a custom file
+ * system without it), so both of the log writer's paths can be tested.
  */
-export function limitedFs(): FileSystem & {
+export function limitedFs({ asyncOnly = false } = {}): FileSystem & {
   limit: number;
   datasyncs: number;
   failTruncates: number;
@@ -20,13 +22,22 @@ export function limitedFs(): FileSystem & {
     failDatasyncs: 0,
     async open(path: string, flags: string): Promise<FileHandleLike> {
       const inner = await nodeFileSystem.open(path, flags);
+      const room = (position: number, length: number) => {
+        if (position >= fs.limit)
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return Math.min(length, fs.limit - position);
+      };
+      const writeSync: Pick<FileHandleLike, 'writeSync'> = asyncOnly
+        ? {}
+        : {
+            writeSync: (buffer, offset, length, position) =>
+              inner.writeSync!(buffer, offset, room(position, length), position),
+          };
       return {
+        ...writeSync,
         read: (b, o, l, p) => inner.read(b, o, l, p),
         async write(buffer, offset, length, position) {
-          if (position >= fs.limit)
-            throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-          const allowed = Math.min(length, fs.limit - position);
-          return inner.write(buffer, offset, allowed, position);
+          return inner.write(buffer, offset, room(position, length), position);
         },
         async datasync() {
           if (fs.failDatasyncs > 0) {

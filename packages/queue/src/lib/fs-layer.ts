@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /**
@@ -18,6 +19,13 @@ export interface FileHandleLike {
     length: number,
     position: number,
   ): Promise<{ bytesWritten: number }>;
+  /**
+   * Optional: the same write, synchronous. When present, the log writer uses
+   * it for group commits: a write into the page cache takes microseconds, while
+   * a round trip through the thread pool measured 0.25 ms per group here, time
+   * every producer of the group spends waiting. Throws as `write` rejects.
+   */
+  writeSync?(buffer: Uint8Array, offset: number, length: number, position: number): number;
   datasync(): Promise<void>;
   sync(): Promise<void>;
   truncate(length: number): Promise<void>;
@@ -55,7 +63,7 @@ export interface FileSystem {
 
 /** The real thing, on node:fs/promises. */
 export const nodeFileSystem: FileSystem = {
-  open: (path, flags) => fsp.open(path, flags) as Promise<FileHandleLike>,
+  open: async (path, flags) => withWriteSync(await fsp.open(path, flags)),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, created) => fsp.link(existing, created),
   unlink: (path) => fsp.unlink(path),
@@ -64,6 +72,20 @@ export const nodeFileSystem: FileSystem = {
   },
   readFile: (path) => fsp.readFile(path),
 };
+
+/** A Node file handle, plus `writeSync` on its descriptor. */
+function withWriteSync(handle: fsp.FileHandle): FileHandleLike {
+  return {
+    read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
+    write: (buffer, offset, length, position) => handle.write(buffer, offset, length, position),
+    writeSync: (buffer, offset, length, position) => writeSync(handle.fd, buffer, offset, length, position),
+    datasync: () => handle.datasync(),
+    sync: () => handle.sync(),
+    truncate: (length) => handle.truncate(length),
+    stat: () => handle.stat(),
+    close: () => handle.close(),
+  };
+}
 
 export function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -92,6 +114,21 @@ export async function writeFully(handle: FileHandleLike, bytes: Uint8Array, posi
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     done += bytesWritten;
+  }
+}
+
+/** {@link writeFully} through `writeSync` when the handle has it; otherwise through `write`. */
+export async function appendFully(
+  handle: FileHandleLike,
+  bytes: Uint8Array,
+  position: number,
+): Promise<void> {
+  if (!handle.writeSync) return writeFully(handle, bytes, position);
+  let done = 0;
+  while (done < bytes.length) {
+    const written = handle.writeSync(bytes, done, bytes.length - done, position + done);
+    if (written <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    done += written;
   }
 }
 

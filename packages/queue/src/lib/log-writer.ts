@@ -1,6 +1,6 @@
 import { toStoreError } from './errors.js';
 import { commitFrame, concatFrames } from './file-frame.js';
-import { type FileHandleLike, writeFully } from './fs-layer.js';
+import { appendFully, type FileHandleLike, writeFully } from './fs-layer.js';
 
 interface Pending {
   frames: readonly Uint8Array[];
@@ -115,7 +115,7 @@ export class LogWriter {
       }
       const buffer = concatFrames(frames);
       await this.preallocate(start + buffer.length);
-      await writeFully(this.handle, buffer, start);
+      await appendFully(this.handle, buffer, start);
       await this.handle.datasync();
       this.size = start + buffer.length;
       this.groups++;
