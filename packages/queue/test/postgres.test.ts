@@ -113,7 +113,9 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
     // 100 unpartitioned intents that worker A leases, then p0 p1 q2 p3 behind them.
     await store.append(Array.from({ length: 100 }, (_, i) => env(i)) as never, t);
     await store.append([env(100, 'p'), env(101, 'p'), env(102, 'q'), env(103, 'p')] as never, t);
-    const a = await store.claim({ limit: 100, now: t, leaseMs: 60_000, owner: 'a' });
+    // Workers A, B and C each have their own store, as in separate processes: a store widens its window
+    // by the intents it holds itself (claimed ahead), so A's leases must be looked past, not skipped.
+    const a = await stores[2]!.claim({ limit: 100, now: t, leaseMs: 60_000, owner: 'a' });
     expect(a).toHaveLength(100);
     // Worker B's first window (2 x limit 5 = 10 rows) holds only A's leases; it must widen, not give up.
     const locker = await store.pool.connect();
@@ -126,7 +128,7 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
       const b = await store.claim({ limit: 5, now: t + 1, leaseMs: 60_000, owner: 'b' });
       expect(b.map((q) => (q.intent.payload as { i: number }).i)).toEqual([102]);
       await locker.query('ROLLBACK');
-      const c = await store.claim({ limit: 5, now: t + 2, leaseMs: 60_000, owner: 'c' });
+      const c = await stores[3]!.claim({ limit: 5, now: t + 2, leaseMs: 60_000, owner: 'c' });
       expect(c.map((q) => (q.intent.payload as { i: number }).i)).toEqual([100, 101, 103]);
     } finally {
       locker.release();

@@ -3,6 +3,7 @@ import type { Scheduler } from '../scheduler.js';
 import type { QueueStore, ReplayerLease, Settlement } from '../store.js';
 import type { DeadReason, QueuedIntent, SendFunction, SendOutcome } from '../types.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import { ClaimAhead, type Claimed } from './claim-ahead.js';
 
 export interface DeliveryConfig {
   store: QueueStore;
@@ -39,6 +40,9 @@ const DAY = 86_400_000;
  * One replayer's delivery rounds: take the replayer lock, then claim, send
  * and settle batches until nothing is deliverable or a batch makes no
  * progress (the network is down: stop rather than churn through the queue).
+ * Batches are sent one at a time and reported in order; with a store built
+ * for concurrent replayers the next batch is claimed while one is sent and
+ * settled ({@link ClaimAhead}).
  */
 export class Delivery {
   private lease: ReplayerLease | undefined;
@@ -46,26 +50,40 @@ export class Delivery {
   constructor(private readonly config: DeliveryConfig) {}
 
   async round(shouldStop: () => boolean, onBatch: (report: BatchReport) => void): Promise<RoundEnd> {
-    const { store, clock } = this.config;
+    const { store, clock, leaseMs } = this.config;
     if (!(await this.holdLock())) return 'locked';
-    while (!shouldStop()) {
-      const now = clock.now();
-      const batch = await store.claim({
-        limit: this.config.batchSize,
-        now,
-        leaseMs: this.config.leaseMs,
-        owner: this.config.owner,
-      });
-      if (batch.length === 0) {
-        if ((await store.nextDueAt(now)) === undefined) await this.releaseLock();
-        return 'idle';
+    const ahead = store.capabilities.concurrentReplayers
+      ? new ClaimAhead(store, () => this.claim())
+      : undefined;
+    let delivered = false;
+    try {
+      while (!shouldStop()) {
+        // A batch claimed ahead is used unless a slow send let a third of its lease pass (the heartbeat period).
+        const claimed = (await ahead?.take(clock.now(), leaseMs / 3)) ?? (await this.claim());
+        if (claimed.batch.length === 0) {
+          if ((await store.nextDueAt(claimed.at)) === undefined) await this.releaseLock();
+          return 'idle';
+        }
+        // Not before the round has delivered a batch: after a restart, a batch that crashes the process
+        // is sent alone, so no batch claimed ahead of it counts attempts it never got, crash after crash.
+        if (ahead && delivered) ahead.start();
+        const report = await this.deliver(claimed.batch, claimed.at);
+        onBatch(report);
+        if (report.acked.length === 0 && report.dead.length === 0) return 'failing';
+        delivered = true;
+        if (!(await this.holdLock())) return 'locked';
       }
-      const report = await this.deliver(batch, now);
-      onBatch(report);
-      if (report.acked.length === 0 && report.dead.length === 0) return 'failing';
-      if (!(await this.holdLock())) return 'locked';
+      return 'stopped';
+    } finally {
+      // Not given back (the store is failing too?): its leases run out as after a crash.
+      await ahead?.drop().catch((error: unknown) => this.config.onError?.(error));
     }
-    return 'stopped';
+  }
+
+  private async claim(): Promise<Claimed> {
+    const at = this.config.clock.now();
+    const { batchSize: limit, leaseMs, owner } = this.config;
+    return { batch: await this.config.store.claim({ limit, now: at, leaseMs, owner }), at };
   }
 
   async releaseLock(): Promise<void> {

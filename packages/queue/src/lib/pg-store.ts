@@ -14,6 +14,7 @@ import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import type { postgresSql } from './pg-sql.js';
 import { type IntentRow, rowToQueued } from './sql-row.js';
+import { toQueued } from './state.js';
 
 interface Pending {
   intent: IntentEnvelope;
@@ -31,6 +32,12 @@ export class PostgresQueueStore implements PostgresStore {
   } as const;
   private readonly appends: GroupCommit<Pending>;
   private closed = false;
+  /**
+   * Intents claimed through this store and not yet settled. They stay at the
+   * head of the queue while the next batch is claimed ahead (see ClaimAhead),
+   * so the claim's window is widened by as many rows.
+   */
+  private held = 0;
 
   constructor(
     readonly pool: pg.Pool,
@@ -61,14 +68,15 @@ export class PostgresQueueStore implements PostgresStore {
     this.assertOpen('claim');
     const { now, limit, leaseMs, owner } = request;
     return this.guard('claiming', async () => {
-      // A window two batches deep holds a full batch whenever the head is deliverable; blocked partitions or
-      // other workers' leases at the head widen it, and as a last resort the whole queue is read.
-      for (const window of [limit * 2, limit * 20, null]) {
+      // A window two batches deep (past the intents this store holds) holds a full batch whenever the head is
+      // deliverable; blocked partitions or other workers' leases widen it, and as a last resort the whole queue is read.
+      for (const window of [limit * 2 + this.held, limit * 20 + this.held, null]) {
         const result = await this.pool.query(this.named('claim', [now, limit, now + leaseMs, owner, window]));
-        const rows = result.rows as (IntentRow & { scanned: number })[];
+        const rows = result.rows as (ClaimedRow & { scanned: number })[];
         const leased = rows[0]!.seq === null ? [] : rows;
         if (leased.length > 0 || window === null || rows[0]!.scanned < window) {
-          return leased.map((row) => rowToQueued(row, now)).sort((a, b) => a.seq - b.seq);
+          this.held += leased.length;
+          return leased.map((row) => claimedToQueued(row, now + leaseMs, now)).sort((a, b) => a.seq - b.seq);
         }
       }
       return [];
@@ -89,19 +97,24 @@ export class PostgresQueueStore implements PostgresStore {
     const re = settlements.flatMap((s) => (s.kind === 'reschedule' ? [s] : []));
     const dead = settlements.flatMap((s) => (s.kind === 'dead' ? [s] : []));
     await this.guard('settling', () =>
-      this.pool.query(
-        this.named('settle', [
-          acks.map((s) => s.seq),
-          re.map((s) => s.seq),
-          re.map((s) => s.attempts),
-          re.map((s) => s.nextAttemptAt),
-          re.map((s) => s.error ?? null),
-          dead.map((s) => s.seq),
-          dead.map((s) => s.reason),
-          dead.map((s) => s.at),
-          dead.map((s) => s.error ?? null),
-        ]),
-      ),
+      this.pool
+        .query(
+          this.named('settle', [
+            acks.map((s) => s.seq),
+            re.map((s) => s.seq),
+            re.map((s) => s.attempts),
+            re.map((s) => s.nextAttemptAt),
+            re.map((s) => s.error ?? null),
+            dead.map((s) => s.seq),
+            dead.map((s) => s.reason),
+            dead.map((s) => s.at),
+            dead.map((s) => s.error ?? null),
+          ]),
+        )
+        // Settled or not, they are no longer held by this process's delivery (their leases run out).
+        .finally(() => {
+          this.held = Math.max(0, this.held - settlements.length);
+        }),
     );
   }
 
@@ -187,4 +200,32 @@ export class PostgresQueueStore implements PostgresStore {
 
 function pairs(refs: readonly IntentRef[]): [number[], string[]] {
   return [refs.map((r) => r.seq), refs.map((r) => r.id)];
+}
+
+/** A row as the claim returns it: `CLAIMED_COLUMNS` (pg-sql.ts). */
+type ClaimedRow = Pick<
+  IntentRow,
+  'seq' | 'attempts' | 'next_attempt_at' | 'last_error' | 'enqueued_at' | 'envelope'
+>;
+
+/** Like rowToQueued, for a row just leased until `leaseUntil` (so live, and pending no longer). */
+function claimedToQueued(row: ClaimedRow, leaseUntil: number, now: number): QueuedIntent {
+  const intent = row.envelope as IntentEnvelope;
+  return toQueued(
+    {
+      seq: Number(row.seq),
+      id: intent.id,
+      partitionKey: intent.partitionKey,
+      createdAt: intent.createdAt,
+      enqueuedAt: Number(row.enqueued_at),
+      attempts: row.attempts,
+      nextAttemptAt: Number(row.next_attempt_at),
+      leaseUntil,
+      lastError: row.last_error ?? undefined,
+      deadReason: undefined,
+      deadAt: 0,
+    },
+    intent,
+    now,
+  );
 }
