@@ -117,13 +117,12 @@ export async function writeFully(handle: FileHandleLike, bytes: Uint8Array, posi
   }
 }
 
-/** {@link writeFully} through `writeSync` when the handle has it; otherwise through `write`. */
-export async function appendFully(
-  handle: FileHandleLike,
+/** {@link writeFully} through the handle's `writeSync`, which the caller checked it has. */
+export function writeFullySync(
+  handle: Required<Pick<FileHandleLike, 'writeSync'>>,
   bytes: Uint8Array,
   position: number,
-): Promise<void> {
-  if (!handle.writeSync) return writeFully(handle, bytes, position);
+): void {
   let done = 0;
   while (done < bytes.length) {
     const written = handle.writeSync(bytes, done, bytes.length - done, position + done);

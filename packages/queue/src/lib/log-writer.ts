@@ -1,6 +1,7 @@
 import { toStoreError } from './errors.js';
 import { commitFrame, concatFrames } from './file-frame.js';
-import { appendFully, type FileHandleLike, writeFully } from './fs-layer.js';
+import { type FileHandleLike, writeFully, writeFullySync } from './fs-layer.js';
+import { GroupPace } from './group-pace.js';
 
 interface Pending {
   frames: readonly Uint8Array[];
@@ -15,12 +16,17 @@ const MAX_GROUP_BYTES = 8 * 1024 * 1024;
  * Appends frames to the log with group commit: everything submitted while a
  * write+fsync is running goes out together in the next one, closed by a
  * COMMIT record. A failed write is truncated away before anything else is
- * written, so an unacknowledged record can never resurface later.
+ * written, so an unacknowledged record can never resurface later. Groups,
+ * and jobs run through {@link exclusive}, never overlap; frames reach the
+ * file in the order they were submitted. {@link GroupPace} decides when a
+ * group starts.
  */
 export class LogWriter {
   private pending: Pending[] = [];
-  private draining = false;
-  private mutex: Promise<unknown> = Promise.resolve();
+  /** A group or an exclusive job is running; everything else waits its turn. */
+  private held = false;
+  private readonly turns: (() => void)[] = [];
+  private drainQueued = false;
   /** Bytes of the log that are known good; a write failure truncates back to it. */
   private size: number;
   /** Physical size: zeros past `size` are preallocated room for the next groups. */
@@ -32,6 +38,7 @@ export class LogWriter {
   constructor(
     private handle: FileHandleLike,
     size: number,
+    private readonly pace = new GroupPace(),
   ) {
     this.size = size;
     this.allocated = size;
@@ -45,10 +52,11 @@ export class LogWriter {
   append(frames: readonly Uint8Array[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       this.pending.push({ frames, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        queueMicrotask(() => void this.drain());
-      }
+      this.pace.arrived();
+      if (this.held) return; // the running group looks at what is waiting when it ends
+      // Started synchronously, so the fsync runs on the thread pool while this burst goes on.
+      if (this.pace.startEarly()) this.take(() => this.writeGroups());
+      else this.queueDrain();
     });
   }
 
@@ -57,36 +65,71 @@ export class LogWriter {
    * may swap the file through `replace`.
    */
   exclusive<T>(fn: (replace: (handle: FileHandleLike, size: number) => void) => Promise<T>): Promise<T> {
-    return this.locked(() =>
-      fn((handle, size) => {
-        this.handle = handle;
-        this.size = size;
-        this.allocated = size;
-        this.needsTruncate = false;
-      }),
-    );
+    return new Promise<T>((resolve, reject) => {
+      this.take(() =>
+        fn((handle, size) => {
+          this.handle = handle;
+          this.size = size;
+          this.allocated = size;
+          this.needsTruncate = false;
+        }).then(resolve, reject),
+      );
+    });
   }
 
-  /** Waits for every submitted group, then gives the preallocated room back. */
+  /** Writes everything submitted, in its turn after the running group, then gives the preallocated room back. */
   async close(): Promise<void> {
-    while (this.draining) await this.locked(async () => undefined);
-    await this.locked(async () => {
+    await this.exclusive(async () => {
+      while (this.pending.length > 0) await this.writeGroup();
       if (this.allocated > this.size) await this.discardTail();
     });
   }
 
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.mutex.then(fn);
-    this.mutex = run.catch(() => undefined);
-    return run;
+  /** Runs `job` holding the writer, now if it is free, otherwise after the jobs already waiting. */
+  private take(job: () => Promise<unknown>): void {
+    const run = () => {
+      this.held = true;
+      void job()
+        .catch(() => undefined)
+        .finally(() => this.release());
+    };
+    if (this.held) this.turns.push(run);
+    else run();
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) await this.locked(() => this.writeGroup());
-    this.draining = false;
+  private release(): void {
+    this.held = false;
+    const next = this.turns.shift();
+    if (next) next();
+    // Appends that waited: the producers just resolved reach their next append at one step and queue
+    // the drain there, joining these; if none comes, the next macrotask writes them anyway.
+    else if (this.pending.length > 0) setImmediate(() => this.queueDrain());
   }
 
-  private async writeGroup(): Promise<void> {
+  /**
+   * Writes what is waiting at the end of this run of microtasks: producers
+   * resumed together reach their next append at the same step, so all of them
+   * join the group.
+   */
+  private queueDrain(): void {
+    if (this.drainQueued) return;
+    this.drainQueued = true;
+    queueMicrotask(() => {
+      this.drainQueued = false;
+      // Takes its turn after any job already waiting (FIFO), so exclusive jobs cannot starve appends.
+      if (this.pending.length > 0) this.take(() => this.writeGroups());
+    });
+  }
+
+  /** Writes groups back to back while overlapping them with the producers' bursts pays. */
+  private async writeGroups(): Promise<void> {
+    let again = true;
+    while (again && this.pending.length > 0) again = await this.writeGroup();
+  }
+
+  /** Writes one group; returns whether the next one should start at once. */
+  private async writeGroup(): Promise<boolean> {
+    const startedAt = this.pace.groupStarted();
     const group: Pending[] = [];
     let bytes = 0;
     while (this.pending.length > 0 && (group.length === 0 || bytes < MAX_GROUP_BYTES)) {
@@ -114,18 +157,24 @@ export class LogWriter {
         this.needsTruncate = false;
       }
       const buffer = concatFrames(frames);
-      await this.preallocate(start + buffer.length);
-      await appendFully(this.handle, buffer, start);
-      await this.handle.datasync();
+      if (start + buffer.length > this.allocated) await this.preallocate(start + buffer.length);
+      // Synchronous when it can be, so a group started mid-burst has its fsync under way before the
+      // burst goes on.
+      const { handle } = this;
+      if (handle.writeSync) writeFullySync(handle as Required<FileHandleLike>, buffer, start);
+      else await writeFully(handle, buffer, start);
+      await handle.datasync();
       this.size = start + buffer.length;
       this.groups++;
       group.forEach((member, i) => {
         member.resolve(offsets[i]!);
       });
+      return this.pace.groupDone(group.length, startedAt, this.pending.length > 0);
     } catch (error) {
       await this.discardTail();
       const wrapped = toStoreError(error, 'writing the queue log');
       for (const member of group) member.reject(wrapped);
+      return false;
     }
   }
 
