@@ -184,7 +184,9 @@ async function enqueueContenders(list: Adapter[]) {
         const c = contenders[(k + round) % contenders.length]!;
         const r = await c.run(producers);
         perRound.get(c.name)!.push(r.opsPerSec);
-        lat.get(c.name)!.push(...r.latencies);
+        // A loop, not a spread: a fast contender records more latencies than a call may take arguments.
+        const all = lat.get(c.name)!;
+        for (const l of r.latencies) all.push(l);
       }
     }
     // Disk latency here swings several-fold from second to second (other processes share the disk),
