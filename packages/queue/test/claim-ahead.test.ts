@@ -14,7 +14,7 @@ import { createIntentQueue, type IntentQueueOptions } from '../src/queue.js';
 import { createManualScheduler } from '../src/scheduler.js';
 import type { QueueStore } from '../src/store.js';
 import type { QueuedIntent, SendFunction, SendOutcome } from '../src/types.js';
-import { listAll } from './helpers.js';
+import { checkPartitionOrder, listAll } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -179,38 +179,10 @@ describe('claiming ahead', () => {
             maxAttempts: 4,
             retry: { baseMs: 1, maxMs: 8 },
           });
-          const order: { id: string; key: string | undefined }[] = [];
-          for (const key of keys) {
-            const e = await queue.enqueue({
-              type: 'sale',
-              payload: 0,
-              ...(key ? { partitionKey: key } : {}),
-            });
-            order.push({ id: e.id, key });
-          }
-          const settled = new Set<string>();
           const reported: string[] = [];
           queue.on('sent', (e) => reported.push(...e.batch.map((q) => q.intent.id)));
-          queue.on('dead', (e) => settled.add(e.intent.intent.id));
-          queue.on('acked', (e) => {
-            const idx = order.findIndex((o) => o.id === e.intent.intent.id);
-            expect(settled.has(e.intent.intent.id)).toBe(false);
-            const key = order[idx]!.key;
-            if (key !== undefined) {
-              for (const earlier of order.slice(0, idx))
-                if (earlier.key === key) expect(settled.has(earlier.id)).toBe(true);
-            }
-            settled.add(e.intent.intent.id);
-          });
-          for (let i = 0; i < 80 && settled.size < order.length; i++) {
-            await queue.flush();
-            clock.advance(8);
-          }
-          expect(settled.size).toBe(order.length);
+          await checkPartitionOrder(queue, clock, keys);
           expect(reported).toEqual(sentBatches.flat().map((q) => q.intent.id));
-          const c = await queue.stats();
-          expect(c.pending + c.inflight).toBe(0);
-          expect(c.dead).toBe(c.deadLettered);
         },
       ),
       { numRuns: 300 },

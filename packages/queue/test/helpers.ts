@@ -1,4 +1,6 @@
-import { encodeHlc, type IntentEnvelope, newIntentId } from '@tallystick/core';
+import { encodeHlc, type IntentEnvelope, type ManualClock, newIntentId } from '@tallystick/core';
+import { expect } from 'vitest';
+import type { IntentQueue } from '../src/queue.js';
 import type { QueueStore } from '../src/store.js';
 import type { QueuedIntent, SendFunction, SendOutcome } from '../src/types.js';
 
@@ -53,4 +55,51 @@ export function scriptedSend(answer: (q: QueuedIntent, call: number) => SendOutc
     return batch.map((q) => answer(q, calls.length));
   };
   return { send, calls };
+}
+
+/** An intent of the partition-order laws: its id and partition key (undefined: none). */
+export interface Keyed {
+  id: string;
+  key: string | undefined;
+}
+
+/**
+ * The partition-order law's harness: enqueues one intent per key, then
+ * flushes (advancing the clock past any backoff) until every intent is acked
+ * or dead, checking that none is acked twice or before every earlier intent
+ * of its partition is settled, and that nothing is left in the queue.
+ */
+export async function checkPartitionOrder(
+  queue: IntentQueue,
+  clock: ManualClock,
+  keys: readonly (string | undefined)[],
+): Promise<Keyed[]> {
+  const order: Keyed[] = [];
+  for (const key of keys) {
+    const e = await queue.enqueue({ type: 'sale', payload: 0, ...(key ? { partitionKey: key } : {}) });
+    order.push({ id: e.id, key });
+  }
+  const settled = new Set<string>();
+  const stopDead = queue.on('dead', (e) => settled.add(e.intent.intent.id));
+  const stopAcked = queue.on('acked', (e) => {
+    const idx = order.findIndex((o) => o.id === e.intent.intent.id);
+    expect(settled.has(e.intent.intent.id)).toBe(false);
+    const key = order[idx]!.key;
+    if (key !== undefined) {
+      for (const earlier of order.slice(0, idx))
+        if (earlier.key === key) expect(settled.has(earlier.id)).toBe(true);
+    }
+    settled.add(e.intent.intent.id);
+  });
+  for (let i = 0; i < 80 && settled.size < order.length; i++) {
+    await queue.flush();
+    clock.advance(8);
+  }
+  stopDead();
+  stopAcked();
+  expect(settled.size).toBe(order.length);
+  const c = await queue.stats();
+  expect(c.pending + c.inflight).toBe(0);
+  expect(c.dead).toBe(c.deadLettered);
+  return order;
 }

@@ -7,7 +7,7 @@ import { createIntentQueue, type IntentQueueOptions } from '../src/queue.js';
 import { createManualScheduler } from '../src/scheduler.js';
 import type { QueueStore } from '../src/store.js';
 import type { SendFunction, SendOutcome } from '../src/types.js';
-import { ackAll, scriptedSend } from './helpers.js';
+import { ackAll, checkPartitionOrder, scriptedSend } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -376,34 +376,7 @@ describe('ordering law', () => {
             maxAttempts: 4,
             retry: { baseMs: 1, maxMs: 8 },
           });
-          const order: { id: string; key: string | undefined }[] = [];
-          for (const key of keys) {
-            const e = await queue.enqueue({
-              type: 'sale',
-              payload: 0,
-              ...(key ? { partitionKey: key } : {}),
-            });
-            order.push({ id: e.id, key });
-          }
-          const settled = new Set<string>();
-          queue.on('dead', (e) => settled.add(e.intent.intent.id));
-          queue.on('acked', (e) => {
-            const idx = order.findIndex((o) => o.id === e.intent.intent.id);
-            const key = order[idx]!.key;
-            if (key !== undefined) {
-              for (const earlier of order.slice(0, idx))
-                if (earlier.key === key) expect(settled.has(earlier.id)).toBe(true);
-            }
-            settled.add(e.intent.intent.id);
-          });
-          for (let i = 0; i < 80 && settled.size < order.length; i++) {
-            await queue.flush();
-            clock.advance(8);
-          }
-          expect(settled.size).toBe(order.length);
-          const c = await queue.stats();
-          expect(c.pending + c.inflight).toBe(0);
-          expect(c.dead).toBe(c.deadLettered);
+          await checkPartitionOrder(queue, clock, keys);
         },
       ),
       { numRuns: 300 },
