@@ -15,7 +15,7 @@ import { Session } from 'node:inspector/promises';
 import { newIntentId } from '@tallystick/core';
 import { createIntentQueue } from '@tallystick/queue';
 import { openPostgresStore } from '@tallystick/queue/postgres';
-import type pg from 'pg';
+import { drainAtFloor, fillBacklog } from '../lib/queue-fixtures.js';
 
 const PG_URL = process.env.TALLYSTICK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.argv[2] ?? 20_000);
@@ -57,26 +57,6 @@ async function measure(run: () => Promise<void>) {
   };
 }
 
-async function floor(pool: pg.Pool, table: string): Promise<void> {
-  const cols =
-    'seq, id, partition_key, dead, attempts, next_attempt_at, lease_until, last_error, dead_reason, dead_at, enqueued_at, created_at, envelope';
-  const relaxed = `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v)`;
-  const claim = `${relaxed} UPDATE ${table} SET attempts = attempts + 1, lease_until = $2, lease_owner = $3 WHERE seq IN (
-    SELECT seq FROM ${table} WHERE NOT dead AND next_attempt_at <= $1 AND lease_until <= $1
-    ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED) AND (SELECT v FROM relaxed) = 'off' RETURNING ${cols}`;
-  const ack = `${relaxed} DELETE FROM ${table} WHERE seq = ANY($1::bigint[]) AND (SELECT v FROM relaxed) = 'off'`;
-  for (;;) {
-    const now = Date.now();
-    const r = await pool.query({
-      name: `floor_claim_${table}`,
-      text: claim,
-      values: [now, now + 60_000, 'f'],
-    });
-    if (r.rows.length === 0) break;
-    await pool.query({ name: `floor_ack_${table}`, text: ack, values: [r.rows.map((x) => x.seq)] });
-  }
-}
-
 const table = `prof_q_${newIntentId().replace(/-/g, '').slice(-12)}`;
 const store = await openPostgresStore({ connectionString: PG_URL, table });
 let delivered = 0;
@@ -91,17 +71,7 @@ const queue = createIntentQueue({
   },
 });
 async function fill(): Promise<void> {
-  for (let i = 0; i < N; i += 1000) {
-    await Promise.all(
-      Array.from({ length: Math.min(1000, N - i) }, (_, j) =>
-        queue.enqueue({
-          type: 'sale',
-          payload: { sku: `sku-${(i + j) % 100}`, amount: 100 + ((i + j) % 900), currency: 'EUR', qty: 1 },
-          ...((i + j) % 4 === 0 ? { partitionKey: `till-${j % 8}` } : {}),
-        }),
-      ),
-    );
-  }
+  await fillBacklog(queue, N);
   await store.pool.query(`VACUUM ${table}`);
 }
 const profileTo = process.env.PROFILE;
@@ -122,7 +92,7 @@ try {
     }
     if (delivered !== N) throw new Error(`delivered ${delivered}/${N}`);
     await fill();
-    const bare = await measure(() => floor(store.pool, table));
+    const bare = await measure(() => drainAtFloor(store.pool, table).then(() => undefined));
     console.log(
       JSON.stringify({
         round,

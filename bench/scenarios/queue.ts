@@ -21,6 +21,7 @@ import { openSqliteStore } from '@tallystick/queue/sqlite';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { median, printRows, QUICK, writeResult } from '../lib/harness.js';
+import { benchPayload, drainAtFloor, fillBacklog } from '../lib/queue-fixtures.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -33,12 +34,7 @@ const MILLION = QUICK ? 100_000 : 1_000_000;
 const root = mkdtempSync(join(tmpdir(), 'tallystick-bench-queue-'));
 let dirs = 0;
 const fresh = () => join(root, `s${dirs++}`);
-const payload = (i: number) => ({
-  sku: `sku-${i % 100}`,
-  amount: 100 + (i % 900),
-  currency: 'EUR',
-  qty: 1 + (i % 3),
-});
+const payload = benchPayload;
 
 interface Adapter {
   name: string;
@@ -214,48 +210,12 @@ async function enqueueContenders(list: Adapter[]) {
   return raw;
 }
 
-async function fill(queue: ReturnType<typeof createIntentQueue>, n: number): Promise<void> {
-  for (let i = 0; i < n; i += 1000) {
-    await Promise.all(
-      Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
-        queue.enqueue({
-          type: 'sale',
-          payload: payload(i + j),
-          ...((i + j) % 4 === 0 ? { partitionKey: `till-${j % 8}` } : {}),
-        }),
-      ),
-    );
-  }
-}
+const fill = fillBacklog;
 
-/**
- * The least Postgres work a claim+ack round can be: one bare `UPDATE ... FOR
- * UPDATE SKIP LOCKED ... RETURNING` (no partition order, no lease re-check)
- * and one `DELETE ... = ANY`, named, on the same table and box, committing
- * without waiting for the WAL flush as the adapter does. The adapter's replay
- * is reported as a ratio of this, measured in the same run.
- */
+/** The bare claim+ack floor ({@link drainAtFloor}) as intents/s; the adapter's replay is reported as a ratio of it. */
 async function postgresFloor(pool: pg.Pool, table: string, n: number): Promise<number> {
-  const cols =
-    'seq, id, partition_key, dead, attempts, next_attempt_at, lease_until, last_error, dead_reason, dead_at, enqueued_at, created_at, envelope';
-  const relaxed = `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v)`;
-  const claim = `${relaxed} UPDATE ${table} SET attempts = attempts + 1, lease_until = $2, lease_owner = $3 WHERE seq IN (
-    SELECT seq FROM ${table} WHERE NOT dead AND next_attempt_at <= $1 AND lease_until <= $1
-    ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED) AND (SELECT v FROM relaxed) = 'off' RETURNING ${cols}`;
-  const ack = `${relaxed} DELETE FROM ${table} WHERE seq = ANY($1::bigint[]) AND (SELECT v FROM relaxed) = 'off'`;
-  let done = 0;
   const t = performance.now();
-  for (;;) {
-    const now = Date.now();
-    const r = await pool.query({
-      name: `floor_claim_${table}`,
-      text: claim,
-      values: [now, now + 60_000, 'floor'],
-    });
-    if (r.rows.length === 0) break;
-    await pool.query({ name: `floor_ack_${table}`, text: ack, values: [r.rows.map((x) => x.seq)] });
-    done += r.rows.length;
-  }
+  const done = await drainAtFloor(pool, table);
   if (done !== n) throw new Error(`postgres floor: ${done}/${n}`);
   return n / ((performance.now() - t) / 1000);
 }
