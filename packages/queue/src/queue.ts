@@ -1,4 +1,4 @@
-import { createHlc, type Hlc, type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
+import { type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
 import { backoffDelay } from './lib/backoff.js';
 import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
 import { Emitter } from './lib/emitter.js';
@@ -7,6 +7,7 @@ import { closedError, toStoreError } from './lib/errors.js';
 import type { FlushResult, IntentQueue, QueueEvents } from './lib/queue-api.js';
 import { checkOptions, type IntentQueueOptions } from './lib/queue-options.js';
 import { deadRefs } from './lib/refs.js';
+import { createStamps } from './lib/stamps.js';
 import { browserOnlineSignal } from './online.js';
 import { systemScheduler } from './scheduler.js';
 import type { IntentInput } from './types.js';
@@ -49,7 +50,7 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
   const owner = newRandomId();
   const onError = (error: unknown) => reportError(error);
   const delivery = new Delivery({ ...o, store, send: options.send, clock, scheduler, owner, onError });
-  let hlc: Promise<Hlc> | undefined;
+  const stamps = createStamps(store, device, clock);
   let paused = false;
   let closed = false;
   let running: Promise<RoundEnd> | undefined;
@@ -79,19 +80,6 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
       counters.deadLettered++;
       events.emit('dead', { intent, reason, error }, reportError);
     }
-  };
-
-  // The clock resumes from the store's high-water mark, so a clock set back never reorders stamps.
-  const stamps = () => {
-    hlc ??= store
-      .highWater()
-      .then((last) => createHlc({ node: device, clock, ...(last ? { last } : {}) }))
-      .catch((error: unknown) => {
-        // Not cached: the next enqueue tries again.
-        hlc = undefined;
-        throw toStoreError(error, 'reading the HLC high-water mark');
-      });
-    return hlc;
   };
 
   const runRound = (): Promise<RoundEnd> => {
