@@ -13,6 +13,10 @@ import type { Money } from '@tallystick/core';
  * - `invalid_token`: any other verification failure (bad signature, expired when redeemed).
  * - `refund_unmatched`: a refund for a sale of its SKU the ledger does not have, or in another currency.
  * - `over_refund`: refunds adding up to more money or units than the sale.
+ * - `unprocessable`: an intent the engine could not fold (its money would pass
+ *   2^53 − 1 against the group's state, a policy threw, a stored payload is
+ *   unreadable). It is parked with this verdict, always for review, and its
+ *   group goes on without it. No policy settles it: policies may be what failed.
  *
  * @example
  * ```ts
@@ -29,7 +33,8 @@ export type ConflictKind =
   | 'revoked_key'
   | 'invalid_token'
   | 'refund_unmatched'
-  | 'over_refund';
+  | 'over_refund'
+  | 'unprocessable';
 
 /**
  * Fields every conflict carries: the intent it is about.
@@ -102,10 +107,11 @@ export interface PriceChangedConflict extends ConflictBase {
   readonly listed: {
     readonly unitPrice: Money;
     readonly discountBps: number;
-    readonly total: Money;
+    /** The list price times the quantity sold; absent when that passes 2^53 − 1 minor units. */
+    readonly total?: Money;
     readonly since: string;
   };
-  /** Charged total minus listed total; absent when the currencies differ. */
+  /** Charged total minus listed total; absent when the currencies differ or the listed total is absent. */
   readonly difference?: Money;
 }
 
@@ -163,6 +169,26 @@ export interface RefundConflict extends ConflictBase {
 }
 
 /**
+ * An intent parked because folding it failed. `code` is stable:
+ * - `amount_overflow`: its money or units would pass 2^53 − 1 against the
+ *   group's state (a SKU's running counts, say);
+ * - `policy_failed`: a policy threw on it or answered something that is not a resolution;
+ * - `fold_failed`: anything else, such as a stored payload this version cannot read.
+ *
+ * @example
+ * ```ts
+ * import type { UnprocessableConflict } from '@tallystick/reconcile';
+ * const ourBug = (c: UnprocessableConflict) => c.code !== 'amount_overflow';
+ * ```
+ */
+export interface UnprocessableConflict extends ConflictBase {
+  readonly kind: 'unprocessable';
+  readonly code: 'amount_overflow' | 'policy_failed' | 'fold_failed';
+  /** What failed, for the person reviewing (at most about 300 characters). */
+  readonly message: string;
+}
+
+/**
  * Any conflict, discriminated by `kind`.
  *
  * @example
@@ -177,7 +203,19 @@ export type Conflict =
   | PriceChangedConflict
   | ExpiredHoldConflict
   | TokenConflict
-  | RefundConflict;
+  | RefundConflict
+  | UnprocessableConflict;
+
+/**
+ * The conflict kinds a policy settles: all but `unprocessable`.
+ *
+ * @example
+ * ```ts
+ * import type { PolicyKind } from '@tallystick/reconcile';
+ * const kinds: PolicyKind[] = ['oversell', 'double_spend'];
+ * ```
+ */
+export type PolicyKind = Exclude<ConflictKind, 'unprocessable'>;
 
 /**
  * The conflict type of one kind. (An intersection rather than `Extract`, so

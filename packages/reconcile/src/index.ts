@@ -15,9 +15,11 @@ export type {
   DoubleSpendConflict,
   ExpiredHoldConflict,
   OversellConflict,
+  PolicyKind,
   PriceChangedConflict,
   RefundConflict,
   TokenConflict,
+  UnprocessableConflict,
 } from './conflicts.js';
 export type { BatchCounts, BatchResult, ReconcileEvent, RunTotals } from './events.js';
 export {
@@ -26,6 +28,7 @@ export {
   type IntentType,
   intentPayloadSchemas,
   isRedemptionType,
+  isStorableText,
   type ParsedIntent,
   parseIntent,
   type RejectionCode,

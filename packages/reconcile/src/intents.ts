@@ -2,12 +2,19 @@ import { HLC_MAX_WALL, type IntentEnvelope, isIntentId } from '@tallystick/core'
 import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
 import { fastParse } from './lib/fast-parse.js';
+import { isStorableText } from './lib/storable.js';
 
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
 const quantity = z.number().int().min(1).max(1_000_000);
 const intentRef = z.string().refine(isIntentId, 'must be the id (a lower-case UUIDv7) of another intent');
 const price = z.strictObject(moneySchema.shape).refine((m) => m.amount >= 0, 'amount must not be negative');
 const positive = z.strictObject(moneySchema.shape).refine((m) => m.amount > 0, 'amount must be positive');
+// Free text (tokens, key ids, terminal names) must be storable: Postgres refuses U+0000 and
+// lone surrogates in jsonb, and a batch holding one would fail on every retry.
+const text = (max: number) =>
+  z.string().min(1).max(max).refine(isStorableText, 'must be well-formed text without U+0000');
+const optionalText = (max: number) =>
+  z.string().max(max).refine(isStorableText, 'must be well-formed text without U+0000').optional();
 // Basis points: 1250 is 12.5 % off. Integers keep discount arithmetic exact.
 const discountBps = z.number().int().min(0).max(10_000).default(0);
 
@@ -46,25 +53,27 @@ export const intentPayloadSchemas = {
     amount: positive,
     quantity: z.number().int().min(0).max(1_000_000),
   }),
-  redemption: z.strictObject({ token: z.string().min(1).max(4096) }),
+  redemption: z.strictObject({ token: text(4096) }),
   price_update: z.strictObject({ sku, unitPrice: price, discountBps }),
   'token.redeemed': z.strictObject({
     tokenId: z
       .string()
       .regex(/^[0-9a-f]{32}$/, 'tokenId must be 32 lower-case hex digits')
       .optional(),
-    kid: z.string().max(64).optional(),
+    kid: optionalText(64),
     amount: z.number().int().optional(),
-    currency: z.string().max(8).optional(),
-    audience: z.string().max(256).optional(),
-    terminal: z.string().max(256).optional(),
-    holder: z.string().max(64).optional(),
+    currency: optionalText(8),
+    audience: optionalText(256),
+    terminal: optionalText(256),
+    holder: optionalText(64),
     redeemedAt: z.number().int().min(0).optional(),
     issuedAt: z.number().int().min(0).optional(),
     expiresAt: z.number().int().min(0).optional(),
-    token: z.string().min(1).max(4096),
+    token: text(4096),
   }),
 } as const;
+
+export { isStorableText };
 
 /**
  * The intent types the engine understands.
@@ -123,7 +132,13 @@ export type Intent<K extends IntentType = IntentType> = {
  * - `invalid_payload`: the payload does not match its type's schema;
  * - `id_reused`: an id already seen with different content;
  * - `clock_ahead`: stamped further in the future than the engine allows;
- * - `no_verifier`: a redemption, and no verifier was configured.
+ * - `no_verifier`: a redemption, and no verifier was configured;
+ * - `amount_overflow`: well-formed, but its own money passes what the ledger
+ *   can hold exactly (a sale whose `unitPrice.amount × quantity` exceeds
+ *   2^53 − 1 minor units).
+ *
+ * Every code but `clock_ahead` is final: the same intent will be refused the
+ * same way on every retry. `clock_ahead` may pass once the clock catches up.
  *
  * @example
  * ```ts
@@ -137,7 +152,8 @@ export type RejectionCode =
   | 'invalid_payload'
   | 'id_reused'
   | 'clock_ahead'
-  | 'no_verifier';
+  | 'no_verifier'
+  | 'amount_overflow';
 
 /**
  * The outcome of {@link parseIntent}.
@@ -168,8 +184,34 @@ const envelope = z.object({ ...intentEnvelopeSchema.shape, payload: z.unknown() 
  * ```
  */
 export function parseIntent(raw: unknown): ParsedIntent {
-  const fast = fastParse(raw);
-  return fast !== undefined ? { ok: true, intent: fast } : parseBySchema(raw);
+  try {
+    const fast = fastParse(raw);
+    return fast !== undefined ? checked(fast) : parseBySchema(raw);
+  } catch (error) {
+    // Only a hostile object (a throwing getter, a revoked Proxy) gets here; JSON never does.
+    return {
+      ok: false,
+      code: 'malformed',
+      reason: `unreadable input: ${(error as Error)?.message}`.slice(0, 200),
+    };
+  }
+}
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Refuses what no fold could ever carry exactly: the arithmetic on one intent's
+ * own numbers. (Arithmetic across intents is exact or checked in the folds.)
+ */
+function checked(intent: Intent): ParsedIntent {
+  if (intent.type === 'sale') {
+    const { unitPrice, quantity } = intent.payload;
+    if (unitPrice.amount > Math.floor(MAX / quantity)) {
+      const reason = `payload: ${quantity} × ${unitPrice.amount} ${unitPrice.currency} passes 2^53-1 minor units`;
+      return { ok: false, code: 'amount_overflow', reason };
+    }
+  }
+  return { ok: true, intent };
 }
 
 /**
@@ -195,7 +237,7 @@ export function parseBySchema(raw: unknown): ParsedIntent {
   // zod's output is a fresh object we own: set the typed payload in place rather than copy.
   const intent = outer.data as unknown as { payload: unknown };
   intent.payload = payload.data;
-  return { ok: true, intent: intent as Intent };
+  return checked(intent as Intent);
 }
 
 function describe(error: z.ZodError, prefix?: string): string {
@@ -203,7 +245,7 @@ function describe(error: z.ZodError, prefix?: string): string {
     .slice(0, 3)
     .map((issue) => {
       const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return `${path || '(root)'}: ${issue.message}`;
+      return `${path || '(root)'}: ${issue.message}`.slice(0, 300);
     })
     .join('; ');
 }

@@ -8,13 +8,15 @@ import {
   suggest,
   type Versioned,
 } from '@tallystick/merge';
-import type { ConflictKind, ConflictOf } from './conflicts.js';
+import type { ConflictOf, PolicyKind } from './conflicts.js';
 
 /**
  * Settles one conflict: a rule name (recorded in the report as the rule that
  * resolved it) or a request for review with suggested actions. Must be pure:
  * the same conflict must always get the same answer, or reconciliation stops
- * being deterministic.
+ * being deterministic. A policy that throws, or answers something other than
+ * a resolution of JSON values, does not fail the batch: the intent is parked
+ * with an `unprocessable` verdict (code `policy_failed`).
  *
  * @example
  * ```ts
@@ -23,7 +25,7 @@ import type { ConflictKind, ConflictOf } from './conflicts.js';
  * const autoBackorder: ConflictPolicy<'oversell'> = () => resolved('auto-backorder');
  * ```
  */
-export type ConflictPolicy<K extends ConflictKind> = (conflict: ConflictOf<K>) => Resolution<string>;
+export type ConflictPolicy<K extends PolicyKind> = (conflict: ConflictOf<K>) => Resolution<string>;
 
 /**
  * The policy for each conflict kind, plus the resolver that picks which
@@ -35,7 +37,7 @@ export type ConflictPolicy<K extends ConflictKind> = (conflict: ConflictOf<K>) =
  * const mine: ReconcilePolicies = { ...shopDefaults };
  * ```
  */
-export type ReconcilePolicies = { readonly [K in ConflictKind]: ConflictPolicy<K> } & {
+export type ReconcilePolicies = { readonly [K in PolicyKind]: ConflictPolicy<K> } & {
   /** Picks the redemption that counts among all of one token's. Default {@link firstWriterWins}. */
   readonly redemptionWinner: Resolver<Versioned<string>, string>;
 };
@@ -79,7 +81,12 @@ export const shopDefaults: ReconcilePolicies = Object.freeze({
     ]);
   },
   oversell: (c) => {
-    const refund = c.unitNet ? { amount: money(c.unitNet.amount * c.shortfall, c.unitNet.currency) } : {};
+    // Exact, and left out rather than thrown when it cannot be a safe amount.
+    const total = c.unitNet ? BigInt(c.unitNet.amount) * BigInt(c.shortfall) : undefined;
+    const refund =
+      c.unitNet && total !== undefined && total <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? { amount: money(Number(total), c.unitNet.currency) }
+        : {};
     return review(
       `${c.intentType} of ${c.requested} ${c.sku} found ${c.fulfilled} free: ${c.shortfall} short`,
       [
@@ -90,6 +97,12 @@ export const shopDefaults: ReconcilePolicies = Object.freeze({
     );
   },
   price_changed: (c) => {
+    if (!c.listed.total) {
+      return review(`the list price times ${c.quantity} passes the largest amount the ledger can hold`, [
+        suggest('void', 'cancel the sale, correct the list price, and charge again'),
+        suggest('honour', 'accept the sale as charged'),
+      ]);
+    }
     if (!c.difference) {
       return review(`sold in ${c.charged.total.currency}, listed in ${c.listed.total.currency}`, [
         suggest('void', 'cancel the sale and charge again in the list currency'),

@@ -50,7 +50,26 @@ export interface ReconcilerOptions {
  */
 export interface Reconciler {
   /**
-   * Applies one batch atomically and says what it did. Bad inputs are in `rejected`, never thrown.
+   * Applies one batch and says, per input, what became of it. The outcome is
+   * all or nothing per call, and per input when it returns:
+   *
+   * - It returns: every input is either in `rejected` (by its `index`, with a
+   *   stable `code`) or in the ledger (applied by this call, counted in
+   *   `accepted`, or already there, counted in `duplicates`). The valid inputs
+   *   were applied even if others were rejected. A rejection is final for
+   *   those bytes unless `retryable` (only `clock_ahead`), so an HTTP layer
+   *   may answer 4xx for a batch whose every input was rejected, and 2xx with
+   *   the rejections listed otherwise. No input, valid or not, makes it throw:
+   *   anything non-JSON, any shape, any size; a valid intent that a fold
+   *   cannot process is applied and parked with an `unprocessable` verdict.
+   * - It throws `ERR_RECONCILE`: nothing of the batch was applied (the
+   *   transaction rolled back). Retrying the same batch is safe and may
+   *   succeed (a ledger or verifier outage); replays of what did apply are
+   *   duplicates.
+   * - It throws TypeError: a programming error (`batch` is not an array, or
+   *   the verifier broke its contract). Nothing was applied; retrying the
+   *   same call will fail the same way.
+   *
    * @throws {TypeError} if `batch` is not an array, or the verifier answers the wrong number of verdicts.
    * @throws {TallystickError} `ERR_RECONCILE` if the ledger or the verifier fails; nothing of the
    * batch was applied, so it is safe to retry.
@@ -69,8 +88,10 @@ export interface Reconciler {
  *
  * Every intent takes effect once, keyed by its id; a replay is counted and
  * suppressed, an id reused for different content is rejected. Bad input
- * (malformed envelope, unknown type, invalid payload) is rejected with a
- * reason, never aborts the batch, and never touches the ledger. Conflicts are
+ * (malformed envelope, unknown type, invalid payload, money past 2^53 − 1) is
+ * rejected with a reason, never aborts the batch, and never touches the
+ * ledger. An intent a fold fails on (a policy that throws, say) is parked with
+ * an `unprocessable` verdict and its group goes on without it. Conflicts are
  * found by folding each group (a SKU, a token, a sale's refunds) in HLC order
  * and settled by the configured policies; the ledger and report depend only on
  * the set of intents applied, so any order, batching, replay or number of
@@ -114,8 +135,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     if (!Array.isArray(batch)) throw new TypeError('batch must be an array of intents');
     const { candidates, rejected, duplicates: inBatch } = screen(batch, clock, maxAheadMs);
     let duplicates = inBatch;
-    const known =
-      candidates.length > 0 ? await ledger.fingerprints(candidates.map((c) => c.intent.id)) : new Map();
+    if (candidates.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
+    const known = await unavailable(() => ledger.fingerprints(candidates.map((c) => c.intent.id)));
     const fresh: Candidate[] = [];
     for (const c of candidates) {
       const existing = known.get(c.intent.id);
@@ -124,24 +145,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       else rejected.push(reused(c));
     }
     if (fresh.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
-    try {
-      const stored = await toStored(fresh, verifier, rejected);
-      if (stored.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
-      const applied = await ledger.transaction((tx) => applyBatch(tx, stored, fold));
-      if (applied.reused.length > 0) {
-        // Rare (another writer stored the id in between, with other content): no map built otherwise.
-        const byId = new Map(fresh.map((c) => [c.intent.id, c]));
-        for (const s of applied.reused) rejected.push(reused(byId.get(s.id)!));
-      }
-      duplicates += applied.duplicates;
-      return done(batch.length, applied.inserted, duplicates, rejected, applied.added, applied.retracted);
-    } catch (error) {
-      if (error instanceof TypeError || isTallystickError(error, 'ERR_RECONCILE')) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new TallystickError('ERR_RECONCILE', `batch not applied (safe to retry): ${message}`, {
-        cause: error,
-      });
+    // A verifier that breaks its contract is a TypeError (a bug, retrying will not help); one that fails is a 503.
+    const stored = await unavailable(() => toStored(fresh, verifier, rejected), true);
+    if (stored.length === 0) return done(batch.length, 0, duplicates, rejected, [], []);
+    // Anything that fails in here rolls the whole transaction back: nothing of the batch is applied.
+    const applied = await unavailable(() => ledger.transaction((tx) => applyBatch(tx, stored, fold)));
+    if (applied.reused.length > 0) {
+      // Rare (another writer stored the id in between, with other content): no map built otherwise.
+      const byId = new Map(fresh.map((c) => [c.intent.id, c]));
+      for (const s of applied.reused) rejected.push(reused(byId.get(s.id)!));
     }
+    duplicates += applied.duplicates;
+    return done(batch.length, applied.inserted, duplicates, rejected, applied.added, applied.retracted);
   }
 
   async function* run(source: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>) {
@@ -181,6 +196,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   return { apply, run, report: () => buildReport(ledger) };
+}
+
+/** Runs `work`, turning any failure into `ERR_RECONCILE` (nothing of the batch applied; safe to retry). */
+async function unavailable<T>(work: () => Promise<T>, typeErrorsAreBugs = false): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (typeErrorsAreBugs && error instanceof TypeError) throw error;
+    if (isTallystickError(error, 'ERR_RECONCILE')) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TallystickError('ERR_RECONCILE', `batch not applied (safe to retry): ${message}`, {
+      cause: error,
+    });
+  }
 }
 
 function reused(c: Candidate): Rejection {

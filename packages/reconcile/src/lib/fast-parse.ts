@@ -1,5 +1,6 @@
 import { HLC_MAX_WALL, isCurrencyCode, isIntentId, isValidHlcNode, type Money } from '@tallystick/core';
 import type { Intent } from '../intents.js';
+import { isStorableText } from './storable.js';
 
 /**
  * A hand-written path for the intents a shop sends all day, so the zod schemas
@@ -73,7 +74,9 @@ function payloadOf(type: unknown, p: Record<string, unknown>): object | undefine
     }
     case 'redemption': {
       const t = p.token;
-      return typeof t === 'string' && t.length >= 1 && t.length <= 4096 ? { token: t } : undefined;
+      return typeof t === 'string' && t.length >= 1 && t.length <= 4096 && isStorableText(t)
+        ? { token: t }
+        : undefined;
     }
     case 'price_update': {
       const unitPrice = moneyOf(p.unitPrice, 0);

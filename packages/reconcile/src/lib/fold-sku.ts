@@ -6,7 +6,8 @@ import type { StoredIntent, Verdict } from '../ledger.js';
 import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
 import { earliestExpiry, expireHolds } from './holds.js';
-import { lineTotal, sameMoney } from './money.js';
+import { isolated, type Skipped, step, unprocessable } from './isolate.js';
+import { add, lineTotal, lineTotalIfSafe, sameMoney } from './money.js';
 import { sortKey } from './order.js';
 
 /** A list price: what a unit costs and the discount in force. */
@@ -62,6 +63,10 @@ const wallOf = (hlc: string) => Number.parseInt(hlc.slice(0, 12), 16);
  * returns, releases and expired holds add; holds and sales take; whatever a
  * sale cannot take is a shortfall (oversell) rather than negative stock. So the
  * outcome is a function of the set of intents, not of their arrival order.
+ *
+ * An intent whose step throws (a count past 2^53 − 1, a policy that throws, a
+ * stored payload this version cannot read) is parked with an `unprocessable`
+ * verdict and folded as if absent; see ./isolate.ts.
  */
 export function foldSku(
   group: string,
@@ -69,127 +74,154 @@ export function foldSku(
   intents: readonly StoredIntent[],
   options: SkuFoldOptions,
 ): { state: SkuState; verdicts: Verdict[] } {
-  // `start` may be the ledger's stored state, which must not change until commit. Copying
-  // its holds is most of a short fold's cost, so they are copied on the first change only.
+  return isolated((skipped) => foldPass(group, start, intents, options, skipped));
+}
+
+interface Pass {
+  readonly s: SkuState;
+  readonly group: string;
+  readonly sku: string;
+  readonly options: SkuFoldOptions;
+  readonly verdicts: Verdict[];
+  nextExpiry: number;
+  /** Copies the holds table on first change: `start` may be the ledger's stored state. */
+  own(): void;
+}
+
+function foldPass(
+  group: string,
+  start: SkuState,
+  intents: readonly StoredIntent[],
+  options: SkuFoldOptions,
+  skipped: Skipped,
+): { state: SkuState; verdicts: Verdict[] } {
+  // `start` must not change until commit, nor between passes. Copying its holds
+  // is most of a short fold's cost, so they are copied on the first change only.
   const s: SkuState = { ...start };
   let owned = false;
-  const own = () => {
-    if (owned) return;
-    owned = true;
-    const copy: SkuState['holds'] = {};
-    for (const id in s.holds) copy[id] = { ...s.holds[id]! };
-    s.holds = copy;
+  const pass: Pass = {
+    s,
+    group,
+    sku: group.slice('sku:'.length),
+    options,
+    verdicts: [],
+    nextExpiry: earliestExpiry(s.holds),
+    own() {
+      if (owned) return;
+      owned = true;
+      const copy: SkuState['holds'] = {};
+      for (const id in s.holds) copy[id] = { ...s.holds[id]! };
+      s.holds = copy;
+    },
   };
-  let nextExpiry = earliestExpiry(s.holds);
-  const verdicts: Verdict[] = [];
-  const sku = group.slice('sku:'.length);
-
   for (const intent of intents) {
-    const wall = wallOf(intent.hlc) - options.holdGraceMs;
-    if (nextExpiry < wall) {
-      own();
-      nextExpiry = expireHolds(s, wall);
-    }
-    const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
-    switch (intent.type) {
-      case 'restock': {
-        s.available += (intent.payload as IntentPayloads['restock']).quantity;
-        break;
-      }
-      case 'refund': {
-        const units = (intent.payload as IntentPayloads['refund']).quantity;
-        s.available += units;
-        s.returned += units;
-        break;
-      }
-      case 'price_update': {
-        const p = intent.payload as IntentPayloads['price_update'];
-        const next: Versioned<ListPrice> = {
-          value: { unitPrice: p.unitPrice, discountBps: p.discountBps },
-          hlc: decodeHlc(intent.hlc),
-          device: intent.device,
-        };
-        s.price = s.price ? prices.merge(s.price, next) : next;
-        break;
-      }
-      case 'hold': {
-        const p = intent.payload as IntentPayloads['hold'];
-        const reserved = Math.min(p.quantity, s.available);
-        s.available -= reserved;
-        s.held += reserved;
-        own();
-        s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
-        if (p.expiresAt < nextExpiry) nextExpiry = p.expiresAt;
-        if (reserved < p.quantity) {
-          const conflict: OversellConflict = {
-            ...base,
-            kind: 'oversell',
-            sku,
-            intentType: 'hold',
-            requested: p.quantity,
-            fulfilled: reserved,
-            shortfall: p.quantity - reserved,
-          };
-          verdicts.push(
-            decide(group, conflict, options.policies, `hold of ${p.quantity} reserved ${reserved}`),
-          );
-        }
-        break;
-      }
-      case 'hold_release': {
-        const p = intent.payload as IntentPayloads['hold_release'];
-        const hold = Object.hasOwn(s.holds, p.holdId) ? s.holds[p.holdId] : undefined;
-        // Releasing a hold that already expired or was released is a harmless no-op.
-        if (hold) {
-          own();
-          s.available += hold.remaining;
-          s.held -= hold.remaining;
-          delete s.holds[p.holdId];
-        }
-        break;
-      }
-      case 'sale': {
-        if ((intent.payload as IntentPayloads['sale']).holdId !== undefined) own();
-        sale(s, group, sku, intent, options, verdicts);
-        break;
-      }
-      default:
-        throw new TypeError(`intent type ${intent.type} does not belong in a SKU group`);
-    }
+    if (skipped.has(intent.id)) pass.verdicts.push(unprocessable(group, intent, skipped.get(intent.id)));
+    else step(intent.id, () => apply(pass, intent));
     s.last = sortKey(intent);
     // Ledgers written before the count existed start it afresh; it only places checkpoints.
     s.count = (s.count ?? 0) + 1;
   }
-  return { state: s, verdicts };
+  return { state: s, verdicts: pass.verdicts };
 }
 
-function sale(
-  s: SkuState,
-  group: string,
-  sku: string,
-  intent: StoredIntent,
-  options: SkuFoldOptions,
-  verdicts: Verdict[],
-): void {
+function apply(pass: Pass, intent: StoredIntent): void {
+  const { s, options } = pass;
+  const wall = wallOf(intent.hlc) - options.holdGraceMs;
+  if (pass.nextExpiry < wall) {
+    pass.own();
+    pass.nextExpiry = expireHolds(s, wall);
+  }
+  const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
+  switch (intent.type) {
+    case 'restock': {
+      s.available = add(s.available, (intent.payload as IntentPayloads['restock']).quantity, 'stock');
+      break;
+    }
+    case 'refund': {
+      const units = (intent.payload as IntentPayloads['refund']).quantity;
+      const returned = add(s.returned, units, 'units returned');
+      s.available = add(s.available, units, 'stock');
+      s.returned = returned;
+      break;
+    }
+    case 'price_update': {
+      const p = intent.payload as IntentPayloads['price_update'];
+      const next: Versioned<ListPrice> = {
+        value: { unitPrice: p.unitPrice, discountBps: p.discountBps },
+        hlc: decodeHlc(intent.hlc),
+        device: intent.device,
+      };
+      s.price = s.price ? prices.merge(s.price, next) : next;
+      break;
+    }
+    case 'hold': {
+      const p = intent.payload as IntentPayloads['hold'];
+      const reserved = Math.min(p.quantity, s.available);
+      // Moves units from available to held: their sum does not grow.
+      s.available -= reserved;
+      s.held += reserved;
+      pass.own();
+      s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
+      if (p.expiresAt < pass.nextExpiry) pass.nextExpiry = p.expiresAt;
+      if (reserved < p.quantity) {
+        const conflict: OversellConflict = {
+          ...base,
+          kind: 'oversell',
+          sku: pass.sku,
+          intentType: 'hold',
+          requested: p.quantity,
+          fulfilled: reserved,
+          shortfall: p.quantity - reserved,
+        };
+        pass.verdicts.push(
+          decide(pass.group, conflict, options.policies, `hold of ${p.quantity} reserved ${reserved}`),
+        );
+      }
+      break;
+    }
+    case 'hold_release': {
+      const p = intent.payload as IntentPayloads['hold_release'];
+      const hold = Object.hasOwn(s.holds, p.holdId) ? s.holds[p.holdId] : undefined;
+      // Releasing a hold that already expired or was released is a harmless no-op.
+      if (hold) {
+        pass.own();
+        s.available += hold.remaining;
+        s.held -= hold.remaining;
+        delete s.holds[p.holdId];
+      }
+      break;
+    }
+    case 'sale': {
+      if ((intent.payload as IntentPayloads['sale']).holdId !== undefined) pass.own();
+      sale(pass, intent);
+      break;
+    }
+    default:
+      throw new TypeError(`intent type ${intent.type} does not belong in a SKU group`);
+  }
+}
+
+function sale(pass: Pass, intent: StoredIntent): void {
+  const { s, group, sku, options, verdicts } = pass;
   const p = intent.payload as IntentPayloads['sale'];
   const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
   const listed = s.price?.value;
   if (listed && (!sameMoney(listed.unitPrice, p.unitPrice) || listed.discountBps !== p.discountBps)) {
+    // Validation keeps the charged total safe; the list price times this quantity may not be.
     const charged = lineTotal(p.unitPrice, p.quantity, p.discountBps);
-    const list = lineTotal(listed.unitPrice, p.quantity, listed.discountBps);
-    const same = charged.currency === list.currency;
+    const list = lineTotalIfSafe(listed.unitPrice, p.quantity, listed.discountBps);
+    const same = list !== undefined && charged.currency === list.currency;
     const conflict = {
       ...base,
       kind: 'price_changed' as const,
       sku,
       quantity: p.quantity,
       charged: { unitPrice: p.unitPrice, discountBps: p.discountBps, total: charged },
-      listed: { ...listed, total: list, since: encodeHlc(s.price!.hlc) },
+      listed: { ...listed, ...(list ? { total: list } : {}), since: encodeHlc(s.price!.hlc) },
       ...(same ? { difference: { amount: charged.amount - list.amount, currency: charged.currency } } : {}),
     };
-    verdicts.push(
-      decide(group, conflict, options.policies, `charged ${charged.amount}, list ${list.amount}`),
-    );
+    const summary = `charged ${charged.amount}, list ${list ? list.amount : 'beyond 2^53-1'}`;
+    verdicts.push(decide(group, conflict, options.policies, summary));
   }
 
   let need = p.quantity;
@@ -217,9 +249,9 @@ function sale(
   const take = Math.min(need, s.available);
   s.available -= take;
   const shortfall = need - take;
-  s.sold += p.quantity - shortfall;
+  s.sold = add(s.sold, p.quantity - shortfall, 'units sold');
   if (shortfall > 0) {
-    s.backordered += shortfall;
+    s.backordered = add(s.backordered, shortfall, 'units backordered');
     const conflict: OversellConflict = {
       ...base,
       kind: 'oversell',

@@ -1,13 +1,55 @@
 import { type Money, money } from '@tallystick/core';
 
 /**
- * unitPrice × quantity less a discount in basis points, rounded half up to the
- * minor unit. BigInt keeps the product exact past 2^53 before the division.
+ * Money and counts in the folds. Validation keeps every single intent's own
+ * totals within 2^53 − 1 (see `amountProblem` in ../intents.ts); what it cannot
+ * see is arithmetic that combines intents (a list price times another sale's
+ * quantity, refunds summed over a sale, a SKU's running counts). Those are
+ * computed exactly in BigInt, or checked, and never silently rounded.
  */
-export function lineTotal(unitPrice: Money, quantity: number, discountBps: number): Money {
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Thrown by checked arithmetic that would leave the safe integer range. The
+ * fold that catches it parks the one intent that caused it (code
+ * `amount_overflow`) and carries on without it.
+ */
+export class AmountOverflow extends RangeError {
+  constructor(what: string) {
+    super(`${what} would exceed 2^53-1`);
+    this.name = 'AmountOverflow';
+  }
+}
+
+/** unitPrice × quantity less a discount in basis points, rounded half up to the minor unit, exactly. */
+export function exactLineTotal(unitPrice: Money, quantity: number, discountBps: number): bigint {
   const gross = BigInt(unitPrice.amount) * BigInt(quantity) * BigInt(10_000 - discountBps);
-  const net = (gross + 5_000n) / 10_000n;
-  return money(Number(net), unitPrice.currency);
+  return (gross + 5_000n) / 10_000n;
+}
+
+/** {@link exactLineTotal} as Money, or undefined when it does not fit a safe integer. */
+export function lineTotalIfSafe(unitPrice: Money, quantity: number, discountBps: number): Money | undefined {
+  return moneyIfSafe(exactLineTotal(unitPrice, quantity, discountBps), unitPrice.currency);
+}
+
+/** {@link exactLineTotal} as Money. @throws {AmountOverflow} past 2^53 − 1. */
+export function lineTotal(unitPrice: Money, quantity: number, discountBps: number): Money {
+  const total = lineTotalIfSafe(unitPrice, quantity, discountBps);
+  if (total === undefined)
+    throw new AmountOverflow(`${quantity} × ${unitPrice.amount} ${unitPrice.currency}`);
+  return total;
+}
+
+export function moneyIfSafe(amount: bigint, currency: string): Money | undefined {
+  return amount <= MAX && amount >= -MAX ? money(Number(amount), currency) : undefined;
+}
+
+/** a + b for counts and amounts. @throws {AmountOverflow} past 2^53 − 1. */
+export function add(a: number, b: number, what: string): number {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new AmountOverflow(what);
+  return sum;
 }
 
 export function sameMoney(a: Money, b: Money): boolean {

@@ -1,10 +1,11 @@
-import type { Clock, JsonValue } from '@tallystick/core';
+import { type Clock, isCurrencyCode, type JsonValue, type Money } from '@tallystick/core';
 import { type Intent, isRedemptionType, parseIntent, type RejectionCode } from '../intents.js';
 import type { StoredIntent } from '../ledger.js';
 import type { RedemptionVerdict, RedemptionVerifier } from '../verifier.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { TokenFacts } from './fold-groups.js';
 import { INTENT, refundsKey, SKU, TOKEN } from './groups.js';
+import { isStorableText, storableText } from './storable.js';
 
 /**
  * An input refused before it reached the ledger: its position in the batch,
@@ -23,6 +24,12 @@ export interface Rejection {
   readonly device?: string;
   readonly code: RejectionCode;
   readonly reason: string;
+  /**
+   * Whether the same input might be accepted later: true only for
+   * `clock_ahead`. Every other rejection is final for these bytes, so a queue
+   * should dead-letter the intent and an HTTP layer may answer 4xx.
+   */
+  readonly retryable: boolean;
 }
 
 export interface Candidate {
@@ -42,18 +49,21 @@ export function screen(batch: readonly unknown[], clock: Clock, maxAheadMs: numb
   const out: Screened = { candidates: [], rejected: [], duplicates: 0 };
   const byId = new Map<string, Candidate>();
   const horizon = clock.now() + maxAheadMs;
-  batch.forEach((raw, index) => {
+  // A plain loop: a sparse array's holes are inputs too (undefined), and forEach would skip them.
+  for (let index = 0; index < batch.length; index++) {
+    const raw = batch[index];
     const parsed = parseIntent(raw);
     if (!parsed.ok) {
-      out.rejected.push({ index, ...identity(raw), code: parsed.code, reason: parsed.reason });
-      return;
+      const reason = parsed.reason;
+      out.rejected.push({ index, ...identity(raw), code: parsed.code, reason, retryable: false });
+      continue;
     }
     const intent = parsed.intent;
     const wall = Number.parseInt(intent.hlc.slice(0, 12), 16);
     if (wall > horizon) {
       const reason = `stamped ${wall - horizon + maxAheadMs} ms ahead of this reconciler's clock (limit ${maxAheadMs})`;
       out.rejected.push(rejection(index, intent, 'clock_ahead', reason));
-      return;
+      continue;
     }
     const candidate = { index, intent, fingerprint: fingerprintOf(intent) };
     const seen = byId.get(intent.id);
@@ -67,21 +77,27 @@ export function screen(batch: readonly unknown[], clock: Clock, maxAheadMs: numb
         rejection(index, intent, 'id_reused', `id ${intent.id} already used for other content`),
       );
     }
-  });
+  }
   return out;
 }
 
 export function rejection(index: number, intent: Intent, code: RejectionCode, reason: string): Rejection {
-  return { index, id: intent.id, type: intent.type, device: intent.device, code, reason };
+  const retryable = code === 'clock_ahead';
+  return { index, id: intent.id, type: intent.type, device: intent.device, code, reason, retryable };
 }
 
+/** Whatever identity a refused input shows, as storable text (it may be echoed into logs and JSON). */
 function identity(raw: unknown): { id?: string; type?: string; device?: string } {
   if (typeof raw !== 'object' || raw === null) return {};
-  const r = raw as Record<string, unknown>;
   const out: { id?: string; type?: string; device?: string } = {};
-  if (typeof r.id === 'string') out.id = r.id.slice(0, 64);
-  if (typeof r.type === 'string') out.type = r.type.slice(0, 64);
-  if (typeof r.device === 'string') out.device = r.device.slice(0, 64);
+  try {
+    const r = raw as Record<string, unknown>;
+    if (typeof r.id === 'string') out.id = storableText(r.id, 64);
+    if (typeof r.type === 'string') out.type = storableText(r.type, 64);
+    if (typeof r.device === 'string') out.device = storableText(r.device, 64);
+  } catch {
+    // A hostile getter: the rejection goes out without an identity.
+  }
   return out;
 }
 
@@ -138,11 +154,23 @@ export async function toStored(
   return out;
 }
 
+// A token id becomes a group key: Postgres indexes it, and an index entry has a size limit.
+const MAX_TOKEN_ID = 256;
+
+/**
+ * What a verdict establishes, made storable: the verifier is outside code, and
+ * its text lands in jsonb and its token id in an indexed key, where a NUL, a
+ * lone surrogate or a huge id would fail the batch on every retry.
+ */
 function toFacts(intent: Intent, verdict: RedemptionVerdict): TokenFacts {
   if (verdict?.ok === true) {
     const { id, keyId, amount } = verdict.token;
     if (typeof id !== 'string' || id.length === 0)
       throw new TypeError('a verified token must have a string id');
+    if (id.length > MAX_TOKEN_ID || !isStorableText(id)) {
+      const message = `token id is not up to ${MAX_TOKEN_ID} characters of storable text`;
+      return { ok: false, code: 'invalid_token_id', message };
+    }
     // A record claiming another token than the one it carries is not trusted.
     const claimed = intent.type === 'token.redeemed' ? intent.payload.tokenId : undefined;
     if (claimed !== undefined && claimed !== id) {
@@ -152,9 +180,19 @@ function toFacts(intent: Intent, verdict: RedemptionVerdict): TokenFacts {
         message: `record names token ${claimed}, carries ${id}`,
       };
     }
-    return { ok: true, token: { id, keyId: String(keyId), ...(amount ? { amount } : {}) } };
+    const value = isSafeMoney(amount) ? { amount: { amount: amount.amount, currency: amount.currency } } : {};
+    return { ok: true, token: { id, keyId: storableText(String(keyId), 64), ...value } };
   }
-  return { ok: false, code: String(verdict?.code ?? 'invalid'), message: String(verdict?.message ?? '') };
+  return {
+    ok: false,
+    code: storableText(String(verdict?.code ?? 'invalid'), 64),
+    message: storableText(String(verdict?.message ?? ''), 300),
+  };
+}
+
+function isSafeMoney(value: unknown): value is Money {
+  const m = value as Money | undefined;
+  return typeof m === 'object' && m !== null && Number.isSafeInteger(m.amount) && isCurrencyCode(m.currency);
 }
 
 function groupsOf(intent: Intent, facts: TokenFacts | undefined): { group: string; group2: string | null } {
