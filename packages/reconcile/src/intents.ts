@@ -2,6 +2,7 @@ import { HLC_MAX_WALL, type IntentEnvelope, isIntentId } from '@tallystick/core'
 import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
 import { fastParse } from './lib/fast-parse.js';
+import { amountProblem } from './lib/money.js';
 import { isStorableText } from './lib/storable.js';
 
 const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
@@ -187,31 +188,16 @@ export function parseIntent(raw: unknown): ParsedIntent {
   try {
     const fast = fastParse(raw);
     return fast !== undefined ? checked(fast) : parseBySchema(raw);
-  } catch (error) {
+  } catch {
     // Only a hostile object (a throwing getter, a revoked Proxy) gets here; JSON never does.
-    return {
-      ok: false,
-      code: 'malformed',
-      reason: `unreadable input: ${(error as Error)?.message}`.slice(0, 200),
-    };
+    return { ok: false, code: 'malformed', reason: 'unreadable input (a getter or proxy threw)' };
   }
 }
 
-const MAX = Number.MAX_SAFE_INTEGER;
-
-/**
- * Refuses what no fold could ever carry exactly: the arithmetic on one intent's
- * own numbers. (Arithmetic across intents is exact or checked in the folds.)
- */
+// Refuses what no fold could ever carry exactly: arithmetic on one intent's own numbers.
 function checked(intent: Intent): ParsedIntent {
-  if (intent.type === 'sale') {
-    const { unitPrice, quantity } = intent.payload;
-    if (unitPrice.amount > Math.floor(MAX / quantity)) {
-      const reason = `payload: ${quantity} × ${unitPrice.amount} ${unitPrice.currency} passes 2^53-1 minor units`;
-      return { ok: false, code: 'amount_overflow', reason };
-    }
-  }
-  return { ok: true, intent };
+  const reason = amountProblem(intent);
+  return reason === undefined ? { ok: true, intent } : { ok: false, code: 'amount_overflow', reason };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Money, money } from '@tallystick/core';
+import type { Intent } from '../intents.js';
 
 /**
  * Money and counts in the folds. Validation keeps every single intent's own
@@ -9,6 +10,20 @@ import { type Money, money } from '@tallystick/core';
  */
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Why one intent's own money cannot be carried exactly, or undefined. Only a
+ * sale multiplies: `unitPrice.amount × quantity` must stay within 2^53 − 1,
+ * which also bounds its discounted total, its unit net price times any
+ * shortfall, and any refund total matched against it.
+ */
+export function amountProblem(intent: Intent): string | undefined {
+  if (intent.type !== 'sale') return undefined;
+  const { unitPrice, quantity } = intent.payload;
+  // Exact in doubles: a product up to 2^53 - 1 is representable, and one past it rounds to 2^53 or more.
+  if (unitPrice.amount * quantity <= Number.MAX_SAFE_INTEGER) return undefined;
+  return `payload: ${quantity} × ${unitPrice.amount} ${unitPrice.currency} passes 2^53-1 minor units`;
+}
 
 /**
  * Thrown by checked arithmetic that would leave the safe integer range. The
