@@ -4,7 +4,13 @@
  * `apply` answers with per-index rejections and applies the valid siblings.
  */
 import { canonicalJson, createManualClock } from '@tallystick/core';
-import { createMemoryLedger, createReconciler, snapshotLedger } from '@tallystick/reconcile';
+import {
+  createMemoryLedger,
+  createReconciler,
+  type RedemptionVerdict,
+  type RedemptionVerifier,
+  snapshotLedger,
+} from '@tallystick/reconcile';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testVerifier } from './support/ed25519-verifier.js';
@@ -110,8 +116,8 @@ describe('ingest is total', () => {
   it('a verifier whose messages and ids cannot be stored does not fail the batch', async () => {
     const ledger = createMemoryLedger();
     let n = 0;
-    const verifier = {
-      verifyBatch: (checks: readonly unknown[]) =>
+    const verifier: RedemptionVerifier = {
+      verifyBatch: (checks): RedemptionVerdict[] =>
         checks.map(() => {
           n++;
           if (n === 1) return { ok: false, code: 'bad\u0000', message: `x\ud800${'y'.repeat(10_000)}` };

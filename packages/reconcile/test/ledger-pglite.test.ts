@@ -4,12 +4,14 @@ import { createPostgresLedger } from '@tallystick/reconcile/postgres';
 import { uniqueName } from '@tallystick/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ledgerContract } from './support/ledger-contract.js';
+import { poisonContract } from './support/poison-contract.js';
 
 // One embedded database for the suite; each ledger gets its own schema.
 const db = new PGlite();
 afterAll(() => db.close());
 
 ledgerContract('pglite', () => createPgliteLedger({ db, schema: uniqueName('rc') }), 25);
+poisonContract('pglite', () => createPgliteLedger({ db, schema: uniqueName('rc') }));
 
 describe('pglite ledger', () => {
   it('refuses a bad schema name, and both or neither of client and pool', async () => {

@@ -3,6 +3,7 @@ import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ledgerContract } from './support/ledger-contract.js';
+import { poisonContract } from './support/poison-contract.js';
 
 const available = await serviceAvailable('postgres');
 const pool = available ? new pg.Pool({ connectionString: PG_URL, max: 4 }) : undefined;
@@ -22,6 +23,7 @@ async function open() {
 
 describe.skipIf(!available)('postgres ledger', () => {
   ledgerContract('postgres (pg.Pool)', open, 15);
+  poisonContract('postgres (pg.Pool)', open);
 
   it('refuses a pg.Pool passed as a single client', async () => {
     await expect(createPostgresLedger({ client: pool! })).rejects.toThrow(/pool/);

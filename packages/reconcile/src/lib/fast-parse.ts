@@ -28,6 +28,14 @@ export function fastParse(raw: unknown): Intent | undefined {
   return { id, type, device, hlc, createdAt, payload: out } as Intent;
 }
 
+/**
+ * Whether a stored payload is one the schemas would have built for `type`:
+ * the folds check the payloads they keep in a group's state with it.
+ */
+export function isValidPayload(type: string, payload: unknown): boolean {
+  return isPlain(payload) && payloadOf(type, payload as Record<string, unknown>) !== undefined;
+}
+
 const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
 const SKU = /^[0-9A-Za-z._~:/-]{1,64}$/;
 

@@ -5,6 +5,7 @@ import type { IntentPayloads } from '../intents.js';
 import type { StoredIntent, Verdict } from '../ledger.js';
 import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
+import { isValidPayload } from './fast-parse.js';
 import { type SkuPass, sale } from './fold-sale.js';
 import { earliestExpiry, expireHolds } from './holds.js';
 import { isolated, type Skipped, step, unprocessable } from './isolate.js';
@@ -106,7 +107,11 @@ function foldPass(
   };
   for (const intent of intents) {
     if (skipped.has(intent.id)) pass.verdicts.push(unprocessable(group, intent, skipped.get(intent.id)));
-    else step(intent.id, () => apply(pass, intent));
+    else
+      step(intent.id, () => {
+        apply(pass, intent);
+        checkCounts(s);
+      });
     s.last = sortKey(intent);
     // Ledgers written before the count existed start it afresh; it only places checkpoints.
     s.count = (s.count ?? 0) + 1;
@@ -135,7 +140,8 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
       break;
     }
     case 'price_update': {
-      const p = intent.payload as IntentPayloads['price_update'];
+      // Kept in the state and read by later sales: a bad one must fail here, not in them.
+      const p = readable(intent) as IntentPayloads['price_update'];
       const next: Versioned<ListPrice> = {
         value: { unitPrice: p.unitPrice, discountBps: p.discountBps },
         hlc: decodeHlc(intent.hlc),
@@ -145,7 +151,7 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
       break;
     }
     case 'hold': {
-      const p = intent.payload as IntentPayloads['hold'];
+      const p = readable(intent) as IntentPayloads['hold'];
       const reserved = Math.min(p.quantity, s.available);
       // Moves units from available to held: their sum does not grow.
       s.available -= reserved;
@@ -188,5 +194,26 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
     }
     default:
       throw new TypeError(`intent type ${intent.type} does not belong in a SKU group`);
+  }
+}
+
+/**
+ * A stored payload this version cannot read (an older version's, a bad
+ * migration's) must fail its own step, not poison the state for the intents
+ * after it. Payloads that the state keeps are checked on the way in; the
+ * counts every other intent changes are checked after each step.
+ */
+function readable(intent: StoredIntent): unknown {
+  if (!isValidPayload(intent.type, intent.payload))
+    throw new TypeError(`stored ${intent.type} payload is not one this version can read`);
+  return intent.payload;
+}
+
+function checkCounts(s: SkuState): void {
+  for (const n of [s.available, s.held, s.backordered, s.sold, s.returned]) {
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new TypeError(
+        'the intent left its SKU with an invalid count (a payload this version cannot read?)',
+      );
   }
 }

@@ -60,11 +60,15 @@ export function moneyIfSafe(amount: bigint, currency: string): Money | undefined
   return amount <= MAX && amount >= -MAX ? money(Number(amount), currency) : undefined;
 }
 
-/** a + b for counts and amounts. @throws {AmountOverflow} past 2^53 − 1. */
+/**
+ * a + b for counts and amounts.
+ * @throws {AmountOverflow} past 2^53 − 1; {TypeError} if either is not an integer (an unreadable payload).
+ */
 export function add(a: number, b: number, what: string): number {
   const sum = a + b;
-  if (!Number.isSafeInteger(sum)) throw new AmountOverflow(what);
-  return sum;
+  if (Number.isSafeInteger(sum)) return sum;
+  if (Number.isInteger(a) && Number.isInteger(b)) throw new AmountOverflow(what);
+  throw new TypeError(`${what}: ${String(b)} is not a count`);
 }
 
 export function sameMoney(a: Money, b: Money): boolean {
