@@ -187,7 +187,8 @@ const envelope = z.object({ ...intentEnvelopeSchema.shape, payload: z.unknown() 
 export function parseIntent(raw: unknown): ParsedIntent {
   try {
     const fast = fastParse(raw);
-    return fast !== undefined ? checked(fast) : parseBySchema(raw);
+    // The fast path takes only intents the schemas and the amount check accept.
+    return fast !== undefined ? { ok: true, intent: fast } : parseBySchema(raw);
   } catch {
     // Only a hostile object (a throwing getter, a revoked Proxy) gets here; JSON never does.
     return { ok: false, code: 'malformed', reason: 'unreadable input (a getter or proxy threw)' };

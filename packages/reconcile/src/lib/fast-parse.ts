@@ -59,6 +59,8 @@ function payloadOf(type: unknown, p: Record<string, unknown>): object | undefine
       const unitPrice = moneyOf(p.unitPrice, 0);
       const discountBps = 'discountBps' in p ? p.discountBps : 0;
       if (!isSku(p.sku) || !isCount(p.quantity, 1) || !unitPrice || !isBps(discountBps)) return undefined;
+      // Past 2^53 - 1 the schemas path words the amount_overflow refusal.
+      if (unitPrice.amount * p.quantity > Number.MAX_SAFE_INTEGER) return undefined;
       if ('holdId' in p) {
         if (!isIntentId(p.holdId)) return undefined;
         return { sku: p.sku, quantity: p.quantity, unitPrice, discountBps, holdId: p.holdId };
