@@ -7,6 +7,7 @@ import { canonicalJson, createManualClock } from '@tallystick/core';
 import {
   createMemoryLedger,
   createReconciler,
+  type Ledger,
   type RedemptionVerdict,
   type RedemptionVerifier,
   snapshotLedger,
@@ -161,5 +162,36 @@ describe('ingest is total', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('what a failure of apply means', () => {
+  const restock = () => intent('restock', 'hq', 1, { sku: 'tea', quantity: 1 });
+  const broken = (part: 'fingerprints' | 'transaction', error: Error): Ledger => {
+    const inner = createMemoryLedger();
+    return { ...inner, [part]: () => Promise.reject(error) } as Ledger;
+  };
+
+  it('any ledger failure, even a TypeError inside the transaction or a failed fingerprint read, is ERR_RECONCILE', async () => {
+    for (const ledger of [
+      broken('fingerprints', new Error('connection reset')),
+      broken('transaction', new TypeError('driver bug')),
+      broken('transaction', new RangeError('invalid array length')),
+    ]) {
+      const reconciler = createReconciler({ ledger, clock });
+      await expect(reconciler.apply([restock()])).rejects.toMatchObject({
+        name: 'TallystickError',
+        code: 'ERR_RECONCILE',
+      });
+    }
+  });
+
+  it('a batch with nothing valid never reaches the ledger, so a ledger outage cannot turn it into a retry', async () => {
+    const reconciler = createReconciler({ ledger: broken('fingerprints', new Error('down')), clock });
+    const result = await reconciler.apply([null, { id: 'x' }]);
+    expect(result.rejected.map((r) => [r.index, r.retryable])).toEqual([
+      [0, false],
+      [1, false],
+    ]);
   });
 });
