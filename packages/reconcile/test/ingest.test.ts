@@ -186,6 +186,18 @@ describe('what a failure of apply means', () => {
     }
   });
 
+  it('a verifier that throws, even a TypeError (fetch fails with one), is ERR_RECONCILE; a broken contract is a TypeError', async () => {
+    const redemption = intent('redemption', 'till-1', 1, { token: 'T1.a.b' });
+    const failing = { verifyBatch: () => Promise.reject(new TypeError('fetch failed')) };
+    await expect(
+      createReconciler({ ledger: createMemoryLedger(), clock, verifier: failing }).apply([redemption]),
+    ).rejects.toMatchObject({ code: 'ERR_RECONCILE' });
+    const short = { verifyBatch: () => [] };
+    await expect(
+      createReconciler({ ledger: createMemoryLedger(), clock, verifier: short }).apply([redemption]),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('a batch with nothing valid never reaches the ledger, so a ledger outage cannot turn it into a retry', async () => {
     const reconciler = createReconciler({ ledger: broken('fingerprints', new Error('down')), clock });
     const result = await reconciler.apply([null, { id: 'x' }]);

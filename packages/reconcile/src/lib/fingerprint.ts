@@ -10,6 +10,12 @@ import type { Intent } from '../intents.js';
  * the same order, and skipping the intermediate string halves the cost of the
  * engine's hottest per-intent step. Every value is tagged with its kind and
  * strings with their length, so different contents cannot walk alike.
+ *
+ * The walk recurses, but only over what validation built: payloads are fixed
+ * shapes at most two objects deep (a sale's `unitPrice`), so client input can
+ * never make it deep. Raw input is never walked recursively anywhere in the
+ * engine: zod checks it against those fixed shapes and stops at the first
+ * mismatch (test/ingest.test.ts feeds it 100,000-deep nesting).
  */
 export function fingerprintOf(intent: Intent): string {
   a = 0xdeadbeef;

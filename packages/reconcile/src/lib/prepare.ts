@@ -1,4 +1,4 @@
-import { type Clock, isCurrencyCode, type JsonValue, type Money } from '@tallystick/core';
+import { type Clock, isCurrencyCode, type JsonValue, type Money, TallystickError } from '@tallystick/core';
 import { type Intent, isRedemptionType, parseIntent, type RejectionCode } from '../intents.js';
 import type { StoredIntent } from '../ledger.js';
 import type { RedemptionVerdict, RedemptionVerifier } from '../verifier.js';
@@ -118,7 +118,20 @@ export async function toStored(
       at: Number.parseInt(c.intent.hlc.slice(0, 12), 16),
       device: c.intent.device,
     }));
-    const verdicts = await verifier.verifyBatch(checks);
+    let verdicts: readonly RedemptionVerdict[];
+    try {
+      verdicts = await verifier.verifyBatch(checks);
+    } catch (error) {
+      // An outage (fetch itself throws TypeError), not a broken contract: nothing applied, retry.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TallystickError(
+        'ERR_RECONCILE',
+        `batch not applied (safe to retry): verifier failed: ${message}`,
+        {
+          cause: error,
+        },
+      );
+    }
     if (!Array.isArray(verdicts) || verdicts.length !== checks.length) {
       throw new TypeError(`verifier.verifyBatch must return ${checks.length} verdicts in order`);
     }
