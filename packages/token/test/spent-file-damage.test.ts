@@ -52,6 +52,11 @@ const refusal = (path: string) =>
     (e) => e,
   );
 
+function flip(bytes: Buffer, at: number): Buffer {
+  bytes[at]! ^= 0x40;
+  return bytes;
+}
+
 function edit(path: string, change: (bytes: Buffer) => Buffer): void {
   writeFileSync(path, change(readFileSync(path)));
 }
@@ -71,8 +76,8 @@ describe('file spent store: damage refuses to open', () => {
         '3 bytes inserted in the middle',
         (b: Buffer) => Buffer.concat([b.subarray(0, middle), Buffer.from([1, 2, 3]), b.subarray(middle)]),
       ],
-      ['a byte flipped in an earlier group', (b: Buffer) => ((b[HEAD + GROUP + 30]! ^= 0x40), b)],
-      ['a byte flipped in a group head', (b: Buffer) => ((b[HEAD + 2 * GROUP + 1]! ^= 0x01), b)],
+      ['a byte flipped in an earlier group', (b: Buffer) => flip(b, HEAD + GROUP + 30)],
+      ['a byte flipped in a group head', (b: Buffer) => flip(b, HEAD + 2 * GROUP + 1)],
       [
         'a whole group removed',
         (b: Buffer) => Buffer.concat([b.subarray(0, HEAD + GROUP), b.subarray(HEAD + 2 * GROUP)]),
@@ -100,11 +105,11 @@ describe('file spent store: damage refuses to open', () => {
 
   it('one damaged commit slot is survived through the other; both damaged refuses', async () => {
     const { path, ids } = await fiveGroups(false);
-    edit(path, (b) => ((b[512 + 3]! ^= 1), b));
+    edit(path, (b) => flip(b, 512 + 3));
     const store = await openFileSpentStore({ path });
     for (const x of ids) expect(await store.has(x)).toBe(true);
     await store.close();
-    edit(path, (b) => ((b[512 + 3]! ^= 1), (b[1024 + 3]! ^= 1), b));
+    edit(path, (b) => flip(flip(b, 512 + 3), 1024 + 3));
     expect(isTallystickError(await refusal(path), 'ERR_STORE')).toBe(true);
   });
 
@@ -169,7 +174,7 @@ describe('file spent store: crash property', () => {
             const before = readFileSync(path).length;
             fs.budget = Math.floor(step.cut * (8 + 24 * ids.length + 4 + 20));
             const settled = await Promise.allSettled(ids.map((x) => store.checkAndAdd(x, LATER, T)));
-            ids.forEach((x, i) => settled[i]!.status === 'fulfilled' && acked.push(x));
+            acked.push(...ids.filter((_, i) => settled[i]!.status === 'fulfilled'));
             if (step.garble) {
               const bytes = readFileSync(path);
               for (let i = before; i < bytes.length; i++)
