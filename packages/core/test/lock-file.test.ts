@@ -107,8 +107,11 @@ describe('lock file: one opener in this process', () => {
     const [a, b] = [join(root, `a${n}`), join(root, `b${n++}`)];
     const real = join(path, '..');
     const mapped = (p: string) => p.replace(a, real).replace(b, real);
-    let pause: (() => void) | undefined;
-    let paused: Promise<void> | undefined;
+    // The first read (the slow taker reading the stale lock) waits at `gate` until the fast taker holds the lock.
+    let open: () => void = () => {};
+    let gate: Promise<void> | undefined = new Promise((resolve) => (open = resolve));
+    let reachedGate: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (reachedGate = resolve));
     const slowReads: FileSystem = {
       ...nodeFileSystem,
       open: (p, f) => nodeFileSystem.open(mapped(p), f),
@@ -117,20 +120,21 @@ describe('lock file: one opener in this process', () => {
       unlink: (p) => nodeFileSystem.unlink(mapped(p)),
       readFile: async (p) => {
         const bytes = await nodeFileSystem.readFile(mapped(p));
-        if (paused) await paused; // holds the slow taker between reading the stale lock and acting on it
+        const wait = gate;
+        gate = undefined;
+        if (wait) {
+          reachedGate();
+          await wait;
+        }
         return bytes;
       },
     };
     writeFileSync(path, owner({ pid: await deadPid() }));
-    paused = new Promise((resolve) => (pause = resolve));
     const slow = refusal(acquireLockFile(join(a, 'x.lock'), { fs: slowReads }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const fastPaused = paused;
-    paused = undefined;
+    await reached;
     const fast = await acquireLockFile(join(b, 'x.lock'), { fs: slowReads });
     const held = readFileSync(path, 'utf8');
-    pause!();
-    await fastPaused;
+    open();
     expect(locked(await slow, /this process/)).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe(held);
     await fast.release();
