@@ -13,6 +13,7 @@ import {
   acquireLockFile,
   errorCode,
   type FileSystem,
+  type HeldLock,
   nodeFileSystem,
   writeFileDurably,
   writeFully,
@@ -91,11 +92,12 @@ export async function openFileSpentStore(options: FileSpentStoreOptions): Promis
   }
   const fs = options.fs ?? nodeFileSystem;
   const real = await realPathOf(path);
-  const lock = await acquireLockFile(`${real}.lock`, { fs });
+  let lock: HeldLock | undefined;
   try {
+    lock = await acquireLockFile(`${real}.lock`, { fs });
     return createFileSpentStore({ ...(await load(fs, real)), lock });
   } catch (error) {
-    await lock.release();
+    await lock?.release();
     if (error instanceof TallystickError) throw error;
     throw new TallystickError('ERR_STORE', `${path}: cannot open the spent store: ${String(error)}`, {
       cause: error,

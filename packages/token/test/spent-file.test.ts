@@ -161,3 +161,12 @@ describe('file spent store durability', () => {
     expect(readFileSync(path).subarray(0, 5)).toEqual(Buffer.from([0x54, 0x53, 0x53, 0x50, 2]));
   });
 });
+
+describe('file spent store: open errors are typed', () => {
+  it('a missing directory is ERR_STORE, with nothing left behind', async () => {
+    const error = await openFileSpentStore({ path: join(dir, 'no-such-dir', 'spent.log') }).catch(
+      (e: unknown) => e,
+    );
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+  });
+});

@@ -19,8 +19,9 @@
  * shorter than the committed end, or than its header (a file truncated to 0),
  * is refused, as is any other damage.
  */
-import { crc32 } from 'node:zlib';
+
 import { Buffer } from 'node:buffer';
+import { crc32 } from 'node:zlib';
 import { decodeHex } from '@tallystick/core';
 import { readU32, writeU32 } from './layout.js';
 
