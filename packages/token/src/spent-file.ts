@@ -73,7 +73,7 @@ export interface FileSpentStore extends SpentStore {
  * - One opener per file, in this process or any other (`acquireLockFile` of
  *   `@tallystick/core/node`); a lock left by a dead process is taken over.
  *
- * @throws {TypeError} if `path` is not a non-empty string, or the removed `skipDamaged` is passed.
+ * @throws {TypeError} if `path` is not a non-empty string, or the removed `skipDamaged: true` is passed.
  * @throws {TallystickError} `ERR_LOCKED` if the file is open in this or another process;
  * `ERR_STORE` if it is not a spent-store log, is damaged or truncated, or cannot be read.
  * @example
@@ -87,7 +87,7 @@ export interface FileSpentStore extends SpentStore {
 export async function openFileSpentStore(options: FileSpentStoreOptions): Promise<FileSpentStore> {
   const path = options?.path;
   if (typeof path !== 'string' || path.length === 0) throw new TypeError('path must be a non-empty string');
-  if ('skipDamaged' in options) {
+  if ((options as { skipDamaged?: unknown }).skipDamaged) {
     throw new TypeError('skipDamaged was removed: a damaged spent log is refused, never silently shortened');
   }
   const fs = options.fs ?? nodeFileSystem;
