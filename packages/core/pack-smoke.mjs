@@ -27,7 +27,8 @@ export default {
       if (second !== 'ERR_LOCKED') throw new Error(`a second acquire was not refused: ${second}`);
       await lock.release();
       await node.writeFileDurably(node.nodeFileSystem, join(dir, 'f'), new Uint8Array([7]));
-      if ((await node.nodeFileSystem.readFile(join(dir, 'f')))[0] !== 7) throw new Error('durable write lost');
+      if ((await node.nodeFileSystem.readFile(join(dir, 'f')))[0] !== 7)
+        throw new Error('durable write lost');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
