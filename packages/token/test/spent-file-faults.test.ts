@@ -32,6 +32,16 @@ async function redeem(store: FileSpentStore, ids: string[]) {
 }
 
 describe('file spent store under write faults', () => {
+  it('group commit: 200 concurrent redemptions share one fdatasync', async () => {
+    const fs = faultFs();
+    const store = await openFileSpentStore({ path: fresh(), fs });
+    const before = fs.datasyncs;
+    const { acked } = await redeem(store, Array.from({ length: 200 }, id));
+    expect(acked).toHaveLength(200);
+    expect(fs.datasyncs - before).toBe(1);
+    await store.close();
+  });
+
   it('a short write on a full disk fails its group and refuses every later redemption until reopened', async () => {
     const path = fresh();
     const fs = faultFs();
