@@ -13,4 +13,24 @@ export default {
     if (schemas.moneySchema.safeParse({ amount: 2.5, currency: 'EUR' }).success)
       throw new Error('float money accepted');
   },
+  '@tallystick/core/node': async (node) => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tallystick-pack-'));
+    try {
+      const lock = await node.acquireLockFile(join(dir, 'x.lock'));
+      const second = await node.acquireLockFile(join(dir, 'x.lock')).then(
+        () => 'acquired',
+        (e) => e.code,
+      );
+      if (second !== 'ERR_LOCKED') throw new Error(`a second acquire was not refused: ${second}`);
+      await lock.release();
+      await node.writeFileDurably(node.nodeFileSystem, join(dir, 'f'), new Uint8Array([7]));
+      if ((await node.nodeFileSystem.readFile(join(dir, 'f')))[0] !== 7)
+        throw new Error('durable write lost');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 };

@@ -4,11 +4,11 @@
  * record, group commit, torn-tail recovery and compaction.
  */
 import { join } from 'node:path';
+import { acquireLockFile } from '@tallystick/core/node';
 import { toStoreError } from './lib/errors.js';
 import { recoverLog } from './lib/file-recover.js';
 import { FileQueueStore } from './lib/file-store.js';
 import { errorCode, type FileHandleLike, type FileSystem, nodeFileSystem } from './lib/fs-layer.js';
-import { acquireLockFile } from './lib/lock-file.js';
 import type { QueueStore } from './store.js';
 
 export type { FileHandleLike, FileSystem } from './lib/fs-layer.js';
@@ -60,9 +60,10 @@ export interface FileStore extends QueueStore {
 /**
  * Opens (or creates) a file queue store in `dir`, recovering from any crash:
  * a torn tail is cut off, acknowledged records are never dropped. Only one
- * process may hold the store; a lock left by a dead process is taken over.
+ * opener may hold the store, in this process or any other; a lock left by a
+ * dead process is taken over (`acquireLockFile` of `@tallystick/core/node`).
  *
- * @throws {TallystickError} `ERR_QUEUE_LOCKED` when another live process holds the store;
+ * @throws {TallystickError} `ERR_LOCKED` when this process or another live one holds the store;
  * `ERR_STORE` when the log is damaged inside acknowledged data or cannot be read.
  * @example
  * ```ts
@@ -84,7 +85,10 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   } catch (error) {
     throw toStoreError(error, `creating ${dir}`);
   }
-  const lock = await acquireLockFile(fs, join(dir, 'queue.lock'), options.isProcessAlive);
+  const lock = await acquireLockFile(join(dir, 'queue.lock'), {
+    fs,
+    ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
+  });
   let handle: FileHandleLike | undefined;
   try {
     const logPath = join(dir, 'queue.log');

@@ -3,9 +3,10 @@
  * A durable queue store for Node on SQLite (better-sqlite3, an optional peer
  * dependency) in WAL mode with `synchronous=FULL`.
  */
+
+import { isProcessAlive } from '@tallystick/core/node';
 import Database from 'better-sqlite3';
 import { toStoreError } from './lib/errors.js';
-import { isProcessAlive } from './lib/lock-file.js';
 import { checkIdentifier } from './lib/sql-row.js';
 import { sqliteSql } from './lib/sqlite-sql.js';
 import { SqliteQueueStore } from './lib/sqlite-store.js';

@@ -50,7 +50,7 @@ describe('file store', () => {
     const d = newDir();
     const store = await openFileStore({ dir: d });
     const error = await openFileStore({ dir: d }).catch((e: unknown) => e);
-    expect(isTallystickError(error, 'ERR_QUEUE_LOCKED')).toBe(true);
+    expect(isTallystickError(error, 'ERR_LOCKED')).toBe(true);
     await store.close();
     await (await openFileStore({ dir: d })).close();
   });
@@ -64,7 +64,7 @@ describe('file store', () => {
     await store.close();
     writeFileSync(join(d, 'queue.lock'), JSON.stringify({ pid: 1, host: 'elsewhere', token: 'x' }));
     const error = await openFileStore({ dir: d, isProcessAlive: () => false }).catch((e: unknown) => e);
-    expect(isTallystickError(error, 'ERR_QUEUE_LOCKED')).toBe(true);
+    expect(isTallystickError(error, 'ERR_LOCKED')).toBe(true);
   });
 
   it.each([

@@ -1,15 +1,26 @@
 /**
  * @packageDocumentation
  * A durable spent store for one Node process (a terminal or a small server):
- * an append-only file with a checksum per record, fsynced before a
- * redemption is acknowledged, so it survives crashes and restarts.
+ * an append-only log of checksum-chained groups, fsynced before a redemption
+ * is acknowledged, so it survives crashes and restarts, and refuses to open
+ * (rather than forget) when it has been damaged or truncated.
  */
-import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { TallystickError } from '@tallystick/core';
-import { assertId } from './lib/assert-id.js';
-import { acquireLock, releaseLock } from './lib/file-lock.js';
-import { encodeRecord, HEADER, RECORD, readLog } from './lib/spent-log.js';
+
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes, TallystickError } from '@tallystick/core';
+import {
+  acquireLockFile,
+  errorCode,
+  type FileSystem,
+  type HeldLock,
+  nodeFileSystem,
+  writeFileDurably,
+  writeFully,
+} from '@tallystick/core/node';
+import { createFileSpentStore, type OpenedLog } from './lib/spent-file-store.js';
+import { encodeLog, encodeSlot, MAGIC, nextSlotAt, readLog, VERSION } from './lib/spent-log.js';
+import { isV1, readV1 } from './lib/spent-log-v1.js';
 import type { SpentStore } from './spent-store.js';
 
 /**
@@ -24,8 +35,8 @@ import type { SpentStore } from './spent-store.js';
 export interface FileSpentStoreOptions {
   /** The log file; created if missing. A `<path>.lock` file sits beside it while open. */
   readonly path: string;
-  /** Drop records with bad checksums in the middle of the log instead of refusing to open. */
-  readonly skipDamaged?: boolean;
+  /** File-system calls, injectable to simulate a full disk or a failing fsync in tests. Default: node:fs/promises. */
+  readonly fs?: FileSystem;
 }
 
 /**
@@ -47,16 +58,24 @@ export interface FileSpentStore extends SpentStore {
  * - `checkAndAdd` decides in memory (atomic within the process), then
  *   resolves only once the record is written and fsynced; concurrent calls
  *   share one write and one fsync (group commit).
- * - A torn tail left by a crash is cut off on open: it held only records
- *   whose calls never resolved.
+ * - A failed or short write (a full disk) or a failed fsync rejects every
+ *   call of its group and puts the store in a refusing state: every later
+ *   `checkAndAdd` rejects (the verifier reports `store_unavailable`) until
+ *   the store is reopened. It never writes after a failed write.
+ * - On open, a torn final group left by a crash is cut (it was never
+ *   acknowledged). Any other damage (bytes flipped, deleted or inserted
+ *   earlier in the log; a log truncated below what was committed, or to 0
+ *   bytes) refuses to open: dropping records would let tokens be redeemed
+ *   twice. A version-1 log is migrated if every record in it verifies.
  * - `prune` forgets expired ids and rewrites the file (write, fsync, rename)
  *   once dead records outnumber live ones, so the file stays proportional to
  *   the tokens alive at once.
- * - One process per file, enforced by a lock file.
+ * - One opener per file, in this process or any other (`acquireLockFile` of
+ *   `@tallystick/core/node`); a lock left by a dead process is taken over.
  *
- * @throws {TypeError} if `path` is not a string.
- * @throws {TallystickError} `ERR_STORE` if the file is not a spent-store log, is damaged (see
- * `skipDamaged`), or is open in another process.
+ * @throws {TypeError} if `path` is not a non-empty string, or the removed `skipDamaged: true` is passed.
+ * @throws {TallystickError} `ERR_LOCKED` if the file is open in this or another process;
+ * `ERR_STORE` if it is not a spent-store log, is damaged or truncated, or cannot be read.
  * @example
  * ```ts
  * import { createVerifier } from '@tallystick/token';
@@ -68,164 +87,76 @@ export interface FileSpentStore extends SpentStore {
 export async function openFileSpentStore(options: FileSpentStoreOptions): Promise<FileSpentStore> {
   const path = options?.path;
   if (typeof path !== 'string' || path.length === 0) throw new TypeError('path must be a non-empty string');
-  const lockPath = `${path}.lock`;
-  await acquireLock(lockPath);
+  if ((options as { skipDamaged?: unknown }).skipDamaged) {
+    throw new TypeError('skipDamaged was removed: a damaged spent log is refused, never silently shortened');
+  }
+  const fs = options.fs ?? nodeFileSystem;
+  const real = await realPathOf(path);
+  let lock: HeldLock | undefined;
   try {
-    const existing = await readFile(path).catch((e: NodeJS.ErrnoException) =>
-      e.code === 'ENOENT' ? undefined : Promise.reject(e),
-    );
-    let entries = new Map<string, number>();
-    let records = 0;
-    if (existing === undefined || existing.length === 0) {
-      await writeFresh(path, new Uint8Array(0));
-    } else {
-      const log = readLog(existing, options.skipDamaged === true);
-      if (typeof log === 'string') throw new TallystickError('ERR_STORE', `${path}: ${log}`);
-      entries = log.entries;
-      records = log.records;
-      if (log.validLength < existing.length || log.skipped > 0) {
-        await rewrite(path, entries);
-        records = entries.size;
-      }
-    }
-    return await createStore(path, lockPath, await open(path, 'a'), entries, records);
+    lock = await acquireLockFile(`${real}.lock`, { fs });
+    return createFileSpentStore({ ...(await load(fs, real)), lock });
   } catch (error) {
-    await releaseLock(lockPath);
+    await lock?.release();
+    if (error instanceof TallystickError) throw error;
+    throw new TallystickError('ERR_STORE', `${path}: cannot open the spent store: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** One lock per file however it is named: resolve symlinks in the file and its directory. */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  return realpath(absolute).catch(async () =>
+    join(await realpath(dirname(absolute)).catch(() => dirname(absolute)), basename(absolute)),
+  );
+}
+
+async function load(fs: FileSystem, path: string): Promise<Omit<OpenedLog, 'lock'>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    bytes = await replace(fs, path, []);
+  }
+  const refuse = (why: string) => new TallystickError('ERR_STORE', `${path}: ${why}`);
+  if (bytes.length === 0) throw refuse('is empty (truncated to 0 bytes?); a spent log always has a header');
+  if (MAGIC.some((b, i) => bytes[i] !== b)) throw refuse('not a tallystick spent-store file (bad header)');
+  if (isV1(bytes)) {
+    const v1 = readV1(bytes);
+    if (typeof v1 === 'string') throw refuse(v1);
+    bytes = await replace(fs, path, v1);
+  }
+  if (bytes[4] !== VERSION) throw refuse(`unsupported spent-store version ${bytes[4]}`);
+  const log = readLog(bytes);
+  if (typeof log === 'string') throw refuse(log);
+  const handle = await fs.open(path, 'r+');
+  try {
+    let slot = log.mark;
+    if (log.end < bytes.length) await handle.truncate(log.end);
+    if (log.mark.end !== log.end || log.end < bytes.length) {
+      // Commit what survived, so the next open detects any later loss of it.
+      slot = { commits: (log.mark.commits + 1) >>> 0, end: log.end, chain: log.chain };
+      await writeFully(handle, encodeSlot(slot), nextSlotAt(log.mark));
+      await handle.datasync();
+    }
+    const durable = { commits: slot.commits, end: log.end, chain: log.chain };
+    return { fs, path, handle, entries: log.entries, records: log.records, durable, slot };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function createStore(
+/** Writes a whole new log holding `items` in place of `path`, atomically; returns its bytes. */
+async function replace(
+  fs: FileSystem,
   path: string,
-  lockPath: string,
-  first: FileHandle,
-  entries: Map<string, number>,
-  initialRecords: number,
-): Promise<FileSpentStore> {
-  let file: FileHandle | undefined = first;
-  let records = initialRecords;
-  let queue: {
-    id: string;
-    keepUntil: number;
-    resolve: (won: boolean) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  let chain: Promise<unknown> = Promise.resolve();
-  let flushScheduled = false;
-  // Separate from `file`, which is briefly unset while prune rewrites the log.
-  let closed = false;
-
-  // Every file operation runs on one chain, so a flush never interleaves with a rewrite.
-  function serial<T>(op: () => Promise<T>): Promise<T> {
-    const run = chain.then(op);
-    chain = run.catch(() => undefined);
-    return run;
-  }
-
-  async function flush(): Promise<void> {
-    flushScheduled = false;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    const bytes = new Uint8Array(batch.length * RECORD);
-    for (let i = 0; i < batch.length; i++) encodeRecord(bytes, i * RECORD, batch[i]!.id, batch[i]!.keepUntil);
-    try {
-      if (!file) throw new TallystickError('ERR_STORE', 'spent store is closed');
-      await file.write(bytes);
-      await file.datasync();
-      records += batch.length;
-      for (const item of batch) item.resolve(true);
-    } catch (error) {
-      // Unrecorded: forget them so a retry can win, and fail the callers.
-      for (const item of batch) {
-        entries.delete(item.id);
-        item.reject(error);
-      }
-    }
-  }
-
-  return {
-    get size() {
-      return entries.size;
-    },
-    async checkAndAdd(tokenId, keepUntil, _now) {
-      assertId(tokenId);
-      if (!Number.isSafeInteger(keepUntil) || keepUntil < 0) {
-        throw new RangeError('keepUntil must be integer epoch milliseconds');
-      }
-      if (closed) throw new TallystickError('ERR_STORE', 'spent store is closed');
-      if (entries.has(tokenId)) return false;
-      entries.set(tokenId, keepUntil);
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ id: tokenId, keepUntil, resolve, reject });
-        if (!flushScheduled) {
-          flushScheduled = true;
-          void serial(flush);
-        }
-      });
-    },
-    async has(tokenId) {
-      return entries.has(tokenId);
-    },
-    prune(now) {
-      return serial(async () => {
-        const waiting = new Set(queue.map((item) => item.id));
-        let forgotten = 0;
-        for (const [id, keepUntil] of entries) {
-          if (keepUntil <= now && !waiting.has(id)) {
-            entries.delete(id);
-            forgotten++;
-          }
-        }
-        if (file && records - entries.size > Math.max(entries.size, 1024)) {
-          await file.close();
-          file = undefined;
-          const durable = new Map([...entries].filter(([id]) => !waiting.has(id)));
-          await rewrite(path, durable);
-          records = durable.size;
-          file = await open(path, 'a');
-        }
-        return forgotten;
-      });
-    },
-    close() {
-      closed = true;
-      return serial(async () => {
-        await flush();
-        await file?.close();
-        file = undefined;
-        await releaseLock(lockPath);
-      });
-    },
-  };
-}
-
-/** Replaces the log with exactly `entries`: temp file, fsync, rename, fsync the directory. */
-async function rewrite(path: string, entries: Map<string, number>): Promise<void> {
-  const body = new Uint8Array(entries.size * RECORD);
-  let i = 0;
-  for (const [id, keepUntil] of entries) encodeRecord(body, RECORD * i++, id, keepUntil);
-  await writeFresh(`${path}.tmp`, body);
-  await rename(`${path}.tmp`, path);
-  await syncDirectory(path);
-}
-
-async function writeFresh(path: string, body: Uint8Array): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.write(HEADER);
-    if (body.length > 0) await handle.write(body);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await syncDirectory(path);
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  // A rename or a new file is durable only once its directory entry is; not every platform allows it.
-  const dir = await open(dirname(path), 'r').catch(() => undefined);
-  if (!dir) return;
-  await dir.sync().catch(() => undefined);
-  await dir.close();
+  items: readonly { id: string; keepUntil: number }[],
+): Promise<Uint8Array> {
+  const { bytes } = encodeLog(randomBytes(8), items);
+  await writeFileDurably(fs, path, bytes);
+  return bytes;
 }

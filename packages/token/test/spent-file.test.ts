@@ -3,7 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeHex, isTallystickError } from '@tallystick/core';
+import { crc32 } from 'node:zlib';
+import { decodeHex, encodeHex, isTallystickError } from '@tallystick/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFileSpentStore } from '../src/spent-file.js';
 import { spentStoreContract } from './spent-contract.js';
@@ -14,6 +15,9 @@ const fresh = () => join(dir, `spent-${n++}.log`);
 const id = () => encodeHex(crypto.getRandomValues(new Uint8Array(16)));
 const T = Date.now();
 const LATER = T + 3_600_000;
+/** Header and commit slots; then one group per write: 8-byte head, 24 bytes an id, 4-byte CRC. */
+const HEAD = 1536;
+const group = (ids: number) => 8 + 24 * ids + 4;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +58,7 @@ describe('file spent store durability', () => {
     await store.close();
   });
 
-  it('cuts a torn tail (a partial or garbled last record) and keeps the rest', async () => {
+  it('cuts a torn tail (a partial or garbled final group) and keeps the rest', async () => {
     const path = fresh();
     const store = await openFileSpentStore({ path });
     const kept = id();
@@ -65,42 +69,43 @@ describe('file spent store durability', () => {
     expect(await a.has(kept)).toBe(true);
     expect(a.size).toBe(1);
     await a.close();
-    expect(statSync(path).size).toBe(8 + 28);
-    appendFileSync(path, new Uint8Array(28).fill(9));
+    expect(statSync(path).size).toBe(HEAD + group(1));
+    appendFileSync(path, new Uint8Array(group(1)).fill(9));
     const b = await openFileSpentStore({ path });
     expect(b.size).toBe(1);
     await b.close();
+    expect(statSync(path).size).toBe(HEAD + group(1));
   });
 
-  it('refuses a damaged record followed by valid ones, unless told to skip it', async () => {
-    const path = fresh();
-    const store = await openFileSpentStore({ path });
-    const ids = [id(), id(), id()];
-    for (const x of ids) await store.checkAndAdd(x, LATER, T);
-    await store.close();
-    const bytes = readFileSync(path);
-    bytes[8 + 28 + 3]! ^= 0xff; // the second record
-    writeFileSync(path, bytes);
-    const error = await openFileSpentStore({ path }).catch((e: unknown) => e);
-    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
-    const repaired = await openFileSpentStore({ path, skipDamaged: true });
-    expect(await repaired.has(ids[0]!)).toBe(true);
-    expect(await repaired.has(ids[2]!)).toBe(true);
-    expect(repaired.size).toBe(2);
-    await repaired.close();
-  });
-
-  it('refuses a file that is not a spent log, and a second opener', async () => {
+  it('refuses a file that is not a spent log, and skipDamaged (removed)', async () => {
     const path = fresh();
     writeFileSync(path, 'hello world, not a log');
     await expect(openFileSpentStore({ path })).rejects.toThrow(/bad header/);
-    const other = fresh();
-    const store = await openFileSpentStore({ path: other });
-    await expect(openFileSpentStore({ path: other })).rejects.toThrow(/already open/);
+    const options = { path: fresh(), skipDamaged: true };
+    await expect(openFileSpentStore(options)).rejects.toThrow(TypeError);
+  });
+
+  it('migrates a clean version-1 log, and refuses a damaged one', async () => {
+    const ids = [id(), id(), id()];
+    const v1 = new Uint8Array(8 + 28 * ids.length + 5);
+    v1.set([0x54, 0x53, 0x53, 0x50, 1]);
+    ids.forEach((x, i) => {
+      const at = 8 + 28 * i;
+      v1.set(decodeHex(x), at);
+      new DataView(v1.buffer).setBigUint64(at + 16, BigInt(LATER));
+      new DataView(v1.buffer).setUint32(at + 24, crc32(v1.subarray(at, at + 24)));
+    });
+    const path = fresh();
+    writeFileSync(path, v1); // with a torn 5-byte tail
+    const store = await openFileSpentStore({ path });
+    for (const x of ids) expect(await store.checkAndAdd(x, LATER, T)).toBe(false);
     await store.close();
-    writeFileSync(`${other}.lock`, '1'); // pid 1 is alive (init) and not us
-    if (process.pid !== 1)
-      await expect(openFileSpentStore({ path: other })).rejects.toThrow(/held by running process/);
+    expect(statSync(path).size).toBe(HEAD + group(3));
+    v1[8 + 28 + 3]! ^= 1;
+    const damaged = fresh();
+    writeFileSync(damaged, v1);
+    const error = await openFileSpentStore({ path: damaged }).catch((e: unknown) => e);
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
   });
 
   it('prune compacts the file once dead records outnumber live ones', async () => {
@@ -112,8 +117,8 @@ describe('file spent store durability', () => {
     const before = statSync(path).size;
     expect(await store.prune(T)).toBe(3000);
     const after = statSync(path).size;
-    expect(before).toBe(8 + 3001 * 28);
-    expect(after).toBe(8 + 28);
+    expect(before).toBe(HEAD + group(1) + group(3000));
+    expect(after).toBe(HEAD + group(1));
     // Appends continue on the rewritten file.
     const next = id();
     await store.checkAndAdd(next, LATER, T);
@@ -141,17 +146,27 @@ describe('file spent store durability', () => {
     expect(again.size).toBe(200);
     for (const x of racing) expect(await again.has(x)).toBe(true);
     await again.close();
-    expect(statSync(path).size).toBe(8 + 200 * 28);
+    expect(statSync(path).size).toBe(HEAD + group(200));
   });
 
-  it('group commit: concurrent adds share writes, and each resolves only once durable', async () => {
+  it('group commit: concurrent adds share one write, and each resolves only once durable', async () => {
     const path = fresh();
     const store = await openFileSpentStore({ path });
     const ids = Array.from({ length: 500 }, id);
     const results = await Promise.all(ids.map((x) => store.checkAndAdd(x, LATER, T)));
     expect(results.every(Boolean)).toBe(true);
-    expect(statSync(path).size).toBe(8 + 500 * 28);
+    expect(statSync(path).size).toBe(HEAD + group(500));
     await store.close();
     await expect(store.checkAndAdd(id(), LATER, T)).rejects.toThrow(/closed/);
+    expect(readFileSync(path).subarray(0, 5)).toEqual(Buffer.from([0x54, 0x53, 0x53, 0x50, 2]));
+  });
+});
+
+describe('file spent store: open errors are typed', () => {
+  it('a missing directory is ERR_STORE, with nothing left behind', async () => {
+    const error = await openFileSpentStore({ path: join(dir, 'no-such-dir', 'spent.log') }).catch(
+      (e: unknown) => e,
+    );
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { IntentEnvelope } from '@tallystick/core';
+import type { HeldLock } from '@tallystick/core/node';
 import type { FileStore } from '../file.js';
 import type {
   ClaimRequest,
@@ -22,7 +23,6 @@ import { appendFrames } from './file-records.js';
 import type { RecoveredLog } from './file-recover.js';
 import type { FileHandleLike, FileSystem } from './fs-layer.js';
 import { createLocalReplayerLock } from './local-lock.js';
-import type { HeldLock } from './lock-file.js';
 import { LogWriter } from './log-writer.js';
 
 /**
