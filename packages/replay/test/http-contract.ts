@@ -172,7 +172,7 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       await optional.close();
     });
 
-    it('refuses malformed keys, oversize bodies and invalid JSON with a 4xx problem, store untouched', async () => {
+    it('refuses malformed keys, invalid scopes, oversize bodies, bodies not sent as JSON and invalid JSON with a 4xx problem, store untouched', async () => {
       const store = countingStore();
       const { state, handler } = counter();
       const app = await makeApp(store, handler, { maxBodyBytes: 64 });
@@ -185,6 +185,15 @@ export function httpContract(name: string, makeApp: MakeApp): void {
         [post('k', '{"amount": 12'), 400, 'invalid-json'],
         [post('k', '"\\ud800"'), 400, 'invalid-json'],
         [{ ...post('k', ''), body: new Uint8Array([0x7b, 0xff, 0x7d]) }, 400, 'invalid-json'],
+        [post('k', {}, { 'content-type': 'text/plain' }), 415, 'unsupported-media-type'],
+        [
+          post('k', {}, { 'content-type': 'application/x-www-form-urlencoded' }),
+          415,
+          'unsupported-media-type',
+        ],
+        [post('k', {}, { 'x-tenant': '' }), 400, 'scope-invalid'],
+        [post('k', {}, { 'x-tenant': 'a\tb' }), 400, 'scope-invalid'],
+        [post('k', {}, { 'x-tenant': 't'.repeat(256) }), 400, 'scope-invalid'],
       ];
       for (const [init, status, type] of cases) {
         const r = await app.fetch('/sales', init);
