@@ -54,10 +54,11 @@ export type ServeResult =
  * Runs a protected request: validates the scope and body, fingerprints it,
  * then runs `run` at most once for the key and maps the outcome to HTTP.
  * Bad input (an invalid scope, a body that is too large, not JSON, not sent
- * as JSON, or nested too deep) gets a 4xx problem before the store is
- * touched, so the corrected request can reuse the key.
+ * as JSON, nested too deep, or refused by `options.validate`) gets a 4xx
+ * before the store is touched, so the corrected request can reuse the key.
  *
  * @throws whatever `run` throws (after the key is freed), so each framework answers it its own way.
+ * @throws {RangeError} if `options.validate` returns a response that is not a 4xx.
  * @example
  * ```ts
  * import { resolveHttpOptions, serveIdempotent } from '@tallystick/replay';
@@ -86,6 +87,13 @@ export async function serveIdempotent(
   }
   const parsed = readJsonInput(exchange.body, exchange.contentType, options.maxBodyBytes);
   if (!parsed.ok) return { kind: 'answered', response: parsed.response };
+  const refusal = options.validate?.(parsed.value);
+  if (refusal !== undefined) {
+    if (!(refusal.status >= 400 && refusal.status < 500)) {
+      throw new RangeError(`validate must return a 4xx response or undefined, got status ${refusal.status}`);
+    }
+    return { kind: 'answered', response: refusal };
+  }
   let fingerprint: string;
   try {
     fingerprint = fingerprintRequest(exchange.method, exchange.path, parsed.value, fieldsOption(options));

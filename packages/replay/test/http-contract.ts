@@ -6,6 +6,7 @@ import type { JsonValue } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyHttpOptions, IdempotencyStore, StoredResponse } from '../src/index.js';
 import { createMemoryStore } from '../src/memory.js';
+import { problemResponse } from '../src/problem.js';
 
 export type Handler = (body: JsonValue | undefined) => Promise<StoredResponse>;
 
@@ -217,6 +218,26 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       expect(chunked.status).toBe(413);
       expect(store.calls).toBe(0);
       expect(state.runs).toBe(0);
+      await app.close();
+    });
+
+    it('refuses what validate refuses before the store, so the corrected request reuses the key', async () => {
+      const store = countingStore();
+      const { state, handler } = counter();
+      const app = await makeApp(store, handler, {
+        validate: (body) =>
+          Array.isArray((body as { items?: unknown })?.items) &&
+          (body as { items: unknown[] }).items.every((i) => i !== null && typeof i === 'object')
+            ? undefined
+            : problemResponse('invalid-json', 'items must be an array of objects'),
+      });
+      const refused = await app.fetch('/orders', post('order-1', { items: [{ sku: 'a' }, null] }));
+      expect(refused.status).toBe(400);
+      expect((await problem(refused)).type).toBe('urn:tallystick:problem:invalid-json');
+      expect([store.calls, state.runs]).toEqual([0, 0]);
+      const corrected = await app.fetch('/orders', post('order-1', { items: [{ sku: 'a' }] }));
+      expect(corrected.status).toBe(201);
+      expect(state.runs).toBe(1);
       await app.close();
     });
 
