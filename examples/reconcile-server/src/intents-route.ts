@@ -14,12 +14,16 @@
  * when every one was rejected), never a 5xx: a retryable answer there would
  * tell the client to send again what has already taken effect.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isTallystickError } from '@tallystick/core';
 import type { BatchResult, Reconciler } from '@tallystick/reconcile';
-import type { NodeIdempotentRequest } from '@tallystick/replay/node';
-import { json, problem, type Reply } from './http.js';
+import type { IdempotencyStore } from '@tallystick/replay';
+import { type NodeIdempotentRequest, withIdempotency } from '@tallystick/replay/node';
+import { json, problem, type Reply, send } from './http.js';
 import { readIntentsBody } from './intents-body.js';
 import type { Metrics } from './metrics.js';
+import { deviceOf } from './request-checks.js';
 
 /** One intent's fate: `applied` (now, or already in the ledger) or `rejected` with why. */
 export interface IntentOutcome {
@@ -30,8 +34,8 @@ export interface IntentOutcome {
   readonly reason?: string;
 }
 
-/** Builds the handler `withIdempotency` protects. */
-export function createIntentsHandler(deps: {
+/** What the route needs. */
+export interface IntentsDeps {
   readonly reconciler: Reconciler;
   readonly metrics: Metrics;
   readonly maxBatch: number;
@@ -40,7 +44,47 @@ export function createIntentsHandler(deps: {
   readonly ran: WeakSet<object>;
   /** Where a failure after the batch was applied is reported; default console.error. */
   readonly log?: (message: string, error: unknown) => void;
-}): (request: NodeIdempotentRequest) => Promise<Reply> {
+}
+
+/**
+ * The whole route as a request listener: the device header checked, then
+ * `withIdempotency` over {@link createIntentsHandler}, with a body that is
+ * not a batch refused before the store (so the corrected batch may reuse its key).
+ */
+export function createIntentsRoute(
+  deps: IntentsDeps & { readonly store: IdempotencyStore; readonly maxBodyBytes: number },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const protectedRoute = withIdempotency(
+    {
+      store: deps.store,
+      // Keys are unique per device; the queue's keys (intent ids, batch hashes) are unique anyway.
+      // A bad device header never gets here; '' would be refused by replay as well.
+      scope: (req) => {
+        const device = deviceOf(req);
+        return device.ok ? device.device : '';
+      },
+      maxBodyBytes: deps.maxBodyBytes,
+      leaseMs: 60_000,
+      validate: (body) => {
+        const batch = readIntentsBody(body, deps.maxBatch);
+        return batch.ok ? undefined : batch.reply;
+      },
+    },
+    createIntentsHandler(deps),
+  );
+  return (req, res) => {
+    const device = deviceOf(req);
+    if (!device.ok) {
+      // Drain the body so the answer reaches a client still sending it.
+      req.resume();
+      return send(res, device.reply);
+    }
+    protectedRoute(req, res);
+  };
+}
+
+/** Builds the handler `withIdempotency` protects. */
+export function createIntentsHandler(deps: IntentsDeps): (request: NodeIdempotentRequest) => Promise<Reply> {
   const { reconciler, metrics } = deps;
   const log = deps.log ?? ((message, error) => console.error('[reconcile-server]', message, error));
   return async (request) => {

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
-import { withIdempotency } from '@tallystick/replay/node';
 import {
   createIssuer,
   generateIssuerKey,
@@ -13,13 +12,12 @@ import {
 import { DEFAULT_CATALOG, openingStock, type Product } from './catalog.js';
 import { answerClientErrors } from './client-error.js';
 import { json, problem, readJson, send } from './http.js';
-import { readIntentsBody } from './intents-body.js';
-import { createIntentsHandler } from './intents-route.js';
+import { createIntentsRoute } from './intents-route.js';
 import { publishKey, type ServerKeys } from './keys.js';
 import { Metrics, type MetricsSnapshot } from './metrics.js';
 import { issueReceiptCodes } from './receipt-codes.js';
 import { createRedemptionVerifier } from './redemptions.js';
-import { deviceOf, methodNotAllowed } from './request-checks.js';
+import { methodNotAllowed } from './request-checks.js';
 import { createStaticHandler } from './static.js';
 import { openStorage, type StorageOptions } from './storage.js';
 
@@ -118,33 +116,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const metrics = new Metrics(clock.now(), redemptions.stats);
   const ran = new WeakSet<object>();
-  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
-  const maxBatch = options.maxBatch ?? 1000;
-  const intents = withIdempotency(
-    {
-      store: storage.idempotency,
-      // Keys are unique per device; the queue's keys (intent ids, batch hashes) are unique anyway.
-      // The route refuses a bad device header first; '' would be refused by replay as well.
-      scope: (req) => {
-        const device = deviceOf(req);
-        return device.ok ? device.device : '';
-      },
-      maxBodyBytes,
-      leaseMs: 60_000,
-      // A body that is not a batch is refused before the store, so the corrected batch may reuse its key.
-      validate: (body) => {
-        const batch = readIntentsBody(body, maxBatch);
-        return batch.ok ? undefined : batch.reply;
-      },
-    },
-    createIntentsHandler({
-      reconciler,
-      metrics,
-      maxBatch,
-      now: () => clock.now(),
-      ran,
-    }),
-  );
+  const intents = createIntentsRoute({
+    store: storage.idempotency,
+    reconciler,
+    metrics,
+    maxBatch: options.maxBatch ?? 1000,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    now: () => clock.now(),
+    ran,
+  });
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const ttlMs = options.receiptCodeTtlMs ?? 7 * 24 * 3_600_000;
 
@@ -158,20 +138,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return send(res, notAllowed);
     }
     switch (name) {
-      case 'POST /intents': {
+      case 'POST /intents':
         metrics.route('intents');
-        const device = deviceOf(req);
-        if (!device.ok) {
-          metrics.requests.refused++;
-          return send(res, device.reply);
-        }
         res.once('finish', () => {
           const ok = res.statusCode < 300;
           if (ran.has(req)) metrics.requests[ok ? 'applied' : 'refused']++;
           else metrics.requests[ok ? 'replayed' : 'refused']++;
         });
         return intents(req, res);
-      }
       case 'GET /report': {
         metrics.route('report');
         const report = await reconciler.report();
