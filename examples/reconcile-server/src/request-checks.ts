@@ -15,6 +15,29 @@ export const DEVICE_HEADER = 'x-tallystick-device';
 /** Requests without the device header share this scope. */
 export const ANONYMOUS_DEVICE = 'anonymous';
 
+/**
+ * The path of a request target, or undefined when it is no URL at all
+ * (`//`, `http://[`): a request line Node's parser lets through but
+ * `new URL` refuses, which must be a 400 and not an exception.
+ */
+export function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://x').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 400 for a request target {@link pathOf} cannot read. */
+export function badTarget(): Reply {
+  return problem(
+    400,
+    'malformed-request',
+    'The request target is not a URL',
+    'Send a path such as /intents.',
+  );
+}
+
 /** Each API path and the one method it serves. */
 export const API_ROUTES: Readonly<Record<string, string>> = {
   '/intents': 'POST',

@@ -17,7 +17,7 @@ import { publishKey, type ServerKeys } from './keys.js';
 import { Metrics, type MetricsSnapshot } from './metrics.js';
 import { issueReceiptCodes } from './receipt-codes.js';
 import { createRedemptionVerifier } from './redemptions.js';
-import { methodNotAllowed } from './request-checks.js';
+import { badTarget, methodNotAllowed, pathOf } from './request-checks.js';
 import { createStaticHandler } from './static.js';
 import { openStorage, type StorageOptions } from './storage.js';
 
@@ -129,7 +129,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ttlMs = options.receiptCodeTtlMs ?? 7 * 24 * 3_600_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = pathOf(req.url);
+    if (path === undefined) return send(res, badTarget());
     const method = req.method ?? 'GET';
     const name = `${method} ${path}`;
     const notAllowed = methodNotAllowed(method, path);

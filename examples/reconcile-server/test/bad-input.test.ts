@@ -6,6 +6,9 @@
  * failure after the batch was applied), then a fuzz of generated bad
  * requests over a raw socket.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHlc, encodeHlc, type IntentEnvelope, newIntentId } from '@tallystick/core';
 import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
 import type { NodeIdempotentRequest } from '@tallystick/replay/node';
@@ -85,6 +88,7 @@ describe('reconcile server: the named regressions', () => {
     ['holding a tab', 'till\t1'],
     ['too long for a device id', 'd'.repeat(65)],
     ['not a device id', 'till 1'],
+    ['not ASCII', 'till\u00e9'],
   ])('refuses a device header %s with 400 invalid-device, before the store', async (_, device) => {
     const key = `device-${newIntentId()}`;
     const body = JSON.stringify({ intents: [sale()] });
@@ -124,6 +128,30 @@ describe('reconcile server: the named regressions', () => {
       body: new Uint8Array(),
     });
     expect([post.status, post.headers.allow]).toEqual([405, 'GET']);
+  });
+
+  it('answers a request target that is not a URL with a 400 problem, not a 500', async () => {
+    for (const path of ['//', '//a:b@', 'http://[', 'http://x:99999/']) {
+      const answer = await sendRawRequest(port, { ...request('url', '{}'), path });
+      expect(problemViolation(answer), path).toBeUndefined();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    const withStatic = await startServer({ storage: { kind: 'memory' }, staticDir: dir });
+    try {
+      for (const path of ['/%zz', '/%E0%A4%A', '//']) {
+        const answer = await sendRawRequest(withStatic.port, {
+          method: 'GET',
+          path,
+          headers: [],
+          body: new Uint8Array(),
+        });
+        expect(problemViolation(answer), path).toBeUndefined();
+      }
+      expect((await fetch(`${withStatic.url}/`)).status).toBe(200);
+    } finally {
+      await withStatic.close();
+    }
   });
 
   it('answers bytes that are not HTTP with a problem too (CR, LF, NUL in a header)', async () => {
@@ -179,6 +207,7 @@ describe('reconcile server under generated bad requests', () => {
         '{"intents":null}',
         '{"sales":[]}',
         'null',
+        '',
         '"intents"',
         '12',
       ],
