@@ -154,6 +154,27 @@ describe('reconcile server: the named regressions', () => {
     }
   });
 
+  it('refuses bad receipt-code requests with 4xx problems: wrong type, not UTF-8, not JSON, deep, scalar', async () => {
+    const cases: [string, Uint8Array | string, number][] = [
+      ['text/plain', '{"device":"till-1","count":1}', 415],
+      ['application/json', new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), 400],
+      ['application/json', '{"device":', 400],
+      ['application/json', `${'['.repeat(1500)}${']'.repeat(1500)}`, 400],
+      ['application/json', 'null', 400],
+      ['application/json', '7', 400],
+    ];
+    for (const [type, body, status] of cases) {
+      const answer = await sendRawRequest(port, {
+        method: 'POST',
+        path: '/receipt-codes',
+        headers: [['Content-Type', type]],
+        body: typeof body === 'string' ? new Uint8Array(Buffer.from(body)) : body,
+      });
+      expect(problemViolation(answer), `${type} ${String(body).slice(0, 20)}`).toBeUndefined();
+      expect(answer.status).toBe(status);
+    }
+  });
+
   it('answers bytes that are not HTTP with a problem too (CR, LF, NUL in a header)', async () => {
     for (const c of ['\r', '\n', '\0', '\x01']) {
       const answer = await sendRawRequest(port, request('ctl', '{}', [['X-Note', `a${c}b`]]));
