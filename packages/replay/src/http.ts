@@ -76,6 +76,8 @@ export async function serveIdempotent(
 ): Promise<ServeResult> {
   if (!checkIdempotencyKey(exchange.key).ok)
     return answer('idempotency-key-invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+  // A scope function that found nothing in the request (a missing tenant header) is the client's to fix.
+  if (typeof exchange.scope !== 'string') return answer('scope-invalid', 'The request names no scope.');
   let key: ReturnType<typeof scopedKey>;
   try {
     key = scopedKey(exchange.scope, exchange.key);

@@ -116,3 +116,35 @@ describe.each([
     );
   });
 });
+
+describe('a scope function that finds no scope in the request', () => {
+  it('answers 400 scope-invalid on node and hono, not a 500 the client would retry forever', async () => {
+    const store = countingStore();
+    const server = createServer(
+      withIdempotency({ store, scope: (req) => req.headers['x-tenant'] as string }, async () => sold(1)),
+    );
+    const port = await listen(server);
+    const app = new Hono();
+    app.use('*', idempotency({ store, scope: (c) => c.req.header('x-tenant') as string }));
+    app.post('*', (c) => c.json({}, 201));
+    try {
+      const init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+        body: '{}',
+      };
+      for (const response of [
+        await fetch(`http://127.0.0.1:${port}/s`, init),
+        await app.request('/s', init),
+      ]) {
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { type: string }).type).toBe(
+          'urn:tallystick:problem:scope-invalid',
+        );
+      }
+      expect(store.calls).toBe(0);
+    } finally {
+      await close(server);
+    }
+  });
+});
