@@ -62,12 +62,27 @@ export async function readJson(
     chunks.push(chunk);
   }
   if (size === 0) return { ok: true, value: undefined };
+  if (!isJson(req.headers['content-type'])) {
+    const detail = 'Send the body as application/json.';
+    return {
+      ok: false,
+      reply: problem(415, 'unsupported-media-type', 'Request body must be application/json', detail),
+    };
+  }
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    // Fatal decoding: bytes that are not UTF-8 are refused, not replaced with U+FFFD.
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return {
       ok: false,
       reply: problem(400, 'invalid-json', 'Request body is not valid JSON', 'The body must be UTF-8 JSON.'),
     };
   }
+}
+
+/** `application/json` or `application/*+json`, parameters ignored. */
+function isJson(header: string | undefined): boolean {
+  const type = (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }

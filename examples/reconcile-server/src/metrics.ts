@@ -66,8 +66,10 @@ export class Metrics {
       this.rejected[r.code] = (this.rejected[r.code] ?? 0) + 1;
     }
     intents.forEach((intent, i) => {
+      // The batch is client input: an entry may be anything, so read it without trusting its shape.
+      if (refused.has(i) || intent === null || typeof intent !== 'object') return;
       const createdAt = (intent as { createdAt?: unknown }).createdAt;
-      if (refused.has(i) || typeof createdAt !== 'number') return;
+      if (typeof createdAt !== 'number' || !Number.isFinite(createdAt)) return;
       const seconds = Math.max(0, now - createdAt) / 1000;
       this.lag.sumSeconds += seconds;
       this.lag.count++;

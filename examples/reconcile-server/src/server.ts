@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
-import { withIdempotency } from '@tallystick/replay/node';
 import {
   createIssuer,
   generateIssuerKey,
@@ -11,12 +10,14 @@ import {
   type VerificationKey,
 } from '@tallystick/token';
 import { DEFAULT_CATALOG, openingStock, type Product } from './catalog.js';
+import { answerClientErrors } from './client-error.js';
 import { json, problem, readJson, send } from './http.js';
-import { createIntentsHandler } from './intents-route.js';
+import { createIntentsRoute } from './intents-route.js';
 import { publishKey, type ServerKeys } from './keys.js';
 import { Metrics, type MetricsSnapshot } from './metrics.js';
 import { issueReceiptCodes } from './receipt-codes.js';
 import { createRedemptionVerifier } from './redemptions.js';
+import { badTarget, methodNotAllowed, pathOf } from './request-checks.js';
 import { createStaticHandler } from './static.js';
 import { openStorage, type StorageOptions } from './storage.js';
 
@@ -115,30 +116,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const metrics = new Metrics(clock.now(), redemptions.stats);
   const ran = new WeakSet<object>();
-  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
-  const intents = withIdempotency(
-    {
-      store: storage.idempotency,
-      // Keys are unique per device; the queue's keys (intent ids, batch hashes) are unique anyway.
-      scope: (req) => String(req.headers['x-tallystick-device'] ?? 'anonymous').slice(0, 128),
-      maxBodyBytes,
-      leaseMs: 60_000,
-    },
-    createIntentsHandler({
-      reconciler,
-      metrics,
-      maxBatch: options.maxBatch ?? 1000,
-      now: () => clock.now(),
-      ran,
-    }),
-  );
+  const intents = createIntentsRoute({
+    store: storage.idempotency,
+    reconciler,
+    metrics,
+    maxBatch: options.maxBatch ?? 1000,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    now: () => clock.now(),
+    ran,
+  });
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const ttlMs = options.receiptCodeTtlMs ?? 7 * 24 * 3_600_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = pathOf(req.url);
+    if (path === undefined) return send(res, badTarget());
     const method = req.method ?? 'GET';
     const name = `${method} ${path}`;
+    const notAllowed = methodNotAllowed(method, path);
+    if (notAllowed) {
+      metrics.route('unknown');
+      return send(res, notAllowed);
+    }
     switch (name) {
       case 'POST /intents':
         metrics.route('intents');
@@ -204,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       else res.destroy();
     });
   });
+  answerClientErrors(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

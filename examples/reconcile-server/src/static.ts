@@ -6,6 +6,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { send } from './http.js';
+import { badTarget, pathOf } from './request-checks.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +28,15 @@ export function createStaticHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const base = resolve(root);
   return async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const raw = pathOf(req.url);
+    let path: string;
+    try {
+      if (raw === undefined) throw new URIError('not a URL');
+      path = decodeURIComponent(raw);
+    } catch {
+      // `/%zz` or a broken UTF-8 escape: no file can have that name, and it is the client's to fix.
+      return send(res, badTarget());
+    }
     let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) return notFound(res);
     let info = await stat(file).catch(() => undefined);

@@ -87,7 +87,8 @@ async function exercise(server: RunningServer): Promise<void> {
     ['{"intents": [', { 'idempotency-key': 'bad-1' }, 400, 'invalid-json'],
     ['{"sales": []}', { 'idempotency-key': 'bad-2' }, 400, 'invalid-batch'],
     ['{"intents": []}', { 'idempotency-key': 'bad-3' }, 400, 'invalid-batch'],
-    ['[{"id": "nope", "type": "sale"}]', { 'idempotency-key': 'bad-4' }, 422, 'intents-rejected'],
+    ['[{"id": "nope", "type": "sale"}]', { 'idempotency-key': 'bad-4' }, 400, 'invalid-batch'],
+    ['{"id": "nope", "type": "sale"}', { 'idempotency-key': 'bad-5' }, 422, 'intents-rejected'],
   ];
   for (const [text, headers, status, kind] of bad) {
     const answer = await post(server, '/intents', text, headers);
@@ -103,10 +104,12 @@ async function exercise(server: RunningServer): Promise<void> {
   const conflicts = await post(
     server,
     '/intents',
-    JSON.stringify([
-      envelope('till-1', 'redemption', { token: code!.qr }),
-      envelope('till-2', 'redemption', { token: spare!.qr }),
-    ]),
+    JSON.stringify({
+      intents: [
+        envelope('till-1', 'redemption', { token: code!.qr }),
+        envelope('till-2', 'redemption', { token: spare!.qr }),
+      ],
+    }),
     { 'idempotency-key': 'conflicts-1' },
   );
   expect(conflicts.body).toMatchObject({ accepted: 2 });
@@ -146,7 +149,7 @@ async function exercise(server: RunningServer): Promise<void> {
   expect(report.byType).toEqual({ redemption: 3, restock: OPENING, sale: 5 });
   expect(Object.keys(report.byKind).sort()).toEqual(['double_spend', 'invalid_token']);
   expect(process).toMatchObject({ accepted: 8, duplicates: 4 });
-  expect(process.requests).toEqual({ applied: 5, replayed: 1, refused: 6 });
+  expect(process.requests).toEqual({ applied: 5, replayed: 1, refused: 7 });
 
   // The metrics agree with it.
   const text = await (await fetch(`${server.url}/metrics`)).text();

@@ -19,7 +19,7 @@ export {
 } from './clock/hlc-timestamp.js';
 export { decodeBase45, encodeBase45, tryDecodeBase45 } from './codecs/base45.js';
 export { decodeBase64url, encodeBase64url, tryDecodeBase64url } from './codecs/base64url.js';
-export { canonicalJson, type JsonValue } from './codecs/canonical-json.js';
+export { canonicalJson, type JsonValue, MAX_CANONICAL_JSON_DEPTH } from './codecs/canonical-json.js';
 export { decodeHex, encodeHex, tryDecodeHex } from './codecs/hex.js';
 export {
   decodeVarint,
@@ -47,3 +47,4 @@ export {
   splitMoney,
   subtractMoney,
 } from './money/money.js';
+export { classifyHttpStatus, type HttpStatusClass, isRetryableStatus } from './protocol/http-status.js';

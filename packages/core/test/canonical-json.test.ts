@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, TallystickError } from '../src/index.js';
+import { canonicalJson, MAX_CANONICAL_JSON_DEPTH, TallystickError } from '../src/index.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and prints numbers in ECMAScript form', () => {
@@ -56,5 +56,42 @@ describe('canonical JSON (RFC 8785)', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalJson(cyclic)).toThrow(/cycle/);
+  });
+
+  it('refuses nesting deeper than MAX_CANONICAL_JSON_DEPTH with a typed error, never a stack overflow', () => {
+    const nest = (depth: number, leaf: unknown = 1): unknown => {
+      let value = leaf;
+      for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { a: value };
+      return value;
+    };
+    expect(MAX_CANONICAL_JSON_DEPTH).toBe(64);
+    expect(canonicalJson(nest(64))).toBe(JSON.stringify(nest(64)));
+    // Depth counts containers only: a scalar inside the 64th container is fine, a 65th container is not.
+    for (const depth of [65, 1_000, 200_000]) {
+      let caught: unknown;
+      try {
+        canonicalJson(nest(depth));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TallystickError);
+      expect((caught as TallystickError).code).toBe('ERR_NOT_CANONICAL_JSON');
+      expect((caught as Error).message).toMatch(/deeper than 64/);
+    }
+    // Deep data parsed from text, as a request body arrives.
+    const text = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(() => canonicalJson(JSON.parse(text))).toThrow(/deeper than 64/);
+  });
+
+  it('law: any value within the depth bound canonicalizes, any beyond it is refused', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 130 }), fc.jsonValue({ maxDepth: 0 }), (depth, leaf) => {
+        let value: unknown = leaf;
+        for (let i = 0; i < depth; i++) value = [value];
+        if (depth <= MAX_CANONICAL_JSON_DEPTH) expect(canonicalJson(value)).toBe(canonicalize(value));
+        else expect(() => canonicalJson(value)).toThrow(TallystickError);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@tallystick/core';
+import { type Clock, classifyHttpStatus, systemClock } from '@tallystick/core';
 import type { QueuedIntent, SendFunction, SendOutcome } from './types.js';
 
 /**
@@ -25,25 +25,6 @@ export interface HttpSenderOptions {
   concurrency?: number;
   /** Reads `Retry-After` dates. Default: the system clock. */
   clock?: Clock;
-}
-
-/**
- * How an HTTP status counts: 2xx is delivered; 408, 409 (the key is still in
- * flight, per the IETF Idempotency-Key draft), 425, 429 and 5xx are worth
- * retrying; any other status will not change on retry. Nothing but a 2xx is
- * ever treated as delivered.
- *
- * @example
- * ```ts
- * import { classifyHttpStatus } from '@tallystick/queue';
- * classifyHttpStatus(503); // 'retry'
- * classifyHttpStatus(422); // 'permanent'
- * ```
- */
-export function classifyHttpStatus(status: number): 'acked' | 'retry' | 'permanent' {
-  if (status >= 200 && status < 300) return 'acked';
-  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) return 'retry';
-  return 'permanent';
 }
 
 /**

@@ -7,12 +7,9 @@
  * `@tallystick/queue/memory`, `/file`, `/sqlite`, `/indexeddb`, `/postgres`.
  */
 
-export {
-  classifyHttpStatus,
-  createHttpSender,
-  type HttpSenderOptions,
-  parseRetryAfter,
-} from './http-sender.js';
+// The status table lives once, in core, so the sender retries exactly what replay refuses to store.
+export { classifyHttpStatus, type HttpStatusClass } from '@tallystick/core';
+export { createHttpSender, type HttpSenderOptions, parseRetryAfter } from './http-sender.js';
 export {
   browserOnlineSignal,
   createManualOnlineSignal,

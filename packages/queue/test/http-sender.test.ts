@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyHttpStatus, createHttpSender, parseRetryAfter } from '../src/http-sender.js';
+import { createHttpSender, parseRetryAfter } from '../src/http-sender.js';
+import { classifyHttpStatus } from '../src/index.js';
 import type { QueuedIntent } from '../src/types.js';
 import { envelope } from './helpers.js';
 
@@ -113,5 +114,13 @@ describe('createHttpSender', () => {
   it('checks its options', () => {
     expect(() => createHttpSender({ url: 5 as never })).toThrow(TypeError);
     expect(() => createHttpSender({ url, timeoutMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('the status table', () => {
+  it('is the one in core, so the sender retries exactly what replay does not store', async () => {
+    const core = await import('@tallystick/core');
+    expect(classifyHttpStatus).toBe(core.classifyHttpStatus);
+    for (let s = 100; s < 600; s++) expect(classifyHttpStatus(s) === 'retry').toBe(core.isRetryableStatus(s));
   });
 });

@@ -31,8 +31,9 @@ export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
  * - A retry after completion gets the stored status, replayed headers and body,
  *   with `Idempotent-Replayed: true`.
  * - 409 with Retry-After while the first is in flight; 422 for the same key
- *   with a different request; 400 for a missing or malformed key or invalid
- *   JSON; 413 for an oversize body. All `application/problem+json`, all
+ *   with a different request; 400 for a missing or malformed key, an invalid
+ *   scope, or invalid or too deeply nested JSON; 413 for an oversize body;
+ *   415 for a body not sent as JSON. All `application/problem+json`, all
  *   before the store is touched.
  * - A handler that throws frees the key and the error goes on to Hono's
  *   `onError` as usual.
@@ -69,7 +70,14 @@ export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler 
     const url = new URL(c.req.url);
     const result = await serveIdempotent(
       resolved,
-      { method: c.req.method, path: url.pathname + url.search, scope, key: admitted.key, body },
+      {
+        method: c.req.method,
+        path: url.pathname + url.search,
+        scope,
+        key: admitted.key,
+        body,
+        contentType: c.req.header('content-type') ?? null,
+      },
       async () => {
         await next();
         if (c.error) throw c.error;

@@ -35,6 +35,14 @@ export interface IdempotencyHttpOptions {
   readonly replayHeaders?: readonly string[];
   /** Which returned responses free the key instead of being stored (default `isRetryableResponse`). */
   readonly isRetryable?: (response: StoredResponse) => boolean;
+  /**
+   * Checks the parsed body of a protected request before the store is
+   * touched: return a 4xx response (e.g. from `problemResponse`) to refuse
+   * input that can never succeed, undefined to go on. A refusal stores
+   * nothing, so the client may send the corrected request with the same key;
+   * a refusal from the handler instead is stored like any 4xx answer.
+   */
+  readonly validate?: (body: JsonValue | undefined) => StoredResponse | undefined;
   /** Ceiling of the Retry-After sent with 409 (default 1 s): a hint, not the lease. */
   readonly retryAfterSeconds?: number;
 }
@@ -62,7 +70,7 @@ export interface ResolvedHttpOptions extends IdempotencyHttpOptions {
 /**
  * Checks and fills in {@link IdempotencyHttpOptions}. The wrappers call it once, at setup.
  *
- * @throws {TypeError} if `store` is not a store.
+ * @throws {TypeError} if `store` is not a store, or `validate` is given and not a function.
  * @throws {RangeError} if `maxBodyBytes` or `retryAfterSeconds` is not a positive integer.
  * @example
  * ```ts
@@ -79,6 +87,9 @@ export function resolveHttpOptions(options: IdempotencyHttpOptions): ResolvedHtt
   const maxBodyBytes = options.maxBodyBytes ?? MAX_INTENT_PAYLOAD_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+  }
+  if (options.validate !== undefined && typeof options.validate !== 'function') {
+    throw new TypeError('validate must be a function of the body');
   }
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 1) {

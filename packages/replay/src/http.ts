@@ -1,7 +1,8 @@
 import { isTallystickError, type JsonValue } from '@tallystick/core';
 import { fingerprintRequest } from './fingerprint.js';
-import { parseJsonBody, type ResolvedHttpOptions } from './http-admit.js';
-import { scopedKey } from './key.js';
+import type { ResolvedHttpOptions } from './http-admit.js';
+import { checkIdempotencyKey, scopedKey } from './key.js';
+import { readJsonInput } from './lib/json-input.js';
 import { type ProblemKind, problemResponse } from './problem.js';
 import { type IdempotentOutcome, runIdempotent } from './run.js';
 import type { StoredResponse } from './store.js';
@@ -28,6 +29,11 @@ export interface IdempotentExchange {
   readonly key: string;
   /** The raw body, or `'too_large'` when it exceeded `maxBodyBytes`. */
   readonly body: Uint8Array | 'too_large';
+  /**
+   * The Content-Type header, `null` when absent: a non-empty body must be
+   * JSON (415 otherwise). Leave it out only if your framework checked it.
+   */
+  readonly contentType?: string | null;
 }
 
 /**
@@ -45,12 +51,14 @@ export type ServeResult =
   | { readonly kind: 'answered'; readonly response: StoredResponse };
 
 /**
- * Runs a protected request: validates the body, fingerprints it, then runs
- * `run` at most once for the key and maps the outcome to HTTP. Bad input is
- * answered before the store is touched.
+ * Runs a protected request: validates the scope and body, fingerprints it,
+ * then runs `run` at most once for the key and maps the outcome to HTTP.
+ * Bad input (an invalid scope, a body that is too large, not JSON, not sent
+ * as JSON, nested too deep, or refused by `options.validate`) gets a 4xx
+ * before the store is touched, so the corrected request can reuse the key.
  *
  * @throws whatever `run` throws (after the key is freed), so each framework answers it its own way.
- * @throws {TallystickError} `ERR_IDEMPOTENCY_KEY_INVALID` if `scope` is not a valid scope.
+ * @throws {RangeError} if `options.validate` returns a response that is not a 4xx.
  * @example
  * ```ts
  * import { resolveHttpOptions, serveIdempotent } from '@tallystick/replay';
@@ -66,14 +74,28 @@ export async function serveIdempotent(
   exchange: IdempotentExchange,
   run: (body: JsonValue | undefined) => Promise<StoredResponse>,
 ): Promise<ServeResult> {
-  const key = scopedKey(exchange.scope, exchange.key);
-  if (exchange.body === 'too_large') {
-    return answer('body-too-large', `The body must be at most ${options.maxBodyBytes} bytes.`, {
-      connection: 'close',
-    });
+  if (!checkIdempotencyKey(exchange.key).ok)
+    return answer('idempotency-key-invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+  // A scope function that found nothing in the request (a missing tenant header) is the client's to fix.
+  if (typeof exchange.scope !== 'string') return answer('scope-invalid', 'The request names no scope.');
+  let key: ReturnType<typeof scopedKey>;
+  try {
+    key = scopedKey(exchange.scope, exchange.key);
+  } catch (error) {
+    // The key is fine, so it is the scope, which comes from the request (a tenant or device header).
+    if (isTallystickError(error, 'ERR_IDEMPOTENCY_KEY_INVALID'))
+      return answer('scope-invalid', error.message);
+    throw error;
   }
-  const parsed = parseJsonBody(exchange.body);
-  if (!parsed.ok) return answer('invalid-json', 'The body must be UTF-8 JSON.');
+  const parsed = readJsonInput(exchange.body, exchange.contentType, options.maxBodyBytes);
+  if (!parsed.ok) return { kind: 'answered', response: parsed.response };
+  const refusal = options.validate?.(parsed.value);
+  if (refusal !== undefined) {
+    if (!(refusal.status >= 400 && refusal.status < 500)) {
+      throw new RangeError(`validate must return a 4xx response or undefined, got status ${refusal.status}`);
+    }
+    return { kind: 'answered', response: refusal };
+  }
   let fingerprint: string;
   try {
     fingerprint = fingerprintRequest(exchange.method, exchange.path, parsed.value, fieldsOption(options));

@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonValue } from '@tallystick/core';
 import { serveIdempotent } from './http.js';
-import {
-  admitRequest,
-  type IdempotencyHttpOptions,
-  parseJsonBody,
-  resolveHttpOptions,
-} from './http-admit.js';
+import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions } from './http-admit.js';
+import { readJsonInput } from './lib/json-input.js';
 import { problemResponse } from './problem.js';
 import type { StoredResponse } from './store.js';
 
@@ -70,7 +66,8 @@ export interface NodeIdempotencyOptions extends IdempotencyHttpOptions {
  * semantics (draft-ietf-httpapi-idempotency-key-header): a retry after
  * completion gets the stored status and body, 409 with Retry-After while the
  * first is in flight, 422 for the same key with a different request, 400 for
- * a missing or malformed key, 413 for an oversize body and 400 for invalid
+ * a missing or malformed key or an invalid scope, 413 for an oversize body,
+ * 415 for a body not sent as JSON and 400 for invalid or too deeply nested
  * JSON, all as `application/problem+json` and all before the store is touched.
  * A handler that throws gets a 500 problem and its key is freed for a retry.
  *
@@ -106,20 +103,16 @@ export function withIdempotency(
     const admitted = admitRequest(resolved, method, headerOf(req, 'idempotency-key'));
     if (admitted.kind === 'refuse') return send(res, admitted.response);
     const body = await readBody(req, resolved.maxBodyBytes);
+    const contentType = headerOf(req, 'content-type') ?? null;
     if (admitted.kind === 'pass') {
-      if (body === 'too_large')
-        return send(
-          res,
-          problemResponse('body-too-large', 'The body is too large.', { connection: 'close' }),
-        );
-      const parsed = parseJsonBody(body);
-      if (!parsed.ok) return send(res, problemResponse('invalid-json', 'The body must be UTF-8 JSON.'));
+      const parsed = readJsonInput(body, contentType, resolved.maxBodyBytes);
+      if (!parsed.ok) return send(res, parsed.response);
       return send(res, await handler({ method, url, body: parsed.value, raw: req }));
     }
     const scope = await options.scope(req);
     const result = await serveIdempotent(
       resolved,
-      { method, path: url, scope, key: admitted.key, body },
+      { method, path: url, scope, key: admitted.key, body, contentType },
       (value) => Promise.resolve(handler({ method, url, body: value, raw: req })),
     );
     send(res, result.response);

@@ -8,12 +8,18 @@ import type { StoredResponse } from './store.js';
  * |---|---|---|
  * | `idempotency-key-missing` | 400 | the key is required and absent |
  * | `idempotency-key-invalid` | 400 | empty, over 255 characters, not visible ASCII, or a broken quoted string |
- * | `invalid-json` | 400 | the body is not JSON (or holds a lone surrogate) |
+ * | `scope-invalid` | 400 | the scope the request maps to (tenant, device) is missing (not a string), empty, over 255 characters or holds a control character |
+ * | `invalid-json` | 400 | the body is not UTF-8 JSON, holds a lone surrogate, or nests more than 63 levels deep |
+ * | `unsupported-media-type` | 415 | a body was sent without a JSON Content-Type (`application/json` or `application/*+json`) |
  * | `body-too-large` | 413 | the body exceeds `maxBodyBytes` |
  * | `idempotency-key-in-flight` | 409 | the first request with the key is still running; see Retry-After |
  * | `idempotency-key-reused` | 422 | the key was first used with a different request |
  * | `idempotency-store-unavailable` | 503 | the store failed; the handler did not run |
  * | `handler-failed` | 500 | the handler threw; the key was freed, so a retry runs it again |
+ *
+ * Every 4xx here is answered before the store is touched, so the corrected
+ * request may reuse the key; 409, 503 and 500 are the statuses a sender
+ * retries (core's `classifyHttpStatus`).
  *
  * @example
  * ```ts
@@ -23,7 +29,9 @@ import type { StoredResponse } from './store.js';
 export type ProblemKind =
   | 'idempotency-key-missing'
   | 'idempotency-key-invalid'
+  | 'scope-invalid'
   | 'invalid-json'
+  | 'unsupported-media-type'
   | 'body-too-large'
   | 'idempotency-key-in-flight'
   | 'idempotency-key-reused'
@@ -33,7 +41,9 @@ export type ProblemKind =
 const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
   'idempotency-key-missing': { status: 400, title: 'Idempotency-Key header is missing' },
   'idempotency-key-invalid': { status: 400, title: 'Idempotency-Key header is invalid' },
+  'scope-invalid': { status: 400, title: 'The request names an invalid scope (tenant or client)' },
   'invalid-json': { status: 400, title: 'Request body is not valid JSON' },
+  'unsupported-media-type': { status: 415, title: 'Request body must be application/json' },
   'body-too-large': { status: 413, title: 'Request body is too large' },
   'idempotency-key-in-flight': {
     status: 409,

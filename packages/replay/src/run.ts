@@ -1,3 +1,4 @@
+import { isRetryableStatus } from '@tallystick/core';
 import { assertClaimOptions, assertResponse } from './lib/validate.js';
 import type { IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
 
@@ -23,23 +24,30 @@ export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
  */
 export const DEFAULT_LEASE_MS = 60 * 1000;
 
-const RETRYABLE_STATUSES = new Set([408, 425, 429, 502, 503, 504]);
-
 /**
- * The default policy for returned responses: statuses that say "nothing
- * happened, try again" (408, 425, 429, 502, 503, 504) free the key; every
- * other status, 500 included, is stored as the definitive answer, because
- * the handler may already have taken effect.
+ * The default policy for returned responses, the `retry` class of core's
+ * `classifyHttpStatus` (the table the queue's sender uses too): 408, 409,
+ * 425, 429 and every 5xx free the key instead of being stored, so the
+ * client's retry runs the handler again; every other status is stored as the
+ * definitive answer. A handler must therefore answer 5xx only when nothing
+ * took effect, and answer a partial success with a 2xx naming each outcome.
+ *
+ * | status | stored? | the queue's sender |
+ * |---|---|---|
+ * | 2xx | stored, replayed | acked |
+ * | 408, 409, 425, 429, 5xx | not stored, key freed | retries |
+ * | 1xx, 3xx, other 4xx | stored, replayed | gives up (permanent) |
  *
  * @example
  * ```ts
  * import { isRetryableResponse } from '@tallystick/replay';
  * isRetryableResponse({ status: 503, headers: {}, body: '' }); // true
+ * isRetryableResponse({ status: 500, headers: {}, body: '' }); // true: a 5xx is never final
  * isRetryableResponse({ status: 402, headers: {}, body: 'declined' }); // false
  * ```
  */
 export function isRetryableResponse(response: StoredResponse): boolean {
-  return RETRYABLE_STATUSES.has(response.status);
+  return isRetryableStatus(response.status);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { JsonValue } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyHttpOptions, IdempotencyStore, StoredResponse } from '../src/index.js';
 import { createMemoryStore } from '../src/memory.js';
+import { problemResponse } from '../src/problem.js';
 
 export type Handler = (body: JsonValue | undefined) => Promise<StoredResponse>;
 
@@ -172,7 +173,7 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       await optional.close();
     });
 
-    it('refuses malformed keys, oversize bodies and invalid JSON with a 4xx problem, store untouched', async () => {
+    it('refuses malformed keys, invalid scopes, oversize bodies, bodies not sent as JSON and invalid JSON with a 4xx problem, store untouched', async () => {
       const store = countingStore();
       const { state, handler } = counter();
       const app = await makeApp(store, handler, { maxBodyBytes: 64 });
@@ -185,6 +186,15 @@ export function httpContract(name: string, makeApp: MakeApp): void {
         [post('k', '{"amount": 12'), 400, 'invalid-json'],
         [post('k', '"\\ud800"'), 400, 'invalid-json'],
         [{ ...post('k', ''), body: new Uint8Array([0x7b, 0xff, 0x7d]) }, 400, 'invalid-json'],
+        [post('k', {}, { 'content-type': 'text/plain' }), 415, 'unsupported-media-type'],
+        [
+          post('k', {}, { 'content-type': 'application/x-www-form-urlencoded' }),
+          415,
+          'unsupported-media-type',
+        ],
+        [post('k', {}, { 'x-tenant': '' }), 400, 'scope-invalid'],
+        [post('k', {}, { 'x-tenant': 'a\tb' }), 400, 'scope-invalid'],
+        [post('k', {}, { 'x-tenant': 't'.repeat(256) }), 400, 'scope-invalid'],
       ];
       for (const [init, status, type] of cases) {
         const r = await app.fetch('/sales', init);
@@ -208,6 +218,26 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       expect(chunked.status).toBe(413);
       expect(store.calls).toBe(0);
       expect(state.runs).toBe(0);
+      await app.close();
+    });
+
+    it('refuses what validate refuses before the store, so the corrected request reuses the key', async () => {
+      const store = countingStore();
+      const { state, handler } = counter();
+      const app = await makeApp(store, handler, {
+        validate: (body) =>
+          Array.isArray((body as { items?: unknown })?.items) &&
+          (body as { items: unknown[] }).items.every((i) => i !== null && typeof i === 'object')
+            ? undefined
+            : problemResponse('invalid-json', 'items must be an array of objects'),
+      });
+      const refused = await app.fetch('/orders', post('order-1', { items: [{ sku: 'a' }, null] }));
+      expect(refused.status).toBe(400);
+      expect((await problem(refused)).type).toBe('urn:tallystick:problem:invalid-json');
+      expect([store.calls, state.runs]).toEqual([0, 0]);
+      const corrected = await app.fetch('/orders', post('order-1', { items: [{ sku: 'a' }] }));
+      expect(corrected.status).toBe(201);
+      expect(state.runs).toBe(1);
       await app.close();
     });
 

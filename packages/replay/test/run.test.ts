@@ -80,9 +80,9 @@ describe('runIdempotent', () => {
     expect(retry.kind).toBe('executed');
   });
 
-  it('stores definitive errors (402, 500) and frees the key on retryable ones (503, 429)', async () => {
+  it('stores definitive errors (402, 422) and frees the key on retryable ones (500, 503, 429)', async () => {
     const store = createMemoryStore();
-    for (const status of [402, 500]) {
+    for (const status of [402, 422]) {
       const key = scopedKey('m', `definitive-${status}`);
       const response = { status, headers: {}, body: 'no' };
       await runIdempotent({ store, key, fingerprint: FP, handler: () => response });
@@ -91,7 +91,7 @@ describe('runIdempotent', () => {
         response,
       });
     }
-    for (const status of [503, 429]) {
+    for (const status of [500, 503, 429]) {
       const key = scopedKey('m', `retryable-${status}`);
       const first = await runIdempotent({
         store,

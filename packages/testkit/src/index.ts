@@ -1,4 +1,12 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
+export { type BadRequest, badRequests, type FuzzBase, goodRequest, problemViolation } from './http-fuzz.js';
+export {
+  encodeRawRequest,
+  parseRawResponse,
+  type RawRequest,
+  type RawResponse,
+  sendRawRequest,
+} from './raw-http.js';
 export {
   PG_URL,
   REDIS_URL,

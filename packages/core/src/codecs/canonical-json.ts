@@ -11,6 +11,22 @@ import { TallystickError } from '../errors.js';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
+ * The deepest nesting {@link canonicalJson} accepts, counting arrays and
+ * objects (a scalar inside the 64th container is fine). Intents and request
+ * bodies are a few levels deep; the bound keeps a hostile body under any size
+ * cap (`[[[[…` is two bytes a level) from overflowing the stack, so the
+ * refusal is a typed error instead of a `RangeError` from the engine.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CANONICAL_JSON_DEPTH } from '@tallystick/core';
+ * let deep: unknown = 1;
+ * for (let i = 0; i < MAX_CANONICAL_JSON_DEPTH; i++) deep = [deep]; // the deepest accepted
+ * ```
+ */
+export const MAX_CANONICAL_JSON_DEPTH = 64;
+
+/**
  * Serializes a value as RFC 8785 JSON Canonicalization Scheme (JCS) text, so
  * that equal data always gives equal bytes and so equal fingerprints.
  *
@@ -20,8 +36,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  *
  * Anything JSON cannot carry faithfully is refused rather than silently
  * altered: `undefined`, functions, symbols, bigints, NaN and ±Infinity, lone
- * surrogates, cycles, and objects that are not plain (Dates, Maps, class
- * instances with a `toJSON`).
+ * surrogates, cycles, objects that are not plain (Dates, Maps, class
+ * instances with a `toJSON`), and nesting deeper than
+ * {@link MAX_CANONICAL_JSON_DEPTH}.
  *
  * @throws {TallystickError} `ERR_NOT_CANONICAL_JSON` naming the path of the first offending value.
  * @example
@@ -75,6 +92,9 @@ function write(value: unknown, open: object[]): string {
       if (value === null) return 'null';
       // The objects being written, outermost first: payloads are shallow, so a scan beats a Set.
       if (open.includes(value)) throw new Refusal('a cycle');
+      // `open` is the chain of containers around this one, so its length is the depth for free.
+      if (open.length >= MAX_CANONICAL_JSON_DEPTH)
+        throw new Refusal(`nesting deeper than ${MAX_CANONICAL_JSON_DEPTH} levels`);
       open.push(value);
       const text = Array.isArray(value) ? writeArray(value, open) : writeObject(value, open);
       open.pop();
