@@ -47,3 +47,4 @@ export {
   splitMoney,
   subtractMoney,
 } from './money/money.js';
+export { isConnectionFailure, toBackendError } from './unavailable.js';

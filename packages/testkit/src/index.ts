@@ -7,3 +7,4 @@ export {
   serviceAvailable,
   uniqueName,
 } from './services.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';

@@ -1,0 +1,76 @@
+/**
+ * Per-scope quotas on new keys, shared by every store. A store claims the key
+ * as usual; only a successful claim is counted against its scope's window,
+ * and a claim over the quota is released at once, so nothing is kept for it.
+ * Counting after the claim (not before) is what lets replays, in-flight
+ * answers and mismatches through whatever the quota says: a flooded scope's
+ * own earlier keys still replay.
+ */
+import type { ClaimResult, IdempotencyKey, ScopeQuota } from '../store.js';
+
+/** Adds one to `scope`'s count for the window starting at `windowStart`; resolves the new count. */
+export type QuotaCounter = (scope: string, windowStart: number, windowMs: number) => Promise<number>;
+
+/** Checks a quota option; `undefined` means no quota. */
+export function assertQuota(quota: ScopeQuota | undefined): void {
+  if (quota === undefined) return;
+  if (quota === null || typeof quota !== 'object') throw new TypeError('quota must be { maxKeys, windowMs }');
+  for (const name of ['maxKeys', 'windowMs'] as const) {
+    const value = quota[name];
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`quota.${name} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+/**
+ * Applies `quota` to a claim that `result` reports: a `claimed` result is
+ * counted, and over the quota it is released and reported as `over_quota`.
+ */
+export async function applyQuota(
+  quota: ScopeQuota | undefined,
+  count: QuotaCounter,
+  release: (key: IdempotencyKey, token: string) => Promise<boolean>,
+  key: IdempotencyKey,
+  result: ClaimResult,
+  now: number,
+): Promise<ClaimResult> {
+  if (quota === undefined || result.status !== 'claimed') return result;
+  const windowStart = Math.floor(now / quota.windowMs) * quota.windowMs;
+  let used: number;
+  try {
+    used = await count(key.scope, windowStart, quota.windowMs);
+  } catch (error) {
+    // The claim must not outlive a failed count: the caller sees the error and retries.
+    await release(key, result.token).catch(() => undefined);
+    throw error;
+  }
+  if (used <= quota.maxKeys) return result;
+  await release(key, result.token);
+  return { status: 'over_quota', retryAfterMs: Math.max(1, windowStart + quota.windowMs - now) };
+}
+
+/**
+ * An in-process counter for the memory store. It keeps one entry per scope
+ * seen in the current window and drops earlier windows as it goes, so its size
+ * is bounded by the scopes active in one window, and by `maxScopes` beyond which
+ * the oldest entries are forgotten (a forgotten scope starts from zero: the
+ * store's own `maxEntries` cap still holds).
+ */
+export function memoryCounter(maxScopes: number): QuotaCounter {
+  const counts = new Map<string, { windowStart: number; used: number }>();
+  return async (scope, windowStart) => {
+    let entry = counts.get(scope);
+    if (entry === undefined || entry.windowStart !== windowStart) {
+      counts.delete(scope);
+      if (counts.size >= maxScopes) {
+        for (const [name, old] of counts) if (old.windowStart < windowStart) counts.delete(name);
+        // Still full of live scopes: forget the oldest inserted.
+        if (counts.size >= maxScopes) counts.delete(counts.keys().next().value as string);
+      }
+      entry = { windowStart, used: 0 };
+      counts.set(scope, entry);
+    }
+    entry.used++;
+    return entry.used;
+  };
+}
