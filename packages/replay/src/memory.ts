@@ -1,5 +1,5 @@
 import { type Clock, systemClock, TallystickError } from '@tallystick/core';
-import { applyQuota, assertQuota, memoryCounter } from './lib/quota.js';
+import { assertQuota, claimWithQuota, memoryQuota } from './lib/quota.js';
 import { type IdempotencyRecord, judge } from './lib/records.js';
 import {
   assertClaimOptions,
@@ -77,8 +77,8 @@ export function createMemoryStore(
   assertQuota(options.quota);
   // Keyed by a length-prefixed composite so ('a:b', 'c') and ('a', 'b:c') never meet.
   const records = new Map<string, IdempotencyRecord>();
-  const count = memoryCounter(maxEntries);
   const id = (key: IdempotencyKey) => `${key.scope.length}:${key.scope}:${key.key}`;
+  const quota = memoryQuota(maxEntries, (key) => records.has(id(key)));
 
   function sweep(now: number): void {
     for (const [k, record] of records) if (record.expiresAt <= now) records.delete(k);
@@ -124,8 +124,9 @@ export function createMemoryStore(
       assertFingerprint(fingerprint);
       assertClaimOptions(claimOptions);
       const now = clock.now();
-      const result = claimNow(key, fingerprint, claimOptions, now);
-      return applyQuota(options.quota, count, store.release, key, result, now);
+      return claimWithQuota(options.quota, quota, store.release, key, now, async () =>
+        claimNow(key, fingerprint, claimOptions, now),
+      );
     },
     async complete(
       key: IdempotencyKey,

@@ -4,6 +4,7 @@ import {
   claimSql,
   completeSql,
   countSql,
+  peekSql,
   purgeQuotaSql,
   purgeSql,
   quotaTable,
@@ -11,7 +12,7 @@ import {
   releaseSql,
   schemaSql,
 } from './lib/pg-sql.js';
-import { applyQuota, assertQuota, type QuotaCounter } from './lib/quota.js';
+import { assertQuota, claimWithQuota, type QuotaBackend } from './lib/quota.js';
 import { judge } from './lib/records.js';
 import {
   assertClaimOptions,
@@ -146,6 +147,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
     release: releaseSql(quoted),
     purge: purgeSql(quoted),
     count: countSql(quota),
+    peek: peekSql(quoted, quota),
     purgeQuota: purgeQuotaSql(quota),
   };
 
@@ -194,8 +196,17 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
     throw new TallystickError('ERR_STORE', 'postgres idempotency store: claim kept racing; try again');
   }
 
-  const count: QuotaCounter = async (scope, windowStart) =>
-    Number(((await query('quota', sql.count, [scope, windowStart]))[0] as { used: number }).used);
+  const counters: QuotaBackend = {
+    count: async (scope, windowStart) =>
+      Number(((await query('quota', sql.count, [scope, windowStart]))[0] as { used: number }).used),
+    async peek(key, windowStart) {
+      const row = (await query('quota', sql.peek, [key.scope, windowStart, key.key]))[0] as {
+        used: number;
+        held: boolean;
+      };
+      return { used: Number(row.used), held: row.held === true };
+    },
+  };
 
   const store: PostgresIdempotencyStore = {
     table: quoted,
@@ -219,8 +230,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       assertFingerprint(fingerprint);
       assertClaimOptions(claimOptions);
       const now = clock.now();
-      const result = await claimOnce(key, fingerprint, claimOptions);
-      return applyQuota(options.quota, count, store.release, key, result, now);
+      return claimWithQuota(options.quota, counters, store.release, key, now, () =>
+        claimOnce(key, fingerprint, claimOptions),
+      );
     },
     async complete(
       key: IdempotencyKey,

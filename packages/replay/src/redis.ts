@@ -1,5 +1,5 @@
 import { type Clock, systemClock, TallystickError, toBackendError } from '@tallystick/core';
-import { applyQuota, assertQuota, type QuotaCounter } from './lib/quota.js';
+import { assertQuota, claimWithQuota, type QuotaBackend } from './lib/quota.js';
 import { judge } from './lib/records.js';
 import {
   COMPLETE,
@@ -132,10 +132,18 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
   const run = async (what: string, script: Script, key: string, ...args: (string | number)[]) =>
     (await evaluate(what, script, key, ...args)) === 1;
   // 'q' never starts a record key (those start with the scope's length), so counters and records never meet.
-  const count: QuotaCounter = async (scope, windowStart, windowMs) =>
-    Number(
-      await evaluate('quota', COUNT, `${prefix}q:${windowStart}:${scope.length}:${scope}`, windowMs + grace),
-    );
+  const counterKey = (scope: string, windowStart: number) =>
+    `${prefix}q:${windowStart}:${scope.length}:${scope}`;
+  const quota: QuotaBackend = {
+    count: async (scope, windowStart, windowMs) =>
+      Number(await evaluate('quota', COUNT, counterKey(scope, windowStart), windowMs + grace)),
+    // Two plain reads, not one script: the counter and the record may live on different cluster slots.
+    async peek(key, windowStart) {
+      const used = Number((await call('quota', () => client.get(counterKey(key.scope, windowStart)))) ?? 0);
+      if (used < (options.quota?.maxKeys ?? Number.POSITIVE_INFINITY)) return { used, held: false };
+      return { used, held: (await call('quota', () => client.get(redisKey(key)))) !== null };
+    },
+  };
 
   async function claimOnce(
     key: IdempotencyKey,
@@ -171,8 +179,9 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
       assertFingerprint(fingerprint);
       assertClaimOptions(claimOptions);
       const now = clock.now();
-      const result = await claimOnce(key, fingerprint, claimOptions);
-      return applyQuota(options.quota, count, store.release, key, result, now);
+      return claimWithQuota(options.quota, quota, store.release, key, now, () =>
+        claimOnce(key, fingerprint, claimOptions),
+      );
     },
     async complete(
       key: IdempotencyKey,

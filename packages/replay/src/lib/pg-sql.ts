@@ -51,6 +51,12 @@ export function countSql(quota: string): string {
 ON CONFLICT (scope, window_start) DO UPDATE SET used = q.used + 1 RETURNING used`;
 }
 
+/** $1 scope, $2 window_start, $3 key. Read-only: the window's count and whether the key has a row. */
+export function peekSql(quoted: string, quota: string): string {
+  return `SELECT COALESCE((SELECT used FROM ${quota} WHERE scope = $1 AND window_start = $2::bigint), 0) AS used,
+  EXISTS (SELECT 1 FROM ${quoted} WHERE scope = $1 AND key = $3) AS held`;
+}
+
 /** $1 the start of the current window. Drops the counters of earlier windows. */
 export function purgeQuotaSql(quota: string): string {
   return `DELETE FROM ${quota} WHERE window_start < $1::bigint RETURNING 1`;

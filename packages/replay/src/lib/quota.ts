@@ -8,8 +8,16 @@
  */
 import type { ClaimResult, IdempotencyKey, ScopeQuota } from '../store.js';
 
-/** Adds one to `scope`'s count for the window starting at `windowStart`; resolves the new count. */
-export type QuotaCounter = (scope: string, windowStart: number, windowMs: number) => Promise<number>;
+/** Where a store keeps its quota counters. */
+export interface QuotaBackend {
+  /** Adds one to `scope`'s count for the window starting at `windowStart`; resolves the new count. */
+  count(scope: string, windowStart: number, windowMs: number): Promise<number>;
+  /**
+   * Read-only: the scope's count in the window, and whether `key` has a record
+   * at all (which a backend may skip, reporting false, while `used` is under the quota).
+   */
+  peek(key: IdempotencyKey, windowStart: number): Promise<{ used: number; held: boolean }>;
+}
 
 /** Checks a quota option; `undefined` means no quota. */
 export function assertQuota(quota: ScopeQuota | undefined): void {
@@ -23,22 +31,33 @@ export function assertQuota(quota: ScopeQuota | undefined): void {
 }
 
 /**
- * Applies `quota` to a claim that `result` reports: a `claimed` result is
- * counted, and over the quota it is released and reported as `over_quota`.
+ * Runs `claim` under `quota`. A scope already at its quota is refused a key
+ * it holds no record of with one read and no write, so a flood costs the
+ * backend nothing durable; otherwise the claim runs, a `claimed` result is
+ * counted, and one over the quota (a race past the read) is released and
+ * reported as `over_quota`.
  */
-export async function applyQuota(
+export async function claimWithQuota(
   quota: ScopeQuota | undefined,
-  count: QuotaCounter,
+  backend: QuotaBackend,
   release: (key: IdempotencyKey, token: string) => Promise<boolean>,
   key: IdempotencyKey,
-  result: ClaimResult,
   now: number,
+  claim: () => Promise<ClaimResult>,
 ): Promise<ClaimResult> {
-  if (quota === undefined || result.status !== 'claimed') return result;
+  if (quota === undefined) return claim();
   const windowStart = Math.floor(now / quota.windowMs) * quota.windowMs;
+  const overQuota: ClaimResult = {
+    status: 'over_quota',
+    retryAfterMs: Math.max(1, windowStart + quota.windowMs - now),
+  };
+  const seen = await backend.peek(key, windowStart);
+  if (seen.used >= quota.maxKeys && !seen.held) return overQuota;
+  const result = await claim();
+  if (result.status !== 'claimed') return result;
   let used: number;
   try {
-    used = await count(key.scope, windowStart, quota.windowMs);
+    used = await backend.count(key.scope, windowStart, quota.windowMs);
   } catch (error) {
     // The claim must not outlive a failed count: the caller sees the error and retries.
     await release(key, result.token).catch(() => undefined);
@@ -46,31 +65,37 @@ export async function applyQuota(
   }
   if (used <= quota.maxKeys) return result;
   await release(key, result.token);
-  return { status: 'over_quota', retryAfterMs: Math.max(1, windowStart + quota.windowMs - now) };
+  return overQuota;
 }
 
 /**
- * An in-process counter for the memory store. It keeps one entry per scope
+ * In-process counters for the memory store. It keeps one entry per scope
  * seen in the current window and drops earlier windows as it goes, so its size
  * is bounded by the scopes active in one window, and by `maxScopes` beyond which
  * the oldest entries are forgotten (a forgotten scope starts from zero: the
  * store's own `maxEntries` cap still holds).
  */
-export function memoryCounter(maxScopes: number): QuotaCounter {
+export function memoryQuota(maxScopes: number, holds: (key: IdempotencyKey) => boolean): QuotaBackend {
   const counts = new Map<string, { windowStart: number; used: number }>();
-  return async (scope, windowStart) => {
-    let entry = counts.get(scope);
-    if (entry === undefined || entry.windowStart !== windowStart) {
-      counts.delete(scope);
-      if (counts.size >= maxScopes) {
-        for (const [name, old] of counts) if (old.windowStart < windowStart) counts.delete(name);
-        // Still full of live scopes: forget the oldest inserted.
-        if (counts.size >= maxScopes) counts.delete(counts.keys().next().value as string);
+  return {
+    async peek(key, windowStart) {
+      const entry = counts.get(key.scope);
+      return { used: entry?.windowStart === windowStart ? entry.used : 0, held: holds(key) };
+    },
+    async count(scope, windowStart) {
+      let entry = counts.get(scope);
+      if (entry === undefined || entry.windowStart !== windowStart) {
+        counts.delete(scope);
+        if (counts.size >= maxScopes) {
+          for (const [name, old] of counts) if (old.windowStart < windowStart) counts.delete(name);
+          // Still full of live scopes: forget the oldest inserted.
+          if (counts.size >= maxScopes) counts.delete(counts.keys().next().value as string);
+        }
+        entry = { windowStart, used: 0 };
+        counts.set(scope, entry);
       }
-      entry = { windowStart, used: 0 };
-      counts.set(scope, entry);
-    }
-    entry.used++;
-    return entry.used;
+      entry.used++;
+      return entry.used;
+    },
   };
 }
