@@ -4,9 +4,10 @@
  * connection is destroyed and new ones are refused, as when a database
  * fails over or a network partitions) and puts it back with `restore()`.
  *
- * The listening socket stays bound while cut, so the port never changes and
- * cannot be taken by another suite; a connection arriving during the cut is
- * accepted and destroyed at once, which clients see as ECONNRESET.
+ * While cut the proxy stops listening, so a client's reconnect attempts meet
+ * ECONNREFUSED, as with a database that is down (a listener that accepted
+ * and hung up would look to ioredis like a fresh connection each time and
+ * reset its retry count). `restore()` listens again on the same port.
  */
 import net from 'node:net';
 
@@ -17,8 +18,8 @@ export interface TcpProxy {
   url(target: string): string;
   /** Destroys every open connection and refuses new ones until `restore()`. */
   cut(): void;
-  /** Accepts connections again. */
-  restore(): void;
+  /** Accepts connections again, on the same port. */
+  restore(): Promise<void>;
   /** Connections accepted and forwarded so far. */
   readonly connections: number;
   /** Closes the proxy and every connection. */
@@ -57,10 +58,15 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const listening = (server.address() as net.AddressInfo).port;
 
   return {
@@ -76,6 +82,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     },
     cut() {
       isCut = true;
+      server.close();
       // resetAndDestroy sends RST where available: the peer sees the drop at once, as in a real outage.
       for (const socket of open) {
         if (typeof socket.resetAndDestroy === 'function' && !socket.destroyed && socket.readyState === 'open')
@@ -84,13 +91,17 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       }
       open.clear();
     },
-    restore() {
+    async restore() {
+      if (!isCut) return;
+      await listen(listening);
       isCut = false;
     },
     close() {
+      const wasListening = server.listening;
       isCut = true;
       for (const socket of open) socket.destroy();
       open.clear();
+      if (!wasListening) return Promise.resolve();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
