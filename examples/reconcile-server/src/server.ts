@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from '@tallystick/core';
+import { type Clock, isConnectionFailure, isTallystickError, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
+import type { ScopeQuota } from '@tallystick/replay';
 import { withIdempotency } from '@tallystick/replay/node';
 import {
   createIssuer,
@@ -46,6 +47,8 @@ export interface ServerOptions {
   readonly audiencesOf?: (device: string) => readonly string[];
   /** Overrides of the reconciler's conflict policies. */
   readonly policies?: Partial<ReconcilePolicies>;
+  /** New Idempotency-Keys per device per window; default 600 a minute. */
+  readonly idempotencyQuota?: ScopeQuota;
 }
 
 /** A running server. */
@@ -98,7 +101,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keys: trustedKeys,
     ...(options.audiencesOf ? { audiencesOf: options.audiencesOf } : {}),
   });
-  const storage = await openStorage(options.storage ?? { kind: 'pglite' });
+  const storage = await openStorage(options.storage ?? { kind: 'pglite' }, {
+    ...(options.idempotencyQuota ? { quota: options.idempotencyQuota } : {}),
+  });
   const reconciler = createReconciler({
     ledger: storage.ledger,
     verifier: redemptions,
@@ -199,6 +204,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
+      if (!res.headersSent && unavailable(error)) {
+        // The database is down or dropped the connection: say so, and when to come back.
+        return send(
+          res,
+          problem(
+            503,
+            'storage-unavailable',
+            'Storage is unavailable',
+            'Retry shortly.',
+            {},
+            { 'retry-after': '1' },
+          ),
+        );
+      }
       console.error('[reconcile-server]', error);
       if (!res.headersSent) send(res, problem(500, 'internal', 'Internal error', 'See the server log.'));
       else res.destroy();
@@ -235,4 +254,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return closing;
     },
   };
+}
+
+function unavailable(error: unknown): boolean {
+  return isConnectionFailure(error) || isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE');
 }

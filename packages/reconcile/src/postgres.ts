@@ -101,13 +101,22 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
   const withConnection = async <T>(work: (c: SqlClient) => Promise<T>): Promise<T> => {
     if (!pool) return exclusive(() => work(client!));
     const c = await pool.connect();
+    // pg.Pool listens for errors only on idle connections: one that drops while
+    // checked out (between a transaction's statements) would emit an unhandled
+    // 'error' and end the process. The failing statement reports it instead.
+    const events = c as Partial<Pick<NodeJS.EventEmitter, 'on' | 'off'>>;
     let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    events.on?.('error', onError);
     try {
       return await work(c);
     } catch (error) {
-      broken = error instanceof Error ? error : undefined;
+      broken = error instanceof Error ? error : broken;
       throw error;
     } finally {
+      events.off?.('error', onError);
       c.release(broken);
     }
   };

@@ -14,6 +14,7 @@ import {
 } from './lib/pg-sql.js';
 import { assertQuota, claimWithQuota, type QuotaBackend } from './lib/quota.js';
 import { judge } from './lib/records.js';
+import { markAbandonedClaim } from './lib/settle-retry.js';
 import {
   assertClaimOptions,
   assertCompleteArgs,
@@ -172,7 +173,11 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
       const token = newClaimToken();
       const now = clock.now();
       const params = [key.scope, key.key, fingerprint, token, now, claimOptions.leaseMs, claimOptions.ttlMs];
-      const row = (await query('claim', sql.claim, params))[0] as ClaimRow | undefined;
+      const row = (
+        await query('claim', sql.claim, params).catch((error: unknown) => {
+          throw markAbandonedClaim(error, token);
+        })
+      )[0] as ClaimRow | undefined;
       if (row?.claimed) return { status: 'claimed', token };
       if (!row || row.fingerprint === null || row.expires_at === null) continue;
       const record =

@@ -10,6 +10,7 @@ import {
   type Script,
   TAKE_OVER,
 } from './lib/redis-scripts.js';
+import { markAbandonedClaim } from './lib/settle-retry.js';
 import {
   assertClaimOptions,
   assertCompleteArgs,
@@ -156,7 +157,10 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
       const now = clock.now();
       const token = newClaimToken();
       const value = inFlightValue(token, fingerprint, now + claimOptions.leaseMs, now + claimOptions.ttlMs);
-      if ((await call('claim', () => client.set(k, value, 'PX', px, 'NX'))) === 'OK')
+      const abandon = (error: unknown) => {
+        throw markAbandonedClaim(error, token);
+      };
+      if ((await call('claim', () => client.set(k, value, 'PX', px, 'NX')).catch(abandon)) === 'OK')
         return { status: 'claimed', token };
       const current = await call('claim', () => client.get(k));
       if (current === null) continue; // released or collected between the two calls
@@ -168,7 +172,8 @@ export function createRedisStore(options: RedisStoreOptions): IdempotencyStore {
         );
       const verdict = judge(record, fingerprint, now);
       if (!verdict.take) return verdict.result;
-      if (await run('claim', TAKE_OVER, k, current, value, px)) return { status: 'claimed', token };
+      if (await run('claim', TAKE_OVER, k, current, value, px).catch(abandon))
+        return { status: 'claimed', token };
     }
     throw new TallystickError('ERR_STORE', 'redis idempotency store: claim kept racing; try again');
   }

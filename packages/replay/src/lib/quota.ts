@@ -6,7 +6,9 @@
  * answers and mismatches through whatever the quota says: a flooded scope's
  * own earlier keys still replay.
  */
+
 import type { ClaimResult, IdempotencyKey, ScopeQuota } from '../store.js';
+import { markAbandonedClaim } from './settle-retry.js';
 
 /** Where a store keeps its quota counters. */
 export interface QuotaBackend {
@@ -59,8 +61,8 @@ export async function claimWithQuota(
   try {
     used = await backend.count(key.scope, windowStart, quota.windowMs);
   } catch (error) {
-    // The claim must not outlive a failed count: the caller sees the error and retries.
-    await release(key, result.token).catch(() => undefined);
+    // The claim must not outlive a failed count: free it now, or once the store is back.
+    await release(key, result.token).catch(() => markAbandonedClaim(error, result.token));
     throw error;
   }
   if (used <= quota.maxKeys) return result;
