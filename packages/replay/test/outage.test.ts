@@ -72,6 +72,39 @@ async function cutAndRestore(proxy: TcpProxy, store: IdempotencyStore): Promise<
   expect(after).toMatchObject({ status: 'claimed' });
 }
 
+/**
+ * The store drops while the handler runs: its response still reaches the
+ * client (it took effect), and after the restore a retry with the same key
+ * gets that response replayed at once, not 409 until the lease lapses.
+ */
+async function cutWhileRunning(proxy: TcpProxy, store: IdempotencyStore): Promise<void> {
+  const options = resolveHttpOptions({ store });
+  const exchange = { method: 'POST', path: '/sales', scope: 'till-1', key: uniqueName('k'), body };
+  let runs = 0;
+  const handler = async () => {
+    runs++;
+    proxy.cut();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { status: 201, headers: { 'content-type': 'text/plain' }, body: 'sold once' };
+  };
+  const first = await serveIdempotent(options, exchange, handler);
+  expect(first).toMatchObject({ kind: 'executed', response: { status: 201, body: 'sold once' } });
+  const during = await serveIdempotent(options, exchange, handler);
+  expect(during.response.status).toBe(503);
+  await proxy.restore();
+  let again = during;
+  for (let attempt = 0; attempt < 20 && again.response.status === 503; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    again = await serveIdempotent(options, exchange, handler);
+  }
+  expect(again.response).toMatchObject({
+    status: 201,
+    body: 'sold once',
+    headers: { 'idempotent-replayed': 'true' },
+  });
+  expect(runs).toBe(1);
+}
+
 const pgUp = await serviceAvailable('postgres');
 describe.skipIf(!pgUp)('postgres store through a cut connection', () => {
   let proxy: TcpProxy;
@@ -96,6 +129,7 @@ describe.skipIf(!pgUp)('postgres store through a cut connection', () => {
     try {
       await cutAndRestore(proxy, store);
       expect(poolErrors.length).toBeGreaterThan(0);
+      await cutWhileRunning(proxy, store);
     } finally {
       await pool.query(`DROP TABLE IF EXISTS ${store.table}, ${store.table.slice(0, -1)}_quota"`);
     }
@@ -121,6 +155,7 @@ describe.skipIf(!redisUp)('redis store through a cut connection', () => {
   it('fails typed and retryable while cut (503 over HTTP, handler not run), and recovers without a restart', async () => {
     const prefix = `${uniqueName('outage')}:`;
     await cutAndRestore(proxy, createRedisStore({ client, prefix }));
+    await cutWhileRunning(proxy, createRedisStore({ client, prefix }));
     expect(clientErrors.length).toBeGreaterThan(0);
     const keys = await client.keys(`${prefix}*`);
     if (keys.length > 0) await client.del(...keys);
