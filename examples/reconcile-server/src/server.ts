@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Clock, isConnectionFailure, isTallystickError, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
 import type { ScopeQuota } from '@tallystick/replay';
-import { withIdempotency } from '@tallystick/replay/node';
+import { SLOW_CLIENT_TIMEOUTS, withIdempotency } from '@tallystick/replay/node';
 import {
   createIssuer,
   generateIssuerKey,
@@ -49,6 +49,11 @@ export interface ServerOptions {
   readonly policies?: Partial<ReconcilePolicies>;
   /** New Idempotency-Keys per device per window; default 600 a minute. */
   readonly idempotencyQuota?: ScopeQuota;
+  /** Time for a client to send its headers, then its whole request; default 10 s and 30 s. */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Time for a `POST /intents` body once its headers are in; default 10 s (then 408). */
+  readonly bodyTimeoutMs?: number;
 }
 
 /** A running server. */
@@ -128,6 +133,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       scope: (req) => String(req.headers['x-tallystick-device'] ?? 'anonymous').slice(0, 128),
       maxBodyBytes,
       leaseMs: 60_000,
+      ...(options.bodyTimeoutMs ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+      // 4 MiB bodies: 64 at once bounds buffered request memory to 256 MiB.
+      maxBodiesInFlight: 64,
     },
     createIntentsHandler({
       reconciler,
@@ -202,7 +210,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     send(res, problem(404, 'not-found', 'No such route', `${method} ${path} is not served here.`));
   }
 
-  const server = createServer((req, res) => {
+  // Slow clients: headers, then the whole request, must arrive in bounded time.
+  const timeouts = {
+    ...SLOW_CLIENT_TIMEOUTS,
+    ...(options.headersTimeoutMs ? { headersTimeout: options.headersTimeoutMs } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeout: options.requestTimeoutMs } : {}),
+  };
+  const server = createServer(timeouts, (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (!res.headersSent && unavailable(error)) {
         // The database is down or dropped the connection: say so, and when to come back.
