@@ -28,7 +28,9 @@ export interface SqlClient {
  * ```ts
  * import pg from 'pg';
  * import type { SqlPool } from '@tallystick/reconcile/postgres';
- * const pool: SqlPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000 });
+ * pool.on('error', (error) => console.warn('postgres:', error.message)); // never crash on a dropped connection
+ * const sqlPool: SqlPool = pool;
  * ```
  */
 export interface SqlPool extends SqlClient {
@@ -78,6 +80,7 @@ const PAGE = 1000;
  * import { createPostgresLedger } from '@tallystick/reconcile/postgres';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.warn('postgres:', error.message));
  * const ledger = await createPostgresLedger({ pool, schema: 'shop_1' });
  * const reconciler = createReconciler({ ledger });
  * ```

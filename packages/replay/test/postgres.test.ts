@@ -20,7 +20,7 @@ describe.skipIf(!pgUp)('postgres server', () => {
       return {
         store,
         close: async () => {
-          await pool.query(`DROP TABLE IF EXISTS ${store.table}`);
+          await pool.query(`DROP TABLE IF EXISTS ${store.table}, ${store.table.slice(0, -1)}_quota"`);
           await pool.end();
         },
       };
