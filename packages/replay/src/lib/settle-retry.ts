@@ -69,8 +69,13 @@ export function settleRetrying(store: IdempotencyStore, maxPending = 10_000): Id
       const k = id(key);
       const owed = pending.get(k);
       if (owed !== undefined) {
-        // Still failing: the store is still down, and the claim would fail the same way.
-        await settle(key, owed);
+        try {
+          await settle(key, owed);
+        } catch (error) {
+          // Still down: the claim would fail the same way. Any other failure will not heal by
+          // retrying, so the settlement is dropped and the lease frees the key as before.
+          if (isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE')) throw error;
+        }
         if (pending.get(k) === owed) pending.delete(k);
       }
       try {
@@ -85,7 +90,7 @@ export function settleRetrying(store: IdempotencyStore, maxPending = 10_000): Id
       try {
         return await store.complete(key, token, response, ttlMs);
       } catch (error) {
-        if (!(error instanceof RangeError || error instanceof TypeError))
+        if (isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE'))
           remember(key, { kind: 'complete', token, response, ttlMs });
         throw error;
       }
@@ -94,8 +99,7 @@ export function settleRetrying(store: IdempotencyStore, maxPending = 10_000): Id
       try {
         return await store.release(key, token);
       } catch (error) {
-        if (!(error instanceof RangeError || error instanceof TypeError))
-          remember(key, { kind: 'release', token });
+        if (isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE')) remember(key, { kind: 'release', token });
         throw error;
       }
     },
