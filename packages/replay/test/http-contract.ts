@@ -2,7 +2,7 @@
  * The HTTP semantics (draft-ietf-httpapi-idempotency-key-header) every
  * integration must show: the Node wrapper and the Hono middleware both run it.
  */
-import type { JsonValue } from '@tallystick/core';
+import { type JsonValue, TallystickError } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyHttpOptions, IdempotencyStore, StoredResponse } from '../src/index.js';
 import { createMemoryStore } from '../src/memory.js';
@@ -291,6 +291,28 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       );
       expect(state.runs).toBe(3);
       expect(store.size).toBe(3);
+      await app.close();
+    });
+
+    it('answers 503 + Retry-After when the handler’s dependency is down, and runs it again on the retry', async () => {
+      let down = true;
+      let runs = 0;
+      const app = await makeApp(
+        createMemoryStore(),
+        async () => {
+          runs++;
+          if (down) throw new TallystickError('ERR_SERVICE_UNAVAILABLE', 'ledger unreachable');
+          return { status: 201, headers: {}, body: 'sold' };
+        },
+        { retryAfterSeconds: 2 },
+      );
+      const during = await app.fetch('/sales', post('dep', { amount: 1 }));
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('2');
+      expect((await problem(during)).type).toBe('urn:tallystick:problem:service-unavailable');
+      down = false;
+      expect((await app.fetch('/sales', post('dep', { amount: 1 }))).status).toBe(201);
+      expect(runs).toBe(2);
       await app.close();
     });
 
