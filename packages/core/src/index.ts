@@ -47,4 +47,4 @@ export {
   splitMoney,
   subtractMoney,
 } from './money/money.js';
-export { isConnectionFailure, toBackendError } from './unavailable.js';
+export { guardConnectionErrors, isConnectionFailure, toBackendError } from './unavailable.js';

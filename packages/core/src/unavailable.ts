@@ -92,3 +92,34 @@ export function toBackendError(
   }
   return new TallystickError(fallback, `${what} failed: ${detail}`, { cause: error });
 }
+
+const guarded = new WeakSet<object>();
+
+/**
+ * Makes sure a connection object (a `pg.Pool`, a `pg.Client`) has an
+ * `'error'` listener, so a connection the database drops between queries is
+ * not an unhandled `'error'` event that ends the process. The stores and the
+ * ledger call it on the clients you pass them; the failure still reaches the
+ * next query, as `ERR_SERVICE_UNAVAILABLE`. `onError` (once per object) lets
+ * you log it; objects without `on` are left alone. Idempotent per object.
+ *
+ * @example
+ * ```ts
+ * import { EventEmitter } from 'node:events';
+ * import { guardConnectionErrors } from '@tallystick/core';
+ *
+ * const pool = new EventEmitter(); // stands in for a pg.Pool
+ * guardConnectionErrors(pool);
+ * pool.emit('error', new Error('Connection terminated unexpectedly')); // no crash
+ * ```
+ */
+export function guardConnectionErrors(
+  client: unknown,
+  onError: (error: unknown) => void = () => undefined,
+): void {
+  if (typeof client !== 'object' || client === null || guarded.has(client)) return;
+  const on = (client as { on?: unknown }).on;
+  if (typeof on !== 'function') return;
+  guarded.add(client);
+  on.call(client, 'error', onError);
+}

@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isConnectionFailure, TallystickError, toBackendError } from '../src/index.js';
+import { guardConnectionErrors, isConnectionFailure, TallystickError, toBackendError } from '../src/index.js';
 
 const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
 
@@ -65,5 +66,20 @@ describe('toBackendError', () => {
     expect(toBackendError(broken, 'ERR_STORE', 'claim')).toMatchObject({ code: 'ERR_STORE', cause: broken });
     const already = new TallystickError('ERR_QUEUE', 'x');
     expect(toBackendError(already, 'ERR_STORE', 'claim')).toBe(already);
+  });
+});
+
+describe('guardConnectionErrors', () => {
+  it('gives an emitter one error listener, so a dropped connection does not throw, and leaves others alone', () => {
+    const pool = new EventEmitter();
+    expect(() => pool.emit('error', new Error('Connection terminated unexpectedly'))).toThrow();
+    const seen: unknown[] = [];
+    guardConnectionErrors(pool, (error) => seen.push(error));
+    guardConnectionErrors(pool);
+    expect(pool.listenerCount('error')).toBe(1);
+    expect(() => pool.emit('error', new Error('dropped'))).not.toThrow();
+    expect(seen).toHaveLength(1);
+    for (const other of [null, undefined, 1, 'x', {}, { on: 1 }])
+      expect(() => guardConnectionErrors(other)).not.toThrow();
   });
 });

@@ -3,6 +3,7 @@
  * A server-side outbox on Postgres (`pg`, an optional peer dependency): many
  * workers on many machines claim batches with `FOR UPDATE SKIP LOCKED`.
  */
+import { guardConnectionErrors } from '@tallystick/core';
 import pg from 'pg';
 import { toStoreError } from './lib/errors.js';
 import { postgresSql } from './lib/pg-sql.js';
@@ -12,12 +13,14 @@ import type { QueueStore } from './store.js';
 
 /**
  * Options for {@link openPostgresStore}: a `pool` you own, or a `connectionString`.
- * A pool you pass needs its own `'error'` listener (see the example), or a
- * database restart ends your process.
+ * Give a pool you pass its own `'error'` listener to log what it meets (see
+ * the example); the store adds a silent one in any case, so a database restart
+ * never ends your process.
  *
  * @example
  * ```ts
- * import pg from 'pg';
+ * import { guardConnectionErrors } from '@tallystick/core';
+import pg from 'pg';
  * const pool = new pg.Pool({ connectionString: 'postgres://app@db/shop', connectionTimeoutMillis: 5_000 });
  * pool.on('error', (error) => console.warn('postgres:', error.message));
  * const options: PostgresStoreOptions = { pool, table: 'pos_outbox' };
@@ -83,6 +86,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (ownPool) {
     const onPoolError = options.onPoolError ?? (() => undefined);
     pool.on('error', (error) => onPoolError(error));
+  } else {
+    // A pool you pass gets a listener too (once), so a forgotten one cannot crash the process.
+    guardConnectionErrors(pool);
   }
   const sql = postgresSql(table);
   if (options.createTables ?? true) {

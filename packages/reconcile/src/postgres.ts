@@ -1,4 +1,4 @@
-import { type JsonValue, TallystickError } from '@tallystick/core';
+import { guardConnectionErrors, type JsonValue, TallystickError } from '@tallystick/core';
 import type { GroupState, Ledger, LedgerCounts, LedgerTransaction, Verdict } from './ledger.js';
 import { createMutex } from './lib/mutex.js';
 import { compareText } from './lib/order.js';
@@ -95,6 +95,8 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
     );
   }
   const connection = client ?? pool!;
+  // A pg.Pool's idle connections, or a pg.Client, dropped without an 'error' listener would end the process.
+  guardConnectionErrors(connection);
   if (typeof connection.query !== 'function')
     throw new TypeError('client/pool must have a query(text, params) method');
   const sql = statements(options.schema ?? 'public', options.prefix ?? 'tallystick_');

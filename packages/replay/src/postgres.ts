@@ -1,4 +1,10 @@
-import { type Clock, systemClock, TallystickError, toBackendError } from '@tallystick/core';
+import {
+  type Clock,
+  guardConnectionErrors,
+  systemClock,
+  TallystickError,
+  toBackendError,
+} from '@tallystick/core';
 import {
   type ClaimRow,
   claimSql,
@@ -38,8 +44,9 @@ import type {
  * The least a Postgres client must offer: `pg`'s `Pool` and `Client` and
  * PGlite all fit. Use a pool in servers; the store issues one statement per
  * call and never holds a connection between calls. Give a `pg.Pool` an
- * `'error'` listener: without one, an idle connection dropped by a database
- * restart is an unhandled error that ends the process.
+ * `'error'` listener to log what it meets: without any, an idle connection
+ * dropped by a database restart is an unhandled error that ends the process
+ * (the store adds a silent one to the client it is given, as a safety net).
  *
  * @example
  * ```ts
@@ -137,6 +144,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresIdem
   if (client === null || typeof client !== 'object' || typeof client.query !== 'function') {
     throw new TypeError('client must have a query(text, params) method (pg Pool/Client or PGlite)');
   }
+  // A pg.Pool or pg.Client without an 'error' listener would crash the process on a dropped connection.
+  guardConnectionErrors(client);
   const clock = options.clock ?? systemClock;
   assertQuota(options.quota);
   const { quoted, bare } = quoteTable(options.table ?? 'tallystick_idempotency');

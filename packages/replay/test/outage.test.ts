@@ -136,6 +136,30 @@ describe.skipIf(!pgUp)('postgres store through a cut connection', () => {
   });
 });
 
+describe.skipIf(!pgUp)('postgres store on a pool its owner forgot to listen on', () => {
+  it('does not let the dropped idle connections crash the process', async () => {
+    const proxy = await startTcpProxy(PG_URL);
+    const pool = new pg.Pool({ connectionString: proxy.url(PG_URL), max: 4, connectionTimeoutMillis: 2_000 });
+    const store = createPostgresStore({ client: pool, table: uniqueName('outage') });
+    try {
+      await store.ensureSchema();
+      await Promise.all([pool.query('SELECT pg_sleep(0.05)'), pool.query('SELECT pg_sleep(0.05)')]);
+      expect(pool.idleCount).toBeGreaterThan(0);
+      proxy.cut();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(pool.idleCount).toBe(0); // they errored, and nobody crashed
+      await proxy.restore();
+      expect((await store.claim(scopedKey('s', uniqueName('k')), fingerprint(1), OPTS)).status).toBe(
+        'claimed',
+      );
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS ${store.table}, ${store.table.slice(0, -1)}_quota"`);
+      await pool.end();
+      await proxy.close();
+    }
+  });
+});
+
 const redisUp = await serviceAvailable('redis');
 describe.skipIf(!redisUp)('redis store through a cut connection', () => {
   let proxy: TcpProxy;
