@@ -87,7 +87,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     if (pool) {
-      await pool.query(`DROP TABLE IF EXISTS ${table}`);
+      await pool.query(`DROP TABLE IF EXISTS ${table}, ${table}_quota`);
       await pool.query(`DROP TABLE IF EXISTS ${effects}`);
       await pool.end();
     }

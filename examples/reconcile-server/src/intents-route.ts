@@ -52,7 +52,12 @@ export interface IntentsDeps {
  * not a batch refused before the store (so the corrected batch may reuse its key).
  */
 export function createIntentsRoute(
-  deps: IntentsDeps & { readonly store: IdempotencyStore; readonly maxBodyBytes: number },
+  deps: IntentsDeps & {
+    readonly store: IdempotencyStore;
+    readonly maxBodyBytes: number;
+    readonly bodyTimeoutMs?: number;
+    readonly maxBodiesInFlight?: number;
+  },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const protectedRoute = withIdempotency(
     {
@@ -65,6 +70,8 @@ export function createIntentsRoute(
       },
       maxBodyBytes: deps.maxBodyBytes,
       leaseMs: 60_000,
+      ...(deps.bodyTimeoutMs ? { bodyTimeoutMs: deps.bodyTimeoutMs } : {}),
+      ...(deps.maxBodiesInFlight ? { maxBodiesInFlight: deps.maxBodiesInFlight } : {}),
       validate: (body) => {
         const batch = readIntentsBody(body, deps.maxBatch);
         return batch.ok ? undefined : batch.reply;

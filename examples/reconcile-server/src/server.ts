@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from '@tallystick/core';
+import { type Clock, isConnectionFailure, isTallystickError, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
+import type { ScopeQuota } from '@tallystick/replay';
+import { SLOW_CLIENT_TIMEOUTS } from '@tallystick/replay/node';
 import {
   createIssuer,
   generateIssuerKey,
@@ -47,6 +49,13 @@ export interface ServerOptions {
   readonly audiencesOf?: (device: string) => readonly string[];
   /** Overrides of the reconciler's conflict policies. */
   readonly policies?: Partial<ReconcilePolicies>;
+  /** New Idempotency-Keys per device per window; default 600 a minute. */
+  readonly idempotencyQuota?: ScopeQuota;
+  /** Time for a client to send its headers, then its whole request; default 10 s and 30 s. */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Time for a `POST /intents` body once its headers are in; default 10 s (then 408). */
+  readonly bodyTimeoutMs?: number;
 }
 
 /** A running server. */
@@ -99,7 +108,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keys: trustedKeys,
     ...(options.audiencesOf ? { audiencesOf: options.audiencesOf } : {}),
   });
-  const storage = await openStorage(options.storage ?? { kind: 'pglite' });
+  const storage = await openStorage(options.storage ?? { kind: 'pglite' }, {
+    ...(options.idempotencyQuota ? { quota: options.idempotencyQuota } : {}),
+  });
   const reconciler = createReconciler({
     ledger: storage.ledger,
     verifier: redemptions,
@@ -122,6 +133,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     metrics,
     maxBatch: options.maxBatch ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    ...(options.bodyTimeoutMs ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+    // 4 MiB bodies: 64 at once bounds buffered request memory to 256 MiB.
+    maxBodiesInFlight: 64,
     now: () => clock.now(),
     ran,
   });
@@ -196,8 +210,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     send(res, problem(404, 'not-found', 'No such route', `${method} ${path} is not served here.`));
   }
 
-  const server = createServer((req, res) => {
+  // Slow clients: headers, then the whole request, must arrive in bounded time.
+  const timeouts = {
+    ...SLOW_CLIENT_TIMEOUTS,
+    ...(options.headersTimeoutMs ? { headersTimeout: options.headersTimeoutMs } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeout: options.requestTimeoutMs } : {}),
+  };
+  const server = createServer(timeouts, (req, res) => {
     route(req, res).catch((error: unknown) => {
+      if (!res.headersSent && unavailable(error)) {
+        // The database is down or dropped the connection: say so, and when to come back.
+        return send(
+          res,
+          problem(
+            503,
+            'storage-unavailable',
+            'Storage is unavailable',
+            'Retry shortly.',
+            {},
+            { 'retry-after': '1' },
+          ),
+        );
+      }
       console.error('[reconcile-server]', error);
       if (!res.headersSent) send(res, problem(500, 'internal', 'Internal error', 'See the server log.'));
       else res.destroy();
@@ -235,4 +269,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return closing;
     },
   };
+}
+
+function unavailable(error: unknown): boolean {
+  return isConnectionFailure(error) || isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE');
 }

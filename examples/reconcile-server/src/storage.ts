@@ -4,7 +4,7 @@
  */
 import { createMemoryLedger, type Ledger } from '@tallystick/reconcile';
 import { createPostgresLedger, type SqlClient, type SqlPool } from '@tallystick/reconcile/postgres';
-import type { IdempotencyStore } from '@tallystick/replay';
+import type { IdempotencyStore, ScopeQuota } from '@tallystick/replay';
 import { createMemoryStore } from '@tallystick/replay/memory';
 import { createPostgresStore } from '@tallystick/replay/postgres';
 
@@ -21,6 +21,21 @@ export type StorageOptions =
   | { readonly kind: 'pglite'; readonly dataDir?: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
 
+/**
+ * New Idempotency-Keys per device per minute: a till replaying a day offline
+ * sends a few batches of up to 1,000 intents, far below this; a client
+ * flooding junk keys gets 429 after it, and every other till carries on.
+ */
+export const DEFAULT_IDEMPOTENCY_QUOTA: ScopeQuota = { maxKeys: 600, windowMs: 60_000 };
+
+/** Limits the storage enforces. */
+export interface StorageLimits {
+  /** Default {@link DEFAULT_IDEMPOTENCY_QUOTA}. */
+  readonly quota?: ScopeQuota;
+  /** Told about errors of idle database connections (a restart, a network cut); default: logged. */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
 /** The opened storage. */
 export interface Storage {
   readonly ledger: Ledger;
@@ -33,26 +48,43 @@ export interface Storage {
 }
 
 /** Opens (and migrates) the storage named by `options`. */
-export async function openStorage(options: StorageOptions): Promise<Storage> {
+export async function openStorage(options: StorageOptions, limits: StorageLimits = {}): Promise<Storage> {
+  const quota = limits.quota ?? DEFAULT_IDEMPOTENCY_QUOTA;
   if (options.kind === 'memory') {
     return {
       ledger: createMemoryLedger(),
-      idempotency: createMemoryStore(),
+      idempotency: createMemoryStore({ quota }),
       description: 'memory',
       ping: async () => {},
       close: async () => {},
     };
   }
-  if (options.kind === 'pglite') return openPglite(options.dataDir);
-  return openPostgres(options.url, options.schema ?? 'public');
+  if (options.kind === 'pglite') return openPglite(options.dataDir, quota);
+  const onError =
+    limits.onConnectionError ??
+    ((error: Error) => console.warn(`[reconcile-server] postgres connection lost: ${error.message}`));
+  return openPostgres(options.url, options.schema ?? 'public', quota, onError);
 }
 
-async function openPostgres(url: string, schema: string): Promise<Storage> {
+async function openPostgres(
+  url: string,
+  schema: string,
+  quota: ScopeQuota,
+  onError: (error: Error) => void,
+): Promise<Storage> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // A bounded connect wait: during an outage requests get 503 in seconds instead of hanging.
+  const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5_000 });
+  // Without this listener an idle connection dropped by a database restart is an
+  // unhandled 'error' event, and the whole server exits.
+  pool.on('error', onError);
   try {
     const ledger = await createPostgresLedger({ pool: pool as unknown as SqlPool, schema });
-    const idempotency = createPostgresStore({ client: pool, table: `${schema}.tallystick_idempotency` });
+    const idempotency = createPostgresStore({
+      client: pool,
+      table: `${schema}.tallystick_idempotency`,
+      quota,
+    });
     // Safe here because one server starts at a time in this example; a fleet would migrate at deploy time.
     await idempotency.ensureSchema();
     return {
@@ -71,7 +103,7 @@ async function openPostgres(url: string, schema: string): Promise<Storage> {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Storage> {
+async function openPglite(dataDir: string | undefined, quota: ScopeQuota): Promise<Storage> {
   const { PGlite } = await import('@electric-sql/pglite');
   const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   const pool = serialized(db as unknown as SqlClient);
@@ -81,7 +113,7 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
     // makes every other statement (the idempotency store's, the report's) wait:
     // otherwise a key claim could land inside, and roll back with, a ledger transaction.
     const ledger = await createPostgresLedger({ pool });
-    const idempotency = createPostgresStore({ client: pool });
+    const idempotency = createPostgresStore({ client: pool, quota });
     await idempotency.ensureSchema();
     return {
       ledger,

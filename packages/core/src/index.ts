@@ -48,3 +48,4 @@ export {
   subtractMoney,
 } from './money/money.js';
 export { classifyHttpStatus, type HttpStatusClass, isRetryableStatus } from './protocol/http-status.js';
+export { guardConnectionErrors, isConnectionFailure, toBackendError } from './unavailable.js';

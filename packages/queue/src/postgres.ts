@@ -3,6 +3,7 @@
  * A server-side outbox on Postgres (`pg`, an optional peer dependency): many
  * workers on many machines claim batches with `FOR UPDATE SKIP LOCKED`.
  */
+import { guardConnectionErrors } from '@tallystick/core';
 import pg from 'pg';
 import { toStoreError } from './lib/errors.js';
 import { postgresSql } from './lib/pg-sql.js';
@@ -12,15 +13,29 @@ import type { QueueStore } from './store.js';
 
 /**
  * Options for {@link openPostgresStore}: a `pool` you own, or a `connectionString`.
+ * Give a pool you pass its own `'error'` listener to log what it meets (see
+ * the example); the store adds a silent one in any case, so a database restart
+ * never ends your process.
  *
  * @example
  * ```ts
- * const options: PostgresStoreOptions = { connectionString: 'postgres://app@db/shop', table: 'pos_outbox' };
+ * import { guardConnectionErrors } from '@tallystick/core';
+import pg from 'pg';
+ * const pool = new pg.Pool({ connectionString: 'postgres://app@db/shop', connectionTimeoutMillis: 5_000 });
+ * pool.on('error', (error) => console.warn('postgres:', error.message));
+ * const options: PostgresStoreOptions = { pool, table: 'pos_outbox' };
  * ```
  */
 export interface PostgresStoreOptions {
   pool?: pg.Pool;
   connectionString?: string;
+  /**
+   * Told about errors of the pool the store creates from `connectionString`
+   * (an idle connection dropped by a restart or a network cut). Default: ignored,
+   * since the next query reports the outage anyway as `ERR_SERVICE_UNAVAILABLE`.
+   * The store always listens, so such an error never crashes the process.
+   */
+  onPoolError?: (error: Error) => void;
   /** Table name (the HLC mark lives in `<table>_meta`). Default `tallystick_intents`. */
   table?: string;
   /** Create the tables if missing. Default true. */
@@ -49,7 +64,9 @@ export interface PostgresStore extends QueueStore {
  * workers' clocks, so keep them in sync (NTP).
  *
  * @throws {TypeError} if neither `pool` nor `connectionString` is given, or `table` is not a plain identifier.
- * @throws {TallystickError} `ERR_STORE` if the tables cannot be created.
+ * @throws {TallystickError} `ERR_SERVICE_UNAVAILABLE` if Postgres cannot be reached, `ERR_STORE` if
+ *   the tables cannot be created. Every method of the store rejects the same way during an outage
+ *   (nothing of that call is stored) and works again once the database is back.
  * @example
  * ```ts
  * import { createIntentQueue, createHttpSender } from '@tallystick/queue';
@@ -66,6 +83,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const ownPool = !options.pool;
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+  if (ownPool) {
+    const onPoolError = options.onPoolError ?? (() => undefined);
+    pool.on('error', (error) => onPoolError(error));
+  } else {
+    // A pool you pass gets a listener too (once), so a forgotten one cannot crash the process.
+    guardConnectionErrors(pool);
+  }
   const sql = postgresSql(table);
   if (options.createTables ?? true) {
     const client = await pool.connect().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { type JsonValue, TallystickError } from '@tallystick/core';
+import { guardConnectionErrors, type JsonValue, TallystickError } from '@tallystick/core';
 import type { GroupState, Ledger, LedgerCounts, LedgerTransaction, Verdict } from './ledger.js';
 import { createMutex } from './lib/mutex.js';
 import { compareText } from './lib/order.js';
@@ -28,7 +28,9 @@ export interface SqlClient {
  * ```ts
  * import pg from 'pg';
  * import type { SqlPool } from '@tallystick/reconcile/postgres';
- * const pool: SqlPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5_000 });
+ * pool.on('error', (error) => console.warn('postgres:', error.message)); // never crash on a dropped connection
+ * const sqlPool: SqlPool = pool;
  * ```
  */
 export interface SqlPool extends SqlClient {
@@ -78,6 +80,7 @@ const PAGE = 1000;
  * import { createPostgresLedger } from '@tallystick/reconcile/postgres';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.warn('postgres:', error.message));
  * const ledger = await createPostgresLedger({ pool, schema: 'shop_1' });
  * const reconciler = createReconciler({ ledger });
  * ```
@@ -92,6 +95,8 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
     );
   }
   const connection = client ?? pool!;
+  // A pg.Pool's idle connections, or a pg.Client, dropped without an 'error' listener would end the process.
+  guardConnectionErrors(connection);
   if (typeof connection.query !== 'function')
     throw new TypeError('client/pool must have a query(text, params) method');
   const sql = statements(options.schema ?? 'public', options.prefix ?? 'tallystick_');
@@ -101,13 +106,22 @@ export async function createPostgresLedger(options: PostgresLedgerOptions): Prom
   const withConnection = async <T>(work: (c: SqlClient) => Promise<T>): Promise<T> => {
     if (!pool) return exclusive(() => work(client!));
     const c = await pool.connect();
+    // pg.Pool listens for errors only on idle connections: one that drops while
+    // checked out (between a transaction's statements) would emit an unhandled
+    // 'error' and end the process. The failing statement reports it instead.
+    const events = c as Partial<Pick<NodeJS.EventEmitter, 'on' | 'off'>>;
     let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    events.on?.('error', onError);
     try {
       return await work(c);
     } catch (error) {
-      broken = error instanceof Error ? error : undefined;
+      broken = error instanceof Error ? error : broken;
       throw error;
     } finally {
+      events.off?.('error', onError);
       c.release(broken);
     }
   };

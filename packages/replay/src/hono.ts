@@ -1,7 +1,8 @@
-import { decodeBase64url, encodeBase64url } from '@tallystick/core';
+import { decodeBase64url, encodeBase64url, isConnectionFailure } from '@tallystick/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { serveIdempotent } from './http.js';
 import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions } from './http-admit.js';
+import { problemResponse } from './problem.js';
 import type { StoredResponse } from './store.js';
 
 /**
@@ -36,7 +37,8 @@ export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
  *   415 for a body not sent as JSON. All `application/problem+json`, all
  *   before the store is touched.
  * - A handler that throws frees the key and the error goes on to Hono's
- *   `onError` as usual.
+ *   `onError` as usual, except a dependency outage (`ERR_SERVICE_UNAVAILABLE`,
+ *   a dropped connection), answered 503 with Retry-After.
  *
  * Downstream handlers read the body as usual (`c.req.json()`).
  *
@@ -68,22 +70,36 @@ export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler 
     }
     const scope = await options.scope(c);
     const url = new URL(c.req.url);
-    const result = await serveIdempotent(
-      resolved,
-      {
-        method: c.req.method,
-        path: url.pathname + url.search,
-        scope,
-        key: admitted.key,
-        body,
-        contentType: c.req.header('content-type') ?? null,
-      },
-      async () => {
-        await next();
-        if (c.error) throw c.error;
-        return capture(c.res);
-      },
-    );
+    let result: Awaited<ReturnType<typeof serveIdempotent>>;
+    try {
+      result = await serveIdempotent(
+        resolved,
+        {
+          method: c.req.method,
+          path: url.pathname + url.search,
+          scope,
+          key: admitted.key,
+          body,
+          contentType: c.req.header('content-type') ?? null,
+        },
+        async () => {
+          await next();
+          if (c.error) throw c.error;
+          return capture(c.res);
+        },
+      );
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      // A dependency of the handler is down: nothing took effect and the key is free; say when to retry.
+      c.error = undefined;
+      c.res = undefined;
+      c.res = toResponse(
+        problemResponse('service-unavailable', 'Nothing was done; retry with the same key.', {
+          'retry-after': String(resolved.retryAfterSeconds),
+        }),
+      );
+      return;
+    }
     // The handler's own Response (with every header it set) stays in place for the first caller.
     if (result.kind === 'executed') return;
     return toResponse(result.response);

@@ -4,6 +4,7 @@
  */
 import { type JsonValue, MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
 import { parseIdempotencyKeyHeader } from './key.js';
+import { settleRetrying } from './lib/settle-retry.js';
 import { problemResponse } from './problem.js';
 import type { IdempotencyStore, StoredResponse } from './store.js';
 
@@ -97,6 +98,8 @@ export function resolveHttpOptions(options: IdempotencyHttpOptions): ResolvedHtt
   }
   return {
     ...options,
+    // A response the store failed to save, or a key it failed to free, is settled at the key's next claim.
+    store: settleRetrying(store),
     required: options.required ?? true,
     methods: (options.methods ?? ['POST', 'PATCH']).map((m) => m.toUpperCase()),
     maxBodyBytes,

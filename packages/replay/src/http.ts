@@ -124,7 +124,10 @@ export async function serveIdempotent(
       ...(options.isRetryable === undefined ? {} : { isRetryable: options.isRetryable }),
     });
   } catch (error) {
-    if (!started && isTallystickError(error, 'ERR_STORE')) {
+    if (
+      !started &&
+      (isTallystickError(error, 'ERR_STORE') || isTallystickError(error, 'ERR_SERVICE_UNAVAILABLE'))
+    ) {
       return answer('idempotency-store-unavailable', 'The request did not run; retry it with the same key.', {
         'retry-after': String(options.retryAfterSeconds),
       });
@@ -170,5 +173,9 @@ function toHttp(
     }
     case 'mismatch':
       return problemResponse('idempotency-key-reused', 'Use a new Idempotency-Key for a different request.');
+    case 'over_quota':
+      return problemResponse('idempotency-quota-exceeded', 'Nothing ran or was stored; retry later.', {
+        'retry-after': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))),
+      });
   }
 }

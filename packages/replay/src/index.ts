@@ -30,8 +30,17 @@ export {
   DEFAULT_LEASE_MS,
   DEFAULT_TTL_MS,
   type IdempotentOutcome,
+  isRefusedResponse,
   isRetryableResponse,
+  isUnstoredResponse,
   type RunIdempotentOptions,
   runIdempotent,
 } from './run.js';
-export type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
+export type {
+  ClaimOptions,
+  ClaimResult,
+  IdempotencyKey,
+  IdempotencyStore,
+  ScopeQuota,
+  StoredResponse,
+} from './store.js';

@@ -1,4 +1,5 @@
 import { type Clock, systemClock, TallystickError } from '@tallystick/core';
+import { assertQuota, claimWithQuota, memoryQuota } from './lib/quota.js';
 import { type IdempotencyRecord, judge } from './lib/records.js';
 import {
   assertClaimOptions,
@@ -9,7 +10,14 @@ import {
   newClaimToken,
   normalizeResponse,
 } from './lib/validate.js';
-import type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, StoredResponse } from './store.js';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  IdempotencyKey,
+  IdempotencyStore,
+  ScopeQuota,
+  StoredResponse,
+} from './store.js';
 
 /**
  * Options for {@link createMemoryStore}.
@@ -17,7 +25,11 @@ import type { ClaimOptions, ClaimResult, IdempotencyKey, IdempotencyStore, Store
  * @example
  * ```ts
  * import { createManualClock } from '@tallystick/core';
- * const options: MemoryStoreOptions = { clock: createManualClock(0), maxEntries: 10_000 };
+ * const options: MemoryStoreOptions = {
+ *   clock: createManualClock(0),
+ *   maxEntries: 10_000,
+ *   quota: { maxKeys: 1_000, windowMs: 60_000 },
+ * };
  * ```
  */
 export interface MemoryStoreOptions {
@@ -29,6 +41,8 @@ export interface MemoryStoreOptions {
    * than forgetting a live key, which would let a retry run twice.
    */
   readonly maxEntries?: number;
+  /** New keys per scope per window (default none). Keep `maxKeys` well under `maxEntries`, so one scope cannot fill it. */
+  readonly quota?: ScopeQuota;
 }
 
 /**
@@ -49,7 +63,7 @@ export interface MemoryStoreOptions {
  *   handler: async () => ({ status: 201, headers: {}, body: 'sold' }),
  * });
  * ```
- * @throws {RangeError} if `maxEntries` is not a positive safe integer. The store's `claim` throws
+ * @throws {RangeError} if `maxEntries` or a `quota` field is not a positive safe integer. The store's `claim` throws
  *   `TallystickError` `ERR_STORE` when `maxEntries` live keys are held.
  */
 export function createMemoryStore(
@@ -60,9 +74,11 @@ export function createMemoryStore(
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   }
+  assertQuota(options.quota);
   // Keyed by a length-prefixed composite so ('a:b', 'c') and ('a', 'b:c') never meet.
   const records = new Map<string, IdempotencyRecord>();
   const id = (key: IdempotencyKey) => `${key.scope.length}:${key.scope}:${key.key}`;
+  const quota = memoryQuota(maxEntries, (key) => records.has(id(key)));
 
   function sweep(now: number): void {
     for (const [k, record] of records) if (record.expiresAt <= now) records.delete(k);
@@ -70,7 +86,36 @@ export function createMemoryStore(
 
   // Every method does its work synchronously inside one call, so on a single
   // JavaScript thread each is atomic without a lock.
-  return {
+  function claimNow(
+    key: IdempotencyKey,
+    fingerprint: string,
+    claimOptions: ClaimOptions,
+    now: number,
+  ): ClaimResult {
+    const k = id(key);
+    const verdict = judge(records.get(k), fingerprint, now);
+    if (!verdict.take) return verdict.result;
+    if (!records.has(k) && records.size >= maxEntries) {
+      sweep(now);
+      if (records.size >= maxEntries) {
+        throw new TallystickError(
+          'ERR_STORE',
+          `the memory store already holds maxEntries (${maxEntries}) live keys`,
+        );
+      }
+    }
+    const token = newClaimToken();
+    records.set(k, {
+      state: 'in_flight',
+      fingerprint,
+      token,
+      leaseUntil: now + claimOptions.leaseMs,
+      expiresAt: now + claimOptions.ttlMs,
+    });
+    return { status: 'claimed', token };
+  }
+
+  const store = {
     get size() {
       return records.size;
     },
@@ -79,27 +124,9 @@ export function createMemoryStore(
       assertFingerprint(fingerprint);
       assertClaimOptions(claimOptions);
       const now = clock.now();
-      const k = id(key);
-      const verdict = judge(records.get(k), fingerprint, now);
-      if (!verdict.take) return verdict.result;
-      if (!records.has(k) && records.size >= maxEntries) {
-        sweep(now);
-        if (records.size >= maxEntries) {
-          throw new TallystickError(
-            'ERR_STORE',
-            `the memory store already holds maxEntries (${maxEntries}) live keys`,
-          );
-        }
-      }
-      const token = newClaimToken();
-      records.set(k, {
-        state: 'in_flight',
-        fingerprint,
-        token,
-        leaseUntil: now + claimOptions.leaseMs,
-        expiresAt: now + claimOptions.ttlMs,
-      });
-      return { status: 'claimed', token };
+      return claimWithQuota(options.quota, quota, store.release, key, now, async () =>
+        claimNow(key, fingerprint, claimOptions, now),
+      );
     },
     async complete(
       key: IdempotencyKey,
@@ -129,4 +156,5 @@ export function createMemoryStore(
       return true;
     },
   };
+  return store;
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonValue } from '@tallystick/core';
+import { isConnectionFailure } from '@tallystick/core';
 import { serveIdempotent } from './http.js';
 import { admitRequest, type IdempotencyHttpOptions, resolveHttpOptions } from './http-admit.js';
+import { type BodyResult, createBodyGate, readBody } from './lib/body.js';
 import { readJsonInput } from './lib/json-input.js';
 import { problemResponse } from './problem.js';
 import type { StoredResponse } from './store.js';
@@ -59,7 +61,38 @@ export type NodeIdempotentHandler = (
 export interface NodeIdempotencyOptions extends IdempotencyHttpOptions {
   /** The tenant or client a request belongs to; keys are unique within it. Authenticate before trusting it. */
   readonly scope: (req: IncomingMessage) => string | Promise<string>;
+  /**
+   * Time allowed for a whole request body, from when the wrapper starts
+   * reading it (default 10,000 ms). A body that stalls or dribbles past it
+   * gets 408 and its connection closes; nothing runs and nothing is stored.
+   */
+  readonly bodyTimeoutMs?: number;
+  /**
+   * Bodies read at once by this wrapper (default 256), so buffered bodies
+   * never exceed `maxBodiesInFlight × maxBodyBytes`. Past it a request gets
+   * 503 with Retry-After before its body is read. Set the server's own
+   * `headersTimeout` and `requestTimeout` too (see {@link SLOW_CLIENT_TIMEOUTS}).
+   */
+  readonly maxBodiesInFlight?: number;
 }
+
+/**
+ * Timeouts for `http.createServer` that bound what a slow client can hold
+ * before the wrapper sees its request: 10 s for the headers, 30 s for the
+ * whole request, checked every second (Node's default check runs every 30 s).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { SLOW_CLIENT_TIMEOUTS } from '@tallystick/replay/node';
+ * const server = createServer({ ...SLOW_CLIENT_TIMEOUTS }, (req, res) => res.end('ok'));
+ * ```
+ */
+export const SLOW_CLIENT_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
 
 /**
  * Wraps a handler into a Node `http` request listener with Idempotency-Key
@@ -69,10 +102,14 @@ export interface NodeIdempotencyOptions extends IdempotencyHttpOptions {
  * a missing or malformed key or an invalid scope, 413 for an oversize body,
  * 415 for a body not sent as JSON and 400 for invalid or too deeply nested
  * JSON, all as `application/problem+json` and all before the store is touched.
- * A handler that throws gets a 500 problem and its key is freed for a retry.
+ * A handler that throws gets a 500 problem and its key is freed for a retry;
+ * one that throws because a dependency is down (`ERR_SERVICE_UNAVAILABLE`, a
+ * dropped connection) gets 503 with Retry-After instead, as does a request
+ * whose store is down. Slow clients are bounded: 408 for a body that misses
+ * `bodyTimeoutMs`, 503 with Retry-After past `maxBodiesInFlight`.
  *
  * @throws {TypeError} if `store` or `scope` is missing.
- * @throws {RangeError} if `maxBodyBytes` or `retryAfterSeconds` is out of range.
+ * @throws {RangeError} if `maxBodyBytes`, `retryAfterSeconds`, `bodyTimeoutMs` or `maxBodiesInFlight` is out of range.
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -96,13 +133,40 @@ export function withIdempotency(
   const resolved = resolveHttpOptions(options);
   if (typeof options.scope !== 'function') throw new TypeError('scope must be a function of the request');
   if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+  const bodyTimeoutMs = positive(options.bodyTimeoutMs ?? 10_000, 'bodyTimeoutMs');
+  const gate = createBodyGate(positive(options.maxBodiesInFlight ?? 256, 'maxBodiesInFlight'));
+  const retryAfter = { 'retry-after': String(resolved.retryAfterSeconds) };
+
+  async function readGated(req: IncomingMessage): Promise<BodyResult | 'busy'> {
+    if (!gate.enter()) return 'busy';
+    try {
+      return await readBody(req, resolved.maxBodyBytes, bodyTimeoutMs);
+    } finally {
+      gate.leave();
+    }
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const admitted = admitRequest(resolved, method, headerOf(req, 'idempotency-key'));
     if (admitted.kind === 'refuse') return send(res, admitted.response);
-    const body = await readBody(req, resolved.maxBodyBytes);
+    const body = await readGated(req);
+    if (body === 'busy')
+      return send(
+        res,
+        problemResponse('server-busy', 'Too many requests are being read; retry shortly.', {
+          ...retryAfter,
+          connection: 'close',
+        }),
+      );
+    if (body === 'timeout')
+      return send(
+        res,
+        problemResponse('body-timeout', `Send the whole body within ${bodyTimeoutMs} ms.`, {
+          connection: 'close',
+        }),
+      );
     const contentType = headerOf(req, 'content-type') ?? null;
     if (admitted.kind === 'pass') {
       const parsed = readJsonInput(body, contentType, resolved.maxBodyBytes);
@@ -119,45 +183,29 @@ export function withIdempotency(
   }
 
   return (req, res) => {
-    serve(req, res).catch(() => {
+    serve(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
       // The key is already freed (runIdempotent releases on a throw); say so, without leaking the error.
-      if (!res.headersSent)
-        send(res, problemResponse('handler-failed', 'Retry the request with the same key.'));
-      else res.destroy();
+      if (isConnectionFailure(error))
+        send(
+          res,
+          problemResponse('service-unavailable', 'Nothing was done; retry with the same key.', retryAfter),
+        );
+      else send(res, problemResponse('handler-failed', 'Retry the request with the same key.'));
     });
   };
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   // Repeated headers are ambiguous: which key did the client mean? Refuse by making it unparsable.
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too_large'> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve('too_large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        // Drain the rest so the 413 reaches the client; `connection: close` ends the socket after it.
-        req.resume();
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.once('error', reject);
-  });
 }
 
 function send(res: ServerResponse, response: StoredResponse): void {

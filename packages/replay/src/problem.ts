@@ -14,7 +14,11 @@ import type { StoredResponse } from './store.js';
  * | `body-too-large` | 413 | the body exceeds `maxBodyBytes` |
  * | `idempotency-key-in-flight` | 409 | the first request with the key is still running; see Retry-After |
  * | `idempotency-key-reused` | 422 | the key was first used with a different request |
- * | `idempotency-store-unavailable` | 503 | the store failed; the handler did not run |
+ * | `idempotency-quota-exceeded` | 429 | the scope used up its quota of new keys; see Retry-After |
+ * | `idempotency-store-unavailable` | 503 | the store failed; the handler did not run; see Retry-After |
+ * | `service-unavailable` | 503 | a dependency of the handler is down; the key was freed; see Retry-After |
+ * | `server-busy` | 503 | too many request bodies are being read at once; see Retry-After |
+ * | `body-timeout` | 408 | the body did not arrive in time; nothing ran |
  * | `handler-failed` | 500 | the handler threw; the key was freed, so a retry runs it again |
  *
  * Every 4xx here is answered before the store is touched, so the corrected
@@ -35,7 +39,11 @@ export type ProblemKind =
   | 'body-too-large'
   | 'idempotency-key-in-flight'
   | 'idempotency-key-reused'
+  | 'idempotency-quota-exceeded'
   | 'idempotency-store-unavailable'
+  | 'service-unavailable'
+  | 'server-busy'
+  | 'body-timeout'
   | 'handler-failed';
 
 const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
@@ -53,7 +61,11 @@ const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
     status: 422,
     title: 'Idempotency-Key was already used with a different request',
   },
+  'idempotency-quota-exceeded': { status: 429, title: 'Too many new Idempotency-Keys for this client' },
   'idempotency-store-unavailable': { status: 503, title: 'Idempotency store is unavailable' },
+  'service-unavailable': { status: 503, title: 'A service the request needs is unavailable' },
+  'server-busy': { status: 503, title: 'The server is reading too many requests' },
+  'body-timeout': { status: 408, title: 'The request body did not arrive in time' },
   'handler-failed': {
     status: 500,
     title: 'The request failed and can be retried with the same Idempotency-Key',

@@ -24,19 +24,23 @@ export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
  */
 export const DEFAULT_LEASE_MS = 60 * 1000;
 
+// Refusals: the handler turned the request away before doing anything.
+const REFUSED_STATUSES = new Set([400, 401, 403, 404, 405, 406, 411, 413, 414, 415, 431]);
+
 /**
- * The default policy for returned responses, the `retry` class of core's
- * `classifyHttpStatus` (the table the queue's sender uses too): 408, 409,
- * 425, 429 and every 5xx free the key instead of being stored, so the
- * client's retry runs the handler again; every other status is stored as the
- * definitive answer. A handler must therefore answer 5xx only when nothing
- * took effect, and answer a partial success with a 2xx naming each outcome.
+ * The `retry` class of core's `classifyHttpStatus` (the table the queue's
+ * sender uses too): 408, 409, 425, 429 and every 5xx free the key instead of
+ * being stored, so the client's retry runs the handler again. A handler must
+ * therefore answer 5xx only when nothing took effect, and answer a partial
+ * success with a 2xx naming each outcome. With {@link isRefusedResponse} it
+ * makes the default policy, {@link isUnstoredResponse}:
  *
  * | status | stored? | the queue's sender |
  * |---|---|---|
  * | 2xx | stored, replayed | acked |
  * | 408, 409, 425, 429, 5xx | not stored, key freed | retries |
- * | 1xx, 3xx, other 4xx | stored, replayed | gives up (permanent) |
+ * | refusals: 400, 401, 403, 404, 405, 406, 411, 413, 414, 415, 431 | not stored, key freed (a retry is refused again) | gives up (permanent) |
+ * | 1xx, 3xx, other 4xx (402, 422, …) | stored, replayed | gives up (permanent) |
  *
  * @example
  * ```ts
@@ -48,6 +52,42 @@ export const DEFAULT_LEASE_MS = 60 * 1000;
  */
 export function isRetryableResponse(response: StoredResponse): boolean {
   return isRetryableStatus(response.status);
+}
+
+/**
+ * Tells whether a response is a refusal: the handler turned the request away
+ * before doing anything (400 malformed, 401/403 not allowed, 404/405 no such
+ * thing, 406/411/413/414/415/431 unacceptable framing). The default policy
+ * frees the key for these instead of keeping them for the TTL: storing them
+ * would cost nothing to send and a day to forget, so a client could fill the
+ * store with junk keys. A retry simply gets refused again. Business answers
+ * (402 declined, 409, 422 rejected) are not refusals and are stored.
+ *
+ * @example
+ * ```ts
+ * import { isRefusedResponse } from '@tallystick/replay';
+ * isRefusedResponse({ status: 400, headers: {}, body: '' }); // true
+ * isRefusedResponse({ status: 422, headers: {}, body: 'rejected' }); // false
+ * ```
+ */
+export function isRefusedResponse(response: StoredResponse): boolean {
+  return REFUSED_STATUSES.has(response.status);
+}
+
+/**
+ * The default `isRetryable` policy of {@link runIdempotent}: free the key for
+ * retryable statuses ({@link isRetryableResponse}) and refusals
+ * ({@link isRefusedResponse}); store everything else for the TTL.
+ *
+ * @example
+ * ```ts
+ * import { isUnstoredResponse } from '@tallystick/replay';
+ * isUnstoredResponse({ status: 401, headers: {}, body: '' }); // true
+ * isUnstoredResponse({ status: 201, headers: {}, body: 'sold' }); // false
+ * ```
+ */
+export function isUnstoredResponse(response: StoredResponse): boolean {
+  return isRetryableResponse(response) || isRefusedResponse(response);
 }
 
 /**
@@ -82,7 +122,7 @@ export interface RunIdempotentOptions {
   readonly leaseMs?: number;
   /** Default {@link DEFAULT_TTL_MS}. */
   readonly ttlMs?: number;
-  /** Default {@link isRetryableResponse}. */
+  /** Which responses free the key instead of being stored. Default {@link isUnstoredResponse}. */
   readonly isRetryable?: (response: StoredResponse) => boolean;
 }
 
@@ -97,6 +137,7 @@ export interface RunIdempotentOptions {
  * - `replayed`: an earlier call's stored response.
  * - `in_flight`: another call holds the key; retry after `retryAfterMs`.
  * - `mismatch`: the key was used with a different payload.
+ * - `over_quota`: the key is new and its scope used up its quota; retry after `retryAfterMs`.
  *
  * @example
  * ```ts
@@ -116,7 +157,8 @@ export type IdempotentOutcome =
     }
   | { readonly kind: 'replayed'; readonly response: StoredResponse }
   | { readonly kind: 'in_flight'; readonly retryAfterMs: number }
-  | { readonly kind: 'mismatch' };
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'over_quota'; readonly retryAfterMs: number };
 
 /**
  * Runs `handler` at most once per key and fingerprint, however many times
@@ -124,7 +166,8 @@ export type IdempotentOutcome =
  * the response; later calls get the stored response back.
  *
  * @throws {TypeError | RangeError} if an option has the wrong type or range.
- * @throws {TallystickError} `ERR_STORE` if the store fails before the handler runs (it then has not run).
+ * @throws {TallystickError} `ERR_SERVICE_UNAVAILABLE` or `ERR_STORE` if the store fails before the
+ *   handler runs (it then has not run).
  * @throws whatever `handler` throws, after freeing the key.
  * @example
  * ```ts
@@ -150,7 +193,7 @@ export async function runIdempotent(options: RunIdempotentOptions): Promise<Idem
     ttlMs: options.ttlMs ?? DEFAULT_TTL_MS,
   };
   assertClaimOptions(claimOptions);
-  const isRetryable = options.isRetryable ?? isRetryableResponse;
+  const isRetryable = options.isRetryable ?? isUnstoredResponse;
 
   const claim = await store.claim(key, fingerprint, claimOptions);
   switch (claim.status) {
@@ -160,6 +203,8 @@ export async function runIdempotent(options: RunIdempotentOptions): Promise<Idem
       return { kind: 'in_flight', retryAfterMs: claim.retryAfterMs };
     case 'mismatch':
       return { kind: 'mismatch' };
+    case 'over_quota':
+      return { kind: 'over_quota', retryAfterMs: claim.retryAfterMs };
   }
 
   let response: StoredResponse;

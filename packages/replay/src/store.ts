@@ -65,12 +65,36 @@ export interface ClaimOptions {
 }
 
 /**
+ * A ceiling on new keys per scope: at most `maxKeys` successful claims per
+ * scope in each fixed window of `windowMs`. Answers about keys already held
+ * (replays, in flight, mismatches) never count; taking over a lapsed lease
+ * counts like a new key. It keeps
+ * one client, such as an anonymous one flooding junk keys, from filling the
+ * store that every other client needs: over the quota its new keys get
+ * `over_quota` (HTTP 429 with Retry-After) and nothing is stored.
+ *
+ * @example
+ * ```ts
+ * // A till replaying a day offline sends a few hundred intents; 1,000 a minute leaves room.
+ * const quota: ScopeQuota = { maxKeys: 1_000, windowMs: 60_000 };
+ * ```
+ */
+export interface ScopeQuota {
+  /** New keys one scope may claim per window; a positive integer. */
+  readonly maxKeys: number;
+  /** The window length in milliseconds; a positive integer. */
+  readonly windowMs: number;
+}
+
+/**
  * What a claim found. Exactly one caller at a time holds `claimed` for a key.
  *
  * - `claimed`: run the handler, then `complete` or `release` with `token`.
  * - `in_flight`: another request holds a live lease; `retryAfterMs` is what remains of it.
  * - `completed`: the key already has a response; replay it.
  * - `mismatch`: the key was first used with a different fingerprint.
+ * - `over_quota`: the key is new and its scope has used up its {@link ScopeQuota}
+ *   for this window; nothing was stored. Retry after `retryAfterMs`.
  *
  * @example
  * ```ts
@@ -83,7 +107,8 @@ export type ClaimResult =
   | { readonly status: 'claimed'; readonly token: string }
   | { readonly status: 'in_flight'; readonly retryAfterMs: number }
   | { readonly status: 'completed'; readonly response: StoredResponse }
-  | { readonly status: 'mismatch' };
+  | { readonly status: 'mismatch' }
+  | { readonly status: 'over_quota'; readonly retryAfterMs: number };
 
 /**
  * Storage for idempotency records. Every method is atomic per key, and every
@@ -108,7 +133,9 @@ export interface IdempotencyStore {
    * Takes the key for `fingerprint` if it is free, expired, or held by a claim
    * whose lease has passed with the same fingerprint; otherwise reports why not.
    *
-   * @throws {TallystickError} `ERR_STORE` if the backend fails.
+   * @throws {TallystickError} `ERR_SERVICE_UNAVAILABLE` if the backend cannot be reached or
+   *   dropped the connection (retry later; nothing was claimed that the key's lease will not free),
+   *   `ERR_STORE` if it fails otherwise.
    */
   claim(key: IdempotencyKey, fingerprint: string, options: ClaimOptions): Promise<ClaimResult>;
   /**
@@ -116,7 +143,7 @@ export interface IdempotencyStore {
    * from now. Resolves false when the claim was lost (its lease passed and
    * another request took the key over), in which case nothing is written.
    *
-   * @throws {TallystickError} `ERR_STORE` if the backend fails.
+   * @throws {TallystickError} `ERR_SERVICE_UNAVAILABLE` or `ERR_STORE` if the backend fails.
    */
   complete(key: IdempotencyKey, token: string, response: StoredResponse, ttlMs: number): Promise<boolean>;
   /**
@@ -124,7 +151,7 @@ export interface IdempotencyStore {
    * next request with the key runs the handler. Resolves false when the claim
    * was already lost.
    *
-   * @throws {TallystickError} `ERR_STORE` if the backend fails.
+   * @throws {TallystickError} `ERR_SERVICE_UNAVAILABLE` or `ERR_STORE` if the backend fails.
    */
   release(key: IdempotencyKey, token: string): Promise<boolean>;
 }

@@ -2,7 +2,7 @@
  * The HTTP semantics (draft-ietf-httpapi-idempotency-key-header) every
  * integration must show: the Node wrapper and the Hono middleware both run it.
  */
-import type { JsonValue } from '@tallystick/core';
+import { type JsonValue, TallystickError } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyHttpOptions, IdempotencyStore, StoredResponse } from '../src/index.js';
 import { createMemoryStore } from '../src/memory.js';
@@ -297,6 +297,78 @@ export function httpContract(name: string, makeApp: MakeApp): void {
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect((await app.fetch('/sales', post('same', [1], { 'x-tenant': 'a' }))).status).toBe(400);
       expect(state.runs).toBe(2);
+      await app.close();
+    });
+
+    it('answers 429 with Retry-After past a tenant’s key quota, stores nothing, and serves other tenants and replays', async () => {
+      const { state, handler } = counter();
+      const store = createMemoryStore({ quota: { maxKeys: 2, windowMs: 60_000 } });
+      const app = await makeApp(store, handler);
+      expect((await app.fetch('/sales', post('q-1', { amount: 1 }, { 'x-tenant': 'flood' }))).status).toBe(
+        201,
+      );
+      expect((await app.fetch('/sales', post('q-2', { amount: 1 }, { 'x-tenant': 'flood' }))).status).toBe(
+        201,
+      );
+      const over = await app.fetch('/sales', post('q-3', { amount: 1 }, { 'x-tenant': 'flood' }));
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await problem(over)).type).toBe('urn:tallystick:problem:idempotency-quota-exceeded');
+      const replay = await app.fetch('/sales', post('q-1', { amount: 1 }, { 'x-tenant': 'flood' }));
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect((await app.fetch('/sales', post('q-3', { amount: 1 }, { 'x-tenant': 'till' }))).status).toBe(
+        201,
+      );
+      expect(state.runs).toBe(3);
+      expect(store.size).toBe(3);
+      await app.close();
+    });
+
+    it('answers 503 + Retry-After when the handler’s dependency is down, and runs it again on the retry', async () => {
+      let down = true;
+      let runs = 0;
+      const app = await makeApp(
+        createMemoryStore(),
+        async () => {
+          runs++;
+          if (down) throw new TallystickError('ERR_SERVICE_UNAVAILABLE', 'ledger unreachable');
+          return { status: 201, headers: {}, body: 'sold' };
+        },
+        { retryAfterSeconds: 2 },
+      );
+      const during = await app.fetch('/sales', post('dep', { amount: 1 }));
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('2');
+      expect((await problem(during)).type).toBe('urn:tallystick:problem:service-unavailable');
+      down = false;
+      expect((await app.fetch('/sales', post('dep', { amount: 1 }))).status).toBe(201);
+      expect(runs).toBe(2);
+      await app.close();
+    });
+
+    it('does not keep a refusal: a 400 or 401 from the handler frees the key, a 422 is stored', async () => {
+      const store = createMemoryStore();
+      let status = 400;
+      let runs = 0;
+      const app = await makeApp(store, async () => {
+        runs++;
+        return { status, headers: { 'content-type': 'application/problem+json' }, body: '{}' };
+      });
+      for (const refused of [400, 401, 403]) {
+        status = refused;
+        expect((await app.fetch('/sales', post(`r-${refused}`, { amount: 1 }))).status).toBe(refused);
+        expect(
+          (await app.fetch('/sales', post(`r-${refused}`, { amount: 1 }))).headers.get('idempotent-replayed'),
+        ).toBeNull();
+      }
+      expect(runs).toBe(6);
+      expect(store.size).toBe(0);
+      status = 422;
+      await app.fetch('/sales', post('r-422', { amount: 1 }));
+      expect(
+        (await app.fetch('/sales', post('r-422', { amount: 1 }))).headers.get('idempotent-replayed'),
+      ).toBe('true');
+      expect(runs).toBe(7);
       await app.close();
     });
   });

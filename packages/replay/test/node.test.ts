@@ -48,7 +48,7 @@ const backends: Backend[] = [
       return {
         store,
         close: async () => {
-          await pool.query(`DROP TABLE ${store.table}`);
+          await pool.query(`DROP TABLE ${store.table}, ${store.table.slice(0, -1)}_quota"`);
           await pool.end();
         },
       };

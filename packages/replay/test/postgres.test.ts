@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint, scopedKey } from '../src/index.js';
 import { createPostgresStore } from '../src/postgres.js';
 import { storeContract } from './contract.js';
+import { quotaContract } from './quota-contract.js';
 
 const pgUp = await serviceAvailable('postgres');
 
@@ -19,12 +20,28 @@ describe.skipIf(!pgUp)('postgres server', () => {
       return {
         store,
         close: async () => {
-          await pool.query(`DROP TABLE IF EXISTS ${store.table}`);
+          await pool.query(`DROP TABLE IF EXISTS ${store.table}, ${store.table.slice(0, -1)}_quota"`);
           await pool.end();
         },
       };
     },
     { modelRuns: 200 },
+  );
+  quotaContract(
+    'postgres (pg.Pool)',
+    async (clock, quota) => {
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+      const store = createPostgresStore({ client: pool, table: uniqueName('idem'), clock, quota });
+      await store.ensureSchema();
+      return {
+        store,
+        close: async () => {
+          await pool.query(`DROP TABLE IF EXISTS ${store.table}, ${store.table.slice(0, -1)}_quota"`);
+          await pool.end();
+        },
+      };
+    },
+    50,
   );
 });
 
@@ -41,6 +58,16 @@ storeContract(
     return { store, close: async () => {} };
   },
   { modelRuns: 200 },
+);
+
+quotaContract(
+  'postgres (PGlite)',
+  async (clock, quota) => {
+    const store = createPostgresStore({ client: db, clock, table: 'idem_quota_contract', quota });
+    await store.ensureSchema();
+    return { store, close: async () => {} };
+  },
+  50,
 );
 
 describe('postgres store specifics', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint, scopedKey } from '../src/index.js';
 import { createRedisStore } from '../src/redis.js';
 import { storeContract } from './contract.js';
+import { quotaContract } from './quota-contract.js';
 
 const redisUp = await serviceAvailable('redis');
 
@@ -33,6 +34,21 @@ describe.skipIf(!redisUp)('redis', () => {
     },
     { modelRuns: 300 },
   );
+  quotaContract(
+    'redis (ioredis)',
+    async (clock, quota) => {
+      const client = new Redis(REDIS_URL);
+      const prefix = `${uniqueName('idem')}:`;
+      return {
+        store: createRedisStore({ client, prefix, clock, quota }),
+        close: async () => {
+          await dropPrefix(client, prefix);
+          await client.quit();
+        },
+      };
+    },
+    100,
+  );
 
   describe('redis store specifics', () => {
     const options = { leaseMs: 1_000, ttlMs: 10_000 };
@@ -50,7 +66,7 @@ describe.skipIf(!redisUp)('redis', () => {
       await client.quit();
     });
 
-    it('refuses to judge a value it did not write, and wraps client failures in ERR_STORE', async () => {
+    it('refuses to judge a value it did not write, and reports a closed client as unavailable', async () => {
       const client = new Redis(REDIS_URL);
       const prefix = `${uniqueName('idem')}:`;
       const store = createRedisStore({ client, prefix });
@@ -64,7 +80,8 @@ describe.skipIf(!redisUp)('redis', () => {
       const closed = await store
         .claim(scopedKey('s', 'k2'), fingerprint(1), options)
         .catch((e: unknown) => e);
-      expect(isTallystickError(closed, 'ERR_STORE')).toBe(true);
+      // A closed connection is an outage to the store: typed, retryable, with the cause.
+      expect(isTallystickError(closed, 'ERR_SERVICE_UNAVAILABLE')).toBe(true);
       expect((closed as Error).cause).toBeInstanceOf(Error);
     });
   });

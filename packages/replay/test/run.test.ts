@@ -147,7 +147,7 @@ describe('runIdempotent', () => {
       handler: async () => {
         if (db instanceof PGlite) await db.close();
         else {
-          await db.query(`DROP TABLE ${store.table}`);
+          await db.query(`DROP TABLE ${store.table}, ${store.table.slice(0, -1)}_quota"`);
           await db.end();
         }
         return SOLD;

@@ -15,3 +15,4 @@ export {
   serviceAvailable,
   uniqueName,
 } from './services.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';

@@ -15,7 +15,10 @@ import type { SpentStore } from './spent-store.js';
  * ```ts
  * import Redis from 'ioredis';
  * import type { RedisLike } from '@tallystick/token/spent-redis';
- * const client: RedisLike = new Redis('redis://127.0.0.1:6379');
+ * // Fail fast during an outage (the verifier answers store_unavailable), and never crash on it.
+ * const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+ * redis.on('error', (error) => console.warn('redis:', error.message));
+ * const client: RedisLike = redis;
  * ```
  */
 export interface RedisLike {
@@ -52,13 +55,19 @@ export interface RedisSpentStoreOptions {
  * last seconds of writes. Run it with `appendonly yes` and `appendfsync
  * always` (or accept the window) when it guards money.
  *
+ * Give the client an `'error'` listener (without one a Redis restart ends the
+ * process) and a small `maxRetriesPerRequest`: during an outage every redeem
+ * then answers `store_unavailable` at once, and the same client recovers on
+ * its own when Redis is back.
+ *
  * @throws {TypeError} if `client` lacks `set`/`exists` or `prefix` is not a string.
  * @example
  * ```ts
  * import Redis from 'ioredis';
  * import { createVerifier } from '@tallystick/token';
  * import { createRedisSpentStore } from '@tallystick/token/spent-redis';
- * const spent = createRedisSpentStore({ client: new Redis(), prefix: 'shop-1:spent:' });
+ * const client = new Redis({ maxRetriesPerRequest: 1 }).on('error', (e) => console.warn('redis:', e.message));
+ * const spent = createRedisSpentStore({ client, prefix: 'shop-1:spent:' });
  * const verifier = createVerifier({ keys: [], spent });
  * ```
  */

@@ -1,4 +1,4 @@
-import { TallystickError } from '@tallystick/core';
+import { isConnectionFailure, TallystickError } from '@tallystick/core';
 
 /**
  * Tells whether a platform error means "no space left": a full disk or quota
@@ -34,6 +34,12 @@ export function toStoreError(error: unknown, what: string): TallystickError {
     );
   }
   const detail = error instanceof Error ? error.message : String(error);
+  if (isConnectionFailure(error)) {
+    // The database is down or dropped the connection: retry later; nothing of this operation was stored.
+    return new TallystickError('ERR_SERVICE_UNAVAILABLE', `${what} failed: unavailable (${detail})`, {
+      cause: error,
+    });
+  }
   return new TallystickError('ERR_STORE', `${what} failed: ${detail}`, { cause: error });
 }
 

@@ -31,7 +31,35 @@ export function schemaSql(quoted: string, bare: string): string {
   PRIMARY KEY (scope, key),
   CHECK ((token IS NULL) = (lease_until IS NULL) AND (token IS NULL) <> (response IS NULL))
 );
-CREATE INDEX IF NOT EXISTS "${bare}_expires_at" ON ${quoted} (expires_at);`;
+CREATE INDEX IF NOT EXISTS "${bare}_expires_at" ON ${quoted} (expires_at);
+CREATE TABLE IF NOT EXISTS ${quotaTable(quoted, bare)} (
+  scope text NOT NULL,
+  window_start bigint NOT NULL,
+  used integer NOT NULL,
+  PRIMARY KEY (scope, window_start)
+);`;
+}
+
+/** The per-scope quota counters live beside the records, in `<table>_quota`. */
+export function quotaTable(quoted: string, bare: string): string {
+  return `${quoted.slice(0, quoted.length - bare.length - 2)}"${bare}_quota"`;
+}
+
+/** $1 scope, $2 window_start. One atomic upsert: adds one to the window's count and returns it. */
+export function countSql(quota: string): string {
+  return `INSERT INTO ${quota} AS q (scope, window_start, used) VALUES ($1, $2::bigint, 1)
+ON CONFLICT (scope, window_start) DO UPDATE SET used = q.used + 1 RETURNING used`;
+}
+
+/** $1 scope, $2 window_start, $3 key. Read-only: the window's count and whether the key has a row. */
+export function peekSql(quoted: string, quota: string): string {
+  return `SELECT COALESCE((SELECT used FROM ${quota} WHERE scope = $1 AND window_start = $2::bigint), 0) AS used,
+  EXISTS (SELECT 1 FROM ${quoted} WHERE scope = $1 AND key = $3) AS held`;
+}
+
+/** $1 the start of the current window. Drops the counters of earlier windows. */
+export function purgeQuotaSql(quota: string): string {
+  return `DELETE FROM ${quota} WHERE window_start < $1::bigint RETURNING 1`;
 }
 
 /**

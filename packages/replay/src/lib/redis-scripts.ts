@@ -79,3 +79,12 @@ export function parseValue(value: string): IdempotencyRecord | undefined {
   }
   return undefined;
 }
+
+/**
+ * KEYS[1] a scope's quota counter for one window; ARGV: px. Adds one and
+ * resolves the count; the first use sets its expiry, so a window's counter
+ * is collected after the window ends.
+ */
+export const COUNT = script(`local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`);
