@@ -34,6 +34,7 @@ export type TallystickErrorCode =
   | 'ERR_RECONCILE'
   | 'ERR_RESERVE'
   | 'ERR_STORE'
+  | 'ERR_STORE_FULL'
   | 'ERR_SERVICE_UNAVAILABLE';
 
 /**
