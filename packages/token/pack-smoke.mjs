@@ -52,7 +52,10 @@ export default {
     const indexedDB = new IDBFactory();
     const store = await spentIdb.openIndexedDbSpentStore({ name: 'smoke', indexedDB });
     const now = Date.now();
-    const wins = await Promise.all([store.checkAndAdd(ID, now + 1000, now), store.checkAndAdd(ID, now + 1000, now)]);
+    const wins = await Promise.all([
+      store.checkAndAdd(ID, now + 1000, now),
+      store.checkAndAdd(ID, now + 1000, now),
+    ]);
     if (wins.filter(Boolean).length !== 1) throw new Error('indexeddb store did not record once');
     await store.close();
     const again = await spentIdb.openIndexedDbSpentStore({ name: 'smoke', indexedDB });
