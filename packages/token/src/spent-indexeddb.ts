@@ -52,14 +52,15 @@ export interface IndexedDbSpentStoreOptions {
  *   `store_unavailable`) and records nothing. `has` keeps answering, nothing
  *   stored is lost, and `prune` (a delete, which needs no room) frees space,
  *   after which redeems succeed again.
- * - **Another tab upgrading the database** (a newer app version) closes this
- *   connection instead of blocking it; later calls reject with `ERR_STORE`
- *   saying to reload. So does the browser closing it (site data cleared).
+ * - **Another tab upgrading or deleting the database** (a newer app
+ *   version) closes this connection instead of blocking it; later calls
+ *   reject with `ERR_STORE` saying why. So does the browser closing it (site
+ *   data cleared).
  *
  * The browser may evict a best-effort origin's data under storage pressure;
  * a kiosk should call `navigator.storage.persist()` once at setup.
  *
- * @throws {TypeError} if no IndexedDB is available or `name` is not a non-empty string.
+ * @throws {TypeError} if `options` is not an object, no IndexedDB is available, or `name` is not a non-empty string.
  * @throws {TallystickError} `ERR_STORE` if the database cannot be opened, is
  *   blocked by an older version in another tab, or is not a spent store.
  * @example
@@ -73,6 +74,7 @@ export interface IndexedDbSpentStoreOptions {
  * ```
  */
 export async function openIndexedDbSpentStore(options: IndexedDbSpentStoreOptions = {}): Promise<SpentStore> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   if (typeof factory?.open !== 'function') {
     throw new TypeError('IndexedDB is not available here; pass options.indexedDB');
@@ -83,8 +85,11 @@ export async function openIndexedDbSpentStore(options: IndexedDbSpentStoreOption
   /** Why calls are refused, once they are. */
   let closed: string | undefined;
   // A newer version opened in another tab: step aside rather than block it.
-  db.onversionchange = () => {
-    closed ??= `another tab opened IndexedDB database "${name}" at a newer version; reload this page`;
+  db.onversionchange = (event) => {
+    closed ??=
+      event.newVersion === null
+        ? `IndexedDB database "${name}" was deleted (by another tab or the app); open the store again`
+        : `another tab opened IndexedDB database "${name}" at a newer version; reload this page`;
     db.close();
   };
   db.onclose = () => {

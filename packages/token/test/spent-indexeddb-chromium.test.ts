@@ -32,6 +32,10 @@ type Api = {
   countQuota(ids: string[]): Promise<number>;
   addQuota(id: string, keepUntil: number): Promise<{ added?: boolean } & Failure>;
   pruneQuota(now: number): Promise<number>;
+  holdOpen(name: string): Promise<boolean>;
+  heldAdd(id: string, keepUntil: number): Promise<{ added?: boolean } & Failure>;
+  upgrade(name: string): Promise<string>;
+  reopen(name: string): Promise<{ opened?: boolean } & Failure>;
 };
 
 const newId = () => encodeHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -137,6 +141,36 @@ describe.skipIf(!present)('IndexedDB spent store in real Chromium', () => {
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => r.code === 'already_spent')).toHaveLength(1);
     }
+    await context.close();
+  });
+
+  it('a newer version in another tab, or site data cleared: the open store steps aside and later calls reject with ERR_STORE', async () => {
+    const context = await browser.newContext();
+    const [tab1, tab2] = [await context.newPage(), await context.newPage()];
+    await Promise.all([open(tab1), open(tab2)]);
+    const far = Date.now() + 3_600_000;
+    const kept = newId();
+    expect(await call(tab1, 'holdOpen', 'lifecycle')).toBe(true);
+    expect(await call(tab1, 'heldAdd', kept, far)).toEqual({ added: true });
+    // The upgrade is not blocked: tab 1 closed its connection when asked.
+    expect(await call(tab2, 'upgrade', 'lifecycle')).toBe('upgraded');
+    const after = await call(tab1, 'heldAdd', newId(), far);
+    expect(after).toMatchObject({ code: 'ERR_STORE' });
+    expect(after.message).toMatch(/newer version.*reload/);
+    // This (older) version refuses the newer database rather than misreading it.
+    expect(await call(tab1, 'reopen', 'lifecycle')).toMatchObject({
+      code: 'ERR_STORE',
+      cause: 'VersionError',
+    });
+
+    // The browser closing the connection (site data cleared) is reported too, never a silent success.
+    expect(await call(tab1, 'holdOpen', 'cleared')).toBe(true);
+    expect(await call(tab1, 'heldAdd', newId(), far)).toEqual({ added: true });
+    const cdp = await context.newCDPSession(tab1);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(url).origin, storageTypes: 'indexeddb' });
+    const cleared = await call(tab1, 'heldAdd', newId(), far);
+    expect(cleared).toMatchObject({ code: 'ERR_STORE' });
+    expect(cleared.message).toMatch(/browser closed/);
     await context.close();
   });
 

@@ -208,6 +208,20 @@ describe('IndexedDB spent store', () => {
     expect(isTallystickError(await open(name).catch((e: unknown) => e), 'ERR_STORE')).toBe(true);
   });
 
+  it('a deletion from another tab is not blocked; later calls say the database was deleted', async () => {
+    const name = fresh();
+    const store = await open(name);
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = () => resolve();
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('blocked: the store did not step aside'));
+    });
+    const error = await store.has(id()).catch((e: unknown) => e);
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+    expect((error as Error).message).toMatch(/deleted/);
+  });
+
   it('refuses a database of the same name that is not a spent store', async () => {
     const name = fresh();
     await new Promise<void>((resolve) => {
@@ -240,5 +254,10 @@ describe('IndexedDB spent store', () => {
   it('without IndexedDB it says so', async () => {
     await expect(openIndexedDbSpentStore({})).rejects.toThrow(TypeError);
     await expect(openIndexedDbSpentStore({ indexedDB, name: '' })).rejects.toThrow(TypeError);
+    const call = openIndexedDbSpentStore as (options: unknown) => Promise<unknown>;
+    for (const bad of [null, 'kiosk', 42]) {
+      await expect(call(bad)).rejects.toThrow(/options must be an object/);
+    }
+    await expect(call({ indexedDB: {} })).rejects.toThrow(TypeError);
   });
 });

@@ -108,7 +108,41 @@ function fillUntilFull(keepUntil: number, max: number) {
   }, QUOTA_DB);
 }
 
+/** One store kept open across calls, as a kiosk page keeps it, to see what happens to it from outside. */
+let held: SpentStore | undefined;
+const lifecycle = {
+  holdOpen: async (name: string) => {
+    held = await openIndexedDbSpentStore({ name });
+    return true;
+  },
+  heldAdd: (id: string, keepUntil: number) =>
+    held!.checkAndAdd(id, keepUntil, 0).then(
+      (added) => ({ added }),
+      (error: unknown) => failure(error),
+    ),
+  /** What a newer app version does: opens the database at version 2. */
+  upgrade: (name: string) =>
+    new Promise<string>((resolve) => {
+      const req = indexedDB.open(name, 2);
+      req.onsuccess = () => {
+        req.result.close();
+        resolve('upgraded');
+      };
+      req.onerror = () => resolve(`error: ${req.error?.name}`);
+      req.onblocked = () => resolve('blocked');
+    }),
+  reopen: (name: string) =>
+    openIndexedDbSpentStore({ name }).then(
+      async (store) => {
+        await store.close();
+        return { opened: true };
+      },
+      (error: unknown) => failure(error),
+    ),
+};
+
 const api = {
+  ...lifecycle,
   durabilities: () => [...new Set(durabilities)],
   usage: async () => (await navigator.storage.estimate()).usage ?? 0,
   redeem,
