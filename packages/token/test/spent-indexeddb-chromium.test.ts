@@ -1,47 +1,26 @@
 /**
  * The IndexedDB spent store in real Chromium (Debian's /usr/bin/chromium
  * through playwright-core): a redeem survives a reload, two tabs racing on
- * one token give one success, and a full quota is a typed refusal that
- * loses nothing and clears once space is freed.
+ * one token give one success, a newer version or cleared site data closes
+ * the store cleanly, and a full quota is a typed refusal that loses nothing
+ * and clears once space is freed. The browser killed mid-redeem is in
+ * spent-indexeddb-crash.test.ts.
  * Skips with a printed reason when Chromium is absent; fails instead under
  * TALLYSTICK_REQUIRE_SERVICES=1.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeHex } from '@tallystick/core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@tallystick/testkit';
-import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIssuer, generateIssuerKey } from '../src/index.js';
+import { call, openPage, servePage } from './browser/serve.js';
 
 const present = chromiumAvailable('real-Chromium IndexedDB spent-store tests');
-
-type Failure = { code?: string; message?: string; cause?: string };
-type Redeemed = { ok: boolean; tokenId?: string; code?: string; message?: string };
-type Api = {
-  durabilities(): string[];
-  usage(): Promise<number>;
-  redeem(qr: string, kid: string, publicKey: string): Promise<Redeemed>;
-  race(ids: string[], keepUntil: number, reverse: boolean): Promise<number[]>;
-  fillUntilFull(keepUntil: number, max: number): Promise<{ ids: string[]; refused?: string } & Failure>;
-  redeemQuota(qr: string, kid: string, publicKey: string): Promise<Redeemed>;
-  count(ids: string[]): Promise<number>;
-  countQuota(ids: string[]): Promise<number>;
-  addQuota(id: string, keepUntil: number): Promise<{ added?: boolean } & Failure>;
-  pruneQuota(now: number): Promise<number>;
-  holdOpen(name: string): Promise<boolean>;
-  heldAdd(id: string, keepUntil: number): Promise<{ added?: boolean } & Failure>;
-  upgrade(name: string): Promise<string>;
-  reopen(name: string): Promise<{ opened?: boolean } & Failure>;
-};
 
 const newId = () => encodeHex(crypto.getRandomValues(new Uint8Array(16)));
 
 describe.skipIf(!present)('IndexedDB spent store in real Chromium', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof servePage>>;
   let browser: Browser;
   let url = '';
   const key = generateIssuerKey();
@@ -50,51 +29,17 @@ describe.skipIf(!present)('IndexedDB spent store in real Chromium', () => {
   const publicKey = encodeHex(key.publicKey);
 
   beforeAll(async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const bundle = await build({
-      entryPoints: [join(here, 'browser', 'spent-page.ts')],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome120',
-      conditions: ['@tallystick/source'],
-      logLevel: 'error',
-    });
-    const script = bundle.outputFiles[0]!.text;
-    server = createServer((req, res) => {
-      if (req.url === '/bundle.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        res.end(script);
-      } else {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<!doctype html><title>loading</title><script src="/bundle.js"></script>');
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await servePage();
+    url = server.url;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   });
 
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
   });
 
-  const call = <K extends keyof Api>(page: Page, name: K, ...args: Parameters<Api[K]>) =>
-    page.evaluate(
-      ([n, a]) =>
-        (globalThis as unknown as { spentTest: Record<string, (...x: unknown[]) => unknown> }).spentTest[n]!(
-          ...a,
-        ),
-      [name, args] as const,
-    ) as Promise<Awaited<ReturnType<Api[K]>>>;
-
-  const open = async (page: Page) => {
-    await page.goto(url);
-    await page.waitForFunction(() => document.title === 'ready');
-  };
+  const open = (page: Page) => openPage(page, url);
 
   it('a redeemed token is still spent after a reload: the second redeem is refused', async () => {
     const context = await browser.newContext();

@@ -5,7 +5,7 @@
  * spent-indexeddb-chromium.test.ts.
  */
 import { encodeHex, isTallystickError } from '@tallystick/core';
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBDatabase, IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVerifier } from '../src/index.js';
@@ -54,6 +54,33 @@ describe('IndexedDB spent store', () => {
       expect(await again.checkAndAdd(x, LATER, T)).toBe(false);
     }
     await again.close();
+  });
+
+  it('writes ask for strict durability and resolve only after their transaction has committed', async () => {
+    const store = await open(fresh());
+    const events: string[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      const tx = original.apply(this, args);
+      if (tx.mode === 'readwrite') {
+        events.push(`begin ${(tx as IDBTransaction & { durability: string }).durability}`);
+        tx.addEventListener('complete', () => events.push('complete'));
+      }
+      return tx;
+    };
+    try {
+      const x = id();
+      await store.checkAndAdd(x, LATER, T).then(() => events.push('resolved'));
+      await store.checkAndAdd(x, LATER, T).then(() => events.push('resolved'));
+      await store.prune(T).then(() => events.push('resolved'));
+    } finally {
+      IDBDatabase.prototype.transaction = original;
+    }
+    expect(events).toEqual(Array(3).fill(['begin strict', 'complete', 'resolved']).flat());
+    await store.close();
   });
 
   it('two connections (two tabs) racing on the same ids: exactly one true per id', async () => {

@@ -141,8 +141,24 @@ const lifecycle = {
     ),
 };
 
+/**
+ * Records fresh ids one after another until the browser dies, reporting each
+ * to Node (through a function the test exposed) only once it has resolved:
+ * every reported id was acknowledged as durably spent.
+ */
+async function addForever(keepUntil: number): Promise<never> {
+  const report = (globalThis as unknown as { reportAck(id: string): Promise<void> }).reportAck;
+  const store = await openIndexedDbSpentStore({ name: 'crash' });
+  for (;;) {
+    const id = newId();
+    if (!(await store.checkAndAdd(id, keepUntil, 0))) throw new Error(`fresh id ${id} reported spent`);
+    void report(id);
+  }
+}
+
 const api = {
   ...lifecycle,
+  addForever,
   durabilities: () => [...new Set(durabilities)],
   usage: async () => (await navigator.storage.estimate()).usage ?? 0,
   redeem,
