@@ -36,6 +36,13 @@ export interface IndexedDbSpentStoreOptions {
   readonly name?: string;
   /** Default `globalThis.indexedDB`; pass fake-indexeddb's `IDBFactory` in Node tests. */
   readonly indexedDB?: IDBFactory;
+  /**
+   * Open even though the database lost its records (see "Data loss" on
+   * {@link openIndexedDbSpentStore}), clearing that record. Only once the
+   * tokens spent before the loss can no longer be redeemed anyway: all have
+   * expired, or their ids were restored from the server.
+   */
+  readonly acceptDataLoss?: boolean;
 }
 
 /**
@@ -57,12 +64,22 @@ export interface IndexedDbSpentStoreOptions {
  *   reject with `ERR_STORE` saying why. So does the browser closing it (site
  *   data cleared).
  *
+ * - **Data loss is refused, not hidden.** An empty spent store would accept
+ *   every token again, so a database that vanished (Chromium wipes an
+ *   origin's IndexedDB it finds corrupt, and says so on the next open; or it
+ *   was deleted while this store's mark in localStorage remained) fails to
+ *   open with `ERR_STORE` until the app opens it once with
+ *   `acceptDataLoss: true`.
+ *
  * The browser may evict a best-effort origin's data under storage pressure;
- * a kiosk should call `navigator.storage.persist()` once at setup.
+ * a kiosk should call `navigator.storage.persist()` once at setup. Clearing
+ * all site data removes the mark too: the server's reconciliation is what
+ * catches a token redeemed twice then.
  *
  * @throws {TypeError} if `options` is not an object, no IndexedDB is available, or `name` is not a non-empty string.
  * @throws {TallystickError} `ERR_STORE` if the database cannot be opened, is
- *   blocked by an older version in another tab, or is not a spent store.
+ *   blocked by an older version in another tab, is not a spent store, or
+ *   lost its records (unless `acceptDataLoss`).
  * @example
  * ```ts
  * import { createVerifier } from '@tallystick/token';
@@ -81,7 +98,7 @@ export async function openIndexedDbSpentStore(options: IndexedDbSpentStoreOption
   }
   const name = options.name ?? 'tallystick-spent';
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('name must be a non-empty string');
-  const db = await openSpentDatabase(factory, name);
+  const db = await openSpentDatabase(factory, name, options.acceptDataLoss === true);
   /** Why calls are refused, once they are. */
   let closed: string | undefined;
   // A newer version opened in another tab: step aside rather than block it.

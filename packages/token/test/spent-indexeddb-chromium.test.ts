@@ -116,6 +116,11 @@ describe.skipIf(!present)('IndexedDB spent store in real Chromium', () => {
     const cleared = await call(tab1, 'heldAdd', newId(), far);
     expect(cleared).toMatchObject({ code: 'ERR_STORE' });
     expect(cleared.message).toMatch(/browser closed/);
+    // IndexedDB wiped while localStorage kept this store's mark (what Chromium's corruption recovery
+    // leaves): reopening is refused rather than starting empty, until the app accepts the loss.
+    const reopened = await call(tab1, 'reopen', 'cleared');
+    expect(reopened).toMatchObject({ code: 'ERR_STORE' });
+    expect(reopened.message).toMatch(/lost its records.*acceptDataLoss/);
     await context.close();
   });
 

@@ -249,6 +249,58 @@ describe('IndexedDB spent store', () => {
     expect((error as Error).message).toMatch(/deleted/);
   });
 
+  it('a database that vanished (wiped after corruption, deleted) is refused, not silently reopened empty', async () => {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+    };
+    Object.assign(globalThis, { localStorage: storage });
+    try {
+      const name = fresh();
+      const store = await open(name);
+      const x = id();
+      await store.checkAndAdd(x, LATER, T);
+      await store.close();
+      // What Chromium does to a backing store it finds corrupt: the records are gone.
+      await new Promise((resolve) => {
+        indexedDB.deleteDatabase(name).onsuccess = resolve;
+      });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = await open(name).catch((e: unknown) => e);
+        expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+        expect((error as Error).message).toMatch(/lost its records.*acceptDataLoss/);
+      }
+      // The app decides: once it has restored or waited out what was spent, it accepts the loss once.
+      const accepted = await openIndexedDbSpentStore({ name, indexedDB, acceptDataLoss: true });
+      expect(await accepted.has(x)).toBe(false);
+      await accepted.close();
+      const again = await open(name);
+      await again.close();
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
+  });
+
+  it("Chromium's own data-loss report on open is refused too, even without localStorage", async () => {
+    const name = fresh();
+    // Chromium sets dataLoss: 'total' on the upgradeneeded of the open that found the store wiped.
+    const lossy = {
+      open(n: string, v?: number) {
+        const req = indexedDB.open(n, v);
+        req.addEventListener('upgradeneeded', (event) =>
+          Object.assign(event, { dataLoss: 'total', dataLossMessage: 'corrupt backing store' }),
+        );
+        return req;
+      },
+    } as unknown as IDBFactory;
+    const error = await openIndexedDbSpentStore({ name, indexedDB: lossy }).catch((e: unknown) => e);
+    expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+    expect((error as Error).message).toMatch(/corrupt backing store/);
+    expect(isTallystickError(await open(name).catch((e: unknown) => e), 'ERR_STORE')).toBe(true);
+    (await openIndexedDbSpentStore({ name, indexedDB, acceptDataLoss: true })).close();
+  });
+
   it('refuses a database of the same name that is not a spent store', async () => {
     const name = fresh();
     await new Promise<void>((resolve) => {
@@ -268,7 +320,7 @@ describe('IndexedDB spent store', () => {
     let closedLate = false;
     const req = {} as IDBOpenDBRequest & { result: IDBDatabase };
     const factory = { open: () => req } as unknown as IDBFactory;
-    const opening = openSpentDatabase(factory, 'blocked-db');
+    const opening = openSpentDatabase(factory, 'blocked-db', false);
     req.onblocked!({} as IDBVersionChangeEvent);
     const error = await opening.catch((e: unknown) => e);
     expect(isTallystickError(error, 'ERR_STORE')).toBe(true);

@@ -4,6 +4,7 @@
  * codes callers switch on.
  */
 import { TallystickError } from '@tallystick/core';
+import { checkLoss, lossOnCreate, META, markCreated, recordLoss } from './idb-data-loss.js';
 
 /** The object store: one record `{ id, k }` per spent token, keyed by id. */
 export const SPENT = 'spent';
@@ -22,19 +23,38 @@ export interface SpentRecord {
  * cannot redeem anyway, and a clear error says why. Should the blocked
  * request succeed later, that connection is closed so it holds nothing open.
  */
-export function openSpentDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+export async function openSpentDatabase(
+  factory: IDBFactory,
+  name: string,
+  acceptDataLoss: boolean,
+): Promise<IDBDatabase> {
+  const db = await openRaw(factory, name);
+  try {
+    await checkLoss(db, name, acceptDataLoss);
+  } catch (error) {
+    db.close();
+    throw toStoreError(error, `opening IndexedDB database "${name}"`);
+  }
+  markCreated(name);
+  return db;
+}
+
+function openRaw(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const req = factory.open(name, VERSION);
-    req.onupgradeneeded = () => {
+    req.onupgradeneeded = (event) => {
       const store = req.result.createObjectStore(SPENT, { keyPath: 'id' });
       store.createIndex(BY_KEEP_UNTIL, 'k');
+      req.result.createObjectStore(META, { keyPath: 'k' });
+      const lost = lossOnCreate(event, name);
+      if (lost) recordLoss(req.transaction!, lost);
     };
     req.onsuccess = () => {
       const db = req.result;
       if (settled) return db.close();
       settled = true;
-      if (!db.objectStoreNames.contains(SPENT)) {
+      if (!db.objectStoreNames.contains(SPENT) || !db.objectStoreNames.contains(META)) {
         db.close();
         return reject(new TallystickError('ERR_STORE', `IndexedDB database "${name}" is not a spent store`));
       }

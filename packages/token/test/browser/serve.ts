@@ -15,6 +15,7 @@ export type Redeemed = { ok: boolean; tokenId?: string; code?: string; message?:
 /** The page's API (spent-page.ts), as seen from Node. */
 export type Api = {
   durabilities(): string[];
+  upgrades(): { name: string; oldVersion: number; dataLoss?: string; dataLossMessage?: string }[];
   usage(): Promise<number>;
   redeem(qr: string, kid: string, publicKey: string): Promise<Redeemed>;
   race(ids: string[], keepUntil: number, reverse: boolean): Promise<number[]>;
@@ -29,6 +30,7 @@ export type Api = {
   upgrade(name: string): Promise<string>;
   reopen(name: string): Promise<{ opened?: boolean } & Failure>;
   addForever(keepUntil: number): Promise<never>;
+  timeAdds(n: number, concurrency: number): Promise<{ ms: number; latencies: number[] }>;
 };
 
 /** Serves the bundled page on 127.0.0.1 at a free port; one origin for the whole suite. */

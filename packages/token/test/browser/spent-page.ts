@@ -21,6 +21,28 @@ IDBDatabase.prototype.transaction = function (
   return tx;
 };
 
+/** Every upgradeneeded this page saw, with Chromium's data-loss report (non-standard). */
+const upgrades: {
+  name: string;
+  oldVersion: number;
+  dataLoss?: string | undefined;
+  dataLossMessage?: string | undefined;
+}[] = [];
+const originalOpen = IDBFactory.prototype.open;
+IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+  const req = originalOpen.apply(this, args);
+  req.addEventListener('upgradeneeded', (event) => {
+    const e = event as IDBVersionChangeEvent & { dataLoss?: string; dataLossMessage?: string };
+    upgrades.push({
+      name: args[0],
+      oldVersion: e.oldVersion,
+      dataLoss: e.dataLoss,
+      dataLossMessage: e.dataLossMessage,
+    });
+  });
+  return req;
+};
+
 const NAME = 'chromium-spent';
 const QUOTA_DB = 'chromium-spent-quota';
 const newId = () => encodeHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -156,8 +178,33 @@ async function addForever(keepUntil: number): Promise<never> {
   }
 }
 
+/**
+ * Records `n` fresh ids with `concurrency` calls in flight, on a fresh store;
+ * returns the wall time and the latency of each call (ms), for the benchmark.
+ */
+function timeAdds(n: number, concurrency: number) {
+  return withStore(async (store) => {
+    const latencies: number[] = [];
+    const keepUntil = Date.now() + 3_600_000;
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < n) {
+          const t = performance.now();
+          await store.checkAndAdd(newId(), keepUntil, 0);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    return { ms: performance.now() - start, latencies };
+  }, `bench-${newId()}`);
+}
+
 const api = {
+  upgrades: () => upgrades,
   ...lifecycle,
+  timeAdds,
   addForever,
   durabilities: () => [...new Set(durabilities)],
   usage: async () => (await navigator.storage.estimate()).usage ?? 0,
