@@ -105,7 +105,7 @@ export async function openIndexedDbSpentStore(options: IndexedDbSpentStoreOption
   db.onversionchange = (event) => {
     closed ??=
       event.newVersion === null
-        ? `IndexedDB database "${name}" was deleted (by another tab or the app); open the store again`
+        ? `IndexedDB database "${name}" was deleted (by another tab or the app)`
         : `another tab opened IndexedDB database "${name}" at a newer version; reload this page`;
     db.close();
   };
