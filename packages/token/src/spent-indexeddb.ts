@@ -63,7 +63,6 @@ export interface IndexedDbSpentStoreOptions {
  *   version) closes this connection instead of blocking it; later calls
  *   reject with `ERR_STORE` saying why. So does the browser closing it (site
  *   data cleared).
- *
  * - **Data loss is refused, not hidden.** An empty spent store would accept
  *   every token again, so a database that vanished (Chromium wipes an
  *   origin's IndexedDB it finds corrupt, and says so on the next open; or it

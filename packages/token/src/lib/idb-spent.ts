@@ -58,6 +58,8 @@ function openRaw(factory: IDBFactory, name: string): Promise<IDBDatabase> {
         db.close();
         return reject(new TallystickError('ERR_STORE', `IndexedDB database "${name}" is not a spent store`));
       }
+      // Never block another tab's upgrade, even before the store sets its own handler.
+      db.onversionchange = () => db.close();
       resolve(db);
     };
     req.onerror = () => {
