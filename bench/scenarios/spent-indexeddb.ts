@@ -47,15 +47,22 @@ export async function run(): Promise<void> {
     const kills = Number(process.env.SPENT_KILLS ?? (QUICK ? 3 : 15));
     const acked: string[] = [];
     let lost = 0;
-    for (let k = 0; k < kills; k++) {
+    // A relaunch whose store refuses to open because Chromium wiped it: a loss detected, not a silent one.
+    let refused = '';
+    for (let k = 0; k < kills && !refused && lost === 0; k++) {
       // Kill at a different depth each time, from a few dozen redeems to a few thousand.
       const target = 50 + Math.floor(crypto.getRandomValues(new Uint32Array(1))[0]! % 3000);
       acked.push(...(await killMidRedeem(profile, server.url, target)));
-      lost = acked.length - (await countAfterRelaunch(profile, server.url, acked));
-      console.log(`  kill ${k + 1}/${kills}: ${acked.length} acknowledged so far, ${lost} missing`);
-      if (lost > 0) break;
+      try {
+        lost = acked.length - (await countAfterRelaunch(profile, server.url, acked));
+      } catch (error) {
+        refused = error instanceof Error ? error.message : String(error);
+      }
+      console.log(
+        `  kill ${k + 1}/${kills}: ${acked.length} acknowledged so far, ${lost} missing${refused ? `; refused: ${refused}` : ''}`,
+      );
     }
-    const crash = { kills, acknowledged: acked.length, lost };
+    const crash = { kills, acknowledged: acked.length, lost, refusedAfterWipe: refused || 'no' };
     printRows('spent-indexeddb: SIGKILL mid-redeem, relaunch, count', [crash]);
     writeResult('spent-indexeddb', { date: new Date().toISOString(), throughput: rows, crash });
     if (lost > 0) throw new Error(`spent-indexeddb: ${lost} acknowledged redeems lost after SIGKILL`);
