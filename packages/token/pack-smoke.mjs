@@ -46,6 +46,22 @@ export default {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  '@tallystick/token/spent-indexeddb': async (spentIdb) => {
+    // Node has no IndexedDB: fake-indexeddb (a root dev dependency, resolved from this file) stands in.
+    const { IDBFactory } = await import('fake-indexeddb');
+    const indexedDB = new IDBFactory();
+    const store = await spentIdb.openIndexedDbSpentStore({ name: 'smoke', indexedDB });
+    const now = Date.now();
+    const wins = await Promise.all([
+      store.checkAndAdd(ID, now + 1000, now),
+      store.checkAndAdd(ID, now + 1000, now),
+    ]);
+    if (wins.filter(Boolean).length !== 1) throw new Error('indexeddb store did not record once');
+    await store.close();
+    const again = await spentIdb.openIndexedDbSpentStore({ name: 'smoke', indexedDB });
+    if (!(await again.has(ID))) throw new Error('indexeddb store forgot an id across reopen');
+    await again.close();
+  },
   '@tallystick/token/spent-redis': async (spentRedis) => {
     // No server in the packaging test: a minimal client with Redis's SET NX semantics.
     const keys = new Set();

@@ -35,6 +35,7 @@ export type TallystickErrorCode =
   | 'ERR_RESERVE'
   | 'ERR_STORE'
   | 'ERR_LOCKED'
+  | 'ERR_STORE_FULL'
   | 'ERR_SERVICE_UNAVAILABLE';
 
 /**
