@@ -119,7 +119,7 @@ export function parseToken(buf: Uint8Array, start: number): ParsedToken | Verify
     pos = parsed.next;
   }
 
-  if (pos !== bodyEnd) return fail('malformed', 'fields do not end where the signature starts');
+  if (pos !== bodyEnd) return fail('malformed', 'bad field lengths');
   const token: Token = {
     version: 1,
     kid: encodeHex(buf.subarray(start + AT.kid, start + AT.tokenId)),
