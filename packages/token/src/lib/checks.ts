@@ -35,7 +35,7 @@ export function checkClaims(
   const revoked = policy.revoked;
   if (revoked?.hasKidAt(buf, start + AT.kid)) return fail('revoked', `key ${token.kid} is revoked`);
   if (token.issuedAt < entry.notBefore || token.issuedAt > entry.notAfter) {
-    return fail('key_inactive', `key ${token.kid} inactive at issued-at`);
+    return fail('key_inactive', `key ${token.kid} inactive`);
   }
   if (revoked?.hasTokenIdAt(buf, start + AT.tokenId)) return fail('revoked', `token ${token.id} is revoked`);
   const skew = policy.skewMs;
@@ -67,7 +67,7 @@ function checkPresentation(
   }
   const publicKey = presentation.subarray(PRESENTATION_AT.publicKey, PRESENTATION_AT.time);
   if (!holderMatches(publicKey, buf, parsed.holderAt)) {
-    return fail('bad_presentation', 'presentation from another device');
+    return fail('bad_presentation', 'wrong device');
   }
   const key = prepareKey(publicKey, policy.backend);
   const time = presentationTime(presentation);

@@ -57,7 +57,7 @@ export function parseToken(buf: Uint8Array, start: number): ParsedToken | Verify
     life.value > LIMITS.maxLifetimeSeconds ||
     iat + life.value > LIMITS.maxExpirySeconds
   )
-    return fail('malformed', 'issued-at or lifetime out of range');
+    return fail('malformed', 'bad issued-at or lifetime');
   const lifetime = life.value;
   let pos = life.next;
 
