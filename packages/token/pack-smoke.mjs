@@ -9,7 +9,11 @@ export default {
   '@tallystick/token': async (token) => {
     const key = token.generateIssuerKey();
     const issuer = token.createIssuer(key);
-    const verifier = token.createVerifier({ keys: [issuer.verificationKey], audience: 'store-7' });
+    const verifier = token.createVerifier({
+      keys: [issuer.verificationKey],
+      audience: 'store-7',
+      spent: token.createMemorySpentStore(),
+    });
     const { qr, bytes } = issuer.issue({ amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7' });
     if (!qr.startsWith('TS1:') || bytes.length !== 104) throw new Error(`unexpected token ${qr}`);
     const first = await verifier.redeem(qr);

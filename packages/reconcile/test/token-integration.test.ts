@@ -5,7 +5,13 @@
  */
 import { createManualClock, encodeHlc, newIntentId } from '@tallystick/core';
 import { createMemoryLedger, createReconciler, fromTokenVerifier } from '@tallystick/reconcile';
-import { createIssuer, createVerifier, generateIssuerKey, RevocationList } from '@tallystick/token';
+import {
+  createIssuer,
+  createMemorySpentStore,
+  createVerifier,
+  generateIssuerKey,
+  RevocationList,
+} from '@tallystick/token';
 import { describe, expect, it } from 'vitest';
 
 const T0 = 1_767_225_600_000;
@@ -92,7 +98,11 @@ describe('with @tallystick/token', () => {
   });
 
   it("reconciles the token package's own token.redeemed records, trusting none of their claims", async () => {
-    const terminal = createVerifier({ keys: [issuer.verificationKey], clock });
+    const terminal = createVerifier({
+      keys: [issuer.verificationKey],
+      clock,
+      spent: createMemorySpentStore(),
+    });
     const issued = issuer.issue({ amount: { amount: 500, currency: 'EUR' } });
     const redeemed = await terminal.redeem(issued.qr);
     if (!redeemed.ok) throw new Error(redeemed.message);

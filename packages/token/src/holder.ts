@@ -1,7 +1,7 @@
 import { type Clock, encodeBase45, encodeHex, systemClock, TallystickError } from '@tallystick/core';
 import { generateKeyPair, publicKeyFromSecret, sign } from './crypto/index.js';
 import { TEXT_PREFIX } from './format.js';
-import { isBytes, readInput, TOKEN_START, type TokenInput } from './lib/input.js';
+import { copyBytes, isBytes, readInput, TOKEN_START, type TokenInput } from './lib/input.js';
 import { AT, SIZE } from './lib/layout.js';
 import { parseToken } from './lib/parse.js';
 import { assemblePresentation, holderHash, isChallenge, presentationMessage } from './lib/presentation.js';
@@ -48,10 +48,11 @@ export function generateHolderKey(): HolderKey {
  * ```
  */
 export function holderBinding(publicKey: Uint8Array): string {
-  if (!isBytes(publicKey)) throw new TypeError('publicKey must be a Uint8Array');
-  if (publicKey.length !== SIZE.publicKey)
-    throw new RangeError(`publicKey must be 32 bytes, got ${publicKey.length}`);
-  return encodeHex(holderHash(publicKey));
+  // A private copy through the intrinsics: no getter of the caller's array runs.
+  const key = copyBytes(publicKey, 2 ** 31);
+  if (!key) throw new TypeError('publicKey must be a Uint8Array');
+  if (key.length !== SIZE.publicKey) throw new RangeError(`publicKey must be 32 bytes, got ${key.length}`);
+  return encodeHex(holderHash(key));
 }
 
 /**

@@ -2,7 +2,7 @@ import { TallystickError, tryDecodeHex } from '@tallystick/core';
 import { prepareKey, sign, verifyPrepared } from './crypto/index.js';
 import type { VerificationKey } from './keys.js';
 import { hexOf } from './lib/encode.js';
-import { isBytes } from './lib/input.js';
+import { copyBytes, isBytes } from './lib/input.js';
 import { readU32, SIZE } from './lib/layout.js';
 import {
   compareAt,
@@ -84,8 +84,11 @@ export class RevocationList {
    * ```
    */
   static fromBytes(bytes: Uint8Array, options: { keys?: readonly VerificationKey[] } = {}): RevocationList {
-    if (!isBytes(bytes)) throw new TypeError('bytes must be a Uint8Array');
-    const parsed = parseRevocation(bytes);
+    // A private copy read through the intrinsics: a Proxy, a DataView or a
+    // getter gets a TypeError, and nothing can change the bytes mid-parse.
+    const own = copyBytes(bytes, 2 ** 31);
+    if (!own) throw new TypeError('bytes must be a Uint8Array');
+    const parsed = parseRevocation(own);
     if (typeof parsed === 'string') throw new TallystickError('ERR_TOKEN', parsed);
     if (options.keys !== undefined) {
       if (!parsed.signed) throw new TallystickError('ERR_TOKEN', 'revocation list is not signed');

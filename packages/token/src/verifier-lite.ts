@@ -15,7 +15,7 @@ const verifyEach: BatchCheck = (items) => items.map((i) => verifyPrepared(i.key,
  *
  * @throws {TypeError} if an option has the wrong type.
  * @throws {RangeError} if a kid, a window or an audience is malformed, or a kid repeats.
- * @throws {TallystickError} `ERR_KEY` if a public key is not a valid Ed25519 key.
+ * @throws {TallystickError} `ERR_KEY` if a public key is not a canonical Ed25519 point of prime order.
  * @example
  * ```ts
  * import { createVerifier } from '@tallystick/token/verify';

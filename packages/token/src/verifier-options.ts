@@ -55,7 +55,13 @@ export interface VerifierOptions {
   readonly presentationWindowMs?: number;
   /** The time source when a call gives no `now`; the system clock by default. */
   readonly clock?: Clock;
-  /** Where redemptions are recorded; a fresh in-memory store by default. */
+  /**
+   * Where redemptions are recorded. There is no default: without a store,
+   * `verify` and `verifyBatch` work but `check` and `redeem` refuse every
+   * token with `store_unavailable`, because a store that forgets on restart
+   * would let a restarted till accept the same voucher again. Name the memory
+   * store (`createMemorySpentStore()`) when that is what you mean.
+   */
   readonly spent?: SpentStore;
   /** Revoked keys and tokens, loaded from the issuer while online. */
   readonly revoked?: RevocationList;
@@ -106,22 +112,42 @@ export interface BatchItem extends VerifyOptions {
  * ```
  */
 export interface Verifier {
-  /** Verifies without recording anything. Never throws; the work is bounded by the input cap. */
+  /**
+   * Verifies without recording anything. Never throws, on any value of any
+   * type; the work is bounded by the input cap. A `now` that is given but is
+   * not a number from 0 to 8.64e15 (NaN, ±Infinity, negative, a string) is
+   * refused as `malformed`, as is a clock that returns one.
+   */
   verify(input: TokenInput, options?: VerifyOptions): VerifyResult;
-  /** Same verdicts as `verify` for each item, with the issuer signatures checked as one batch. */
+  /**
+   * Same verdicts as `verify` for each item (its `now`, else `options.now`,
+   * else the clock), with the issuer signatures checked as one batch. Never
+   * throws; a value that is not an array, or one of more than 2^20 items,
+   * gets an empty array.
+   */
   verifyBatch(
     items: ReadonlyArray<TokenInput | BatchItem>,
     options?: { readonly now?: number },
   ): VerifyResult[];
-  /** `verify`, then whether the spent store already has the token (`already_spent`). Records nothing. */
+  /**
+   * `verify`, then whether the spent store already has the token
+   * (`already_spent`). Records nothing. Never rejects: a missing, throwing or
+   * rejecting store gives `store_unavailable`.
+   */
   check(input: TokenInput, options?: VerifyOptions): Promise<VerifyResult>;
-  /** `verify`, then an atomic check-and-add in the spent store: of concurrent redeems of one token, one wins. */
+  /**
+   * `verify`, then an atomic check-and-add in the spent store: of concurrent
+   * redeems of one token, one wins. Never rejects: without a store, or when
+   * the store throws, rejects or answers anything but a boolean, the result is
+   * `store_unavailable` and the token is not redeemed.
+   */
   redeem(input: TokenInput, options?: VerifyOptions): Promise<RedeemResult>;
-  /** Forgets spent ids that can no longer verify (expired plus skew); resolves how many. */
+  /** Forgets spent ids that can no longer verify (expired plus skew); resolves how many (0 without a store). Rejects with a RangeError for an unusable `now`. */
   prune(now?: number): Promise<number>;
   /** Replaces the key set (rotation); keys are prepared once, here. @throws as {@link createVerifier}. */
   updateKeys(keys: readonly VerificationKey[]): void;
   /** Replaces the revocation list, e.g. after a download. */
   updateRevocations(list: RevocationList | undefined): void;
-  readonly spent: SpentStore;
+  /** The store given as `spent`, if any. */
+  readonly spent: SpentStore | undefined;
 }

@@ -13,7 +13,7 @@ export type { VerificationKey } from './keys.js';
 export type { TokenInput } from './lib/input.js';
 export type { RedeemResult, Redemption } from './redemption.js';
 export type { VerifyCode, VerifyFailure, VerifyResult } from './result.js';
-export { createMemorySpentStore, type SpentStore } from './spent-store.js';
+export type { SpentStore } from './spent-store.js';
 export type { Token, TokenExtension } from './token.js';
 export { createVerifier } from './verifier-lite.js';
 export {

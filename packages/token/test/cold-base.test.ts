@@ -1,10 +1,9 @@
 /**
- * The process's first pure-JS verify is the only one that multiplies by B
- * without B's table: it splits [s]B into [s mod 2^127]B + [s >> 127]([2^127]B)
- * on the two-point chain of halfsize.ts (pure.ts, addBase). Every other test
- * file reaches that path at most once, in whatever order its cases run, so
- * here each run loads a fresh copy of the crypto modules and checks that the
- * very first verdict is the strict rule's verdict.
+ * The process's first pure-JS verify is the one that builds B's table
+ * (pure.ts, addBase) before it multiplies by B. Every other test file reaches
+ * that path at most once, in whatever order its cases run, so here each run
+ * loads a fresh copy of the crypto modules and checks that the very first
+ * verdict is the strict rule's verdict.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
@@ -12,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 type Crypto = typeof import('../src/crypto/index.js');
 
-/** The crypto modules as a new process would see them: B has no table and no [2^127]B yet. */
+/** The crypto modules as a new process would see them: B has no table yet. */
 async function freshCrypto(): Promise<Crypto> {
   vi.resetModules();
   return import('../src/crypto/index.js');

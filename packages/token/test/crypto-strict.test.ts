@@ -204,17 +204,36 @@ describe('edge signatures, same verdict on every path', () => {
     }
   });
 
-  it('a mixed-order key A + T: accepted by the cofactored equation on every path whatever k is', () => {
-    const mixed = Point.BASE.multiply(a).add(torsion[1]!).toBytes();
-    const rawVerdicts = new Set<boolean>();
-    for (let m = 0; m < 12; m++) {
-      const msg = new Uint8Array([m]);
-      const sig = signWithR(987654321n + BigInt(m), Point.ZERO, mixed, a, msg);
-      rawVerdicts.add(openssl(mixed, sig, msg));
-      expect(allPaths(mixed, sig, msg)).toEqual(Array(6).fill(true));
+  it('a mixed-order key A + T (every torsion component) is refused on every path, though the cofactored equation holds', () => {
+    for (let t = 1; t < 8; t++) {
+      const mixed = Point.BASE.multiply(a).add(torsion[t]!).toBytes();
+      expect(prepareKey(mixed, 'noble')).toBeUndefined();
+      expect(prepareKey(mixed, 'native')).toBeUndefined();
+      for (let m = 0; m < 4; m++) {
+        const msg = new Uint8Array([m, t]);
+        const sig = signWithR(987654321n + BigInt(m), Point.ZERO, mixed, a, msg);
+        expect(allPaths(mixed, sig, msg)).toEqual(Array(6).fill(false));
+      }
     }
-    // Cofactorless verification depends on k mod 8 here; ours does not.
-    expect(rawVerdicts).toEqual(new Set([true, false]));
+  });
+
+  it('law: a key is accepted exactly when it is a canonical curve point of prime order (not identity)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: L - 1n }), fc.integer({ min: 0, max: 7 }), (s, t) => {
+        const point = Point.BASE.multiply(s).add(torsion[t]!);
+        const prepared = prepareKey(point.toBytes(), 'noble');
+        expect(prepared !== undefined).toBe(t === 0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the identity key with R = identity and S = 0 (valid under any equation) is refused', () => {
+    const identity = Point.ZERO.toBytes();
+    const sig = new Uint8Array(64);
+    sig.set(identity, 0);
+    expect(allPaths(identity, sig, message)).toEqual(Array(6).fill(false));
+    expect(prepareKey(identity, 'noble')).toBeUndefined();
   });
 
   it('total on hostile input: no path throws, all say false', () => {

@@ -135,9 +135,9 @@ describe('ed25519-speccheck cases', () => {
     [false, 'A and R of small order, S = 0: refused, A has small order'],
     [false, 'A of small order, R mixed order: refused, A has small order'],
     [false, 'A mixed order, R of small order: refused, R has small order'],
-    [true, 'A and R mixed order, both equations hold: accepted'],
-    [true, 'A and R mixed order, only the cofactored equation holds: accepted'],
-    [true, 'A mixed order, R prime order, only the cofactored equation holds: accepted'],
+    [false, 'A and R mixed order, both equations hold: refused, A is not in the prime-order subgroup'],
+    [false, 'A and R mixed order, only the cofactored equation holds: refused, A mixed order'],
+    [false, 'A mixed order, R prime order, only the cofactored equation holds: refused, A mixed order'],
     [false, 'S >= L: refused'],
     [false, 'S >= L (high bits set): refused'],
     [false, 'R not canonical (y >= p), cofactored equation fails: refused'],
@@ -152,7 +152,7 @@ describe('ed25519-speccheck cases', () => {
     },
   );
 
-  it('cases 4 and 5 are the ones raw OpenSSL refuses: the cofactored re-check is what keeps native in line', () => {
+  it('raw OpenSSL accepts cases 0-3; native with our key rule refuses them like every other path', () => {
     const raw = cases.map((c) => {
       const spki = new Uint8Array([...decodeHex('302a300506032b6570032100'), ...c.publicKey]);
       const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });

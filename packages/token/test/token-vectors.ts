@@ -18,8 +18,9 @@ import {
   type Token,
 } from '../src/index.js';
 import { TOKEN_DOMAIN } from '../src/lib/input.js';
-import { holderHash, presentationMessage } from '../src/lib/presentation.js';
+import { assemblePresentation, holderHash, presentationMessage } from '../src/lib/presentation.js';
 import { NOW, seed } from './fixtures.js';
+import { keyWithTorsion, signWithTorsion } from './support/torsion.js';
 
 const key = (byte: number) => {
   const secretKey = seed(byte);
@@ -89,6 +90,59 @@ function signed(body: Uint8Array, k = A): Uint8Array {
 }
 
 const qr = (bytes: Uint8Array) => `TS1:${encodeBase45(bytes)}`;
+
+/** A fixed secret scalar for the torsion vectors. */
+const MIXED_SCALAR = 0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdn;
+
+/**
+ * Keys a verifier must refuse when it loads them (§4: canonical, on the curve,
+ * prime order), each with a signature the cofactored equation accepts, so an
+ * implementation that skipped the key rule would accept the signature.
+ */
+function refusedKeys() {
+  const message = new TextEncoder().encode('tallystick key rule');
+  const entry = (name: string, description: string, publicKey: Uint8Array, signature: Uint8Array) => ({
+    name,
+    description,
+    kid: kidFromPublicKey(publicKey),
+    publicKey: encodeHex(publicKey),
+    message: encodeHex(message),
+    signature: encodeHex(signature),
+    expect: { error: 'ERR_KEY', verifySignature: false },
+  });
+  const mixed8 = keyWithTorsion(MIXED_SCALAR, 1);
+  const mixed2 = keyWithTorsion(MIXED_SCALAR, 4);
+  const small = keyWithTorsion(0n, 1);
+  const identity = keyWithTorsion(0n, 0);
+  const identitySignature = new Uint8Array(64);
+  identitySignature.set(identity, 0);
+  return [
+    entry(
+      'mixed-order-key',
+      'A = [a]B + T, T of order 8: mixed order. The signature satisfies the cofactored equation.',
+      mixed8,
+      signWithTorsion(MIXED_SCALAR, mixed8, 0x77n, 0, message),
+    ),
+    entry(
+      'mixed-order-key-order-2',
+      'A = [a]B + T, T of order 2 (y = -1 component). The signature satisfies the cofactored equation.',
+      mixed2,
+      signWithTorsion(MIXED_SCALAR, mixed2, 0x78n, 0, message),
+    ),
+    entry(
+      'small-order-key',
+      'A of order 8, R = [r]B, S = r: the cofactored equation holds for every message.',
+      small,
+      signWithTorsion(0n, small, 0x79n, 0, message),
+    ),
+    entry(
+      'identity-key',
+      'A = identity, R = identity, S = 0: valid under any equation, for every message.',
+      identity,
+      identitySignature,
+    ),
+  ];
+}
 
 export function buildVectors() {
   const cases: Case[] = [];
@@ -231,6 +285,33 @@ export function buildVectors() {
     'stale_presentation',
     shot.qr,
   );
+  // Device keys follow the one key rule (§4): a presentation from a key with a
+  // small-order or mixed-order component is refused even though its signature
+  // satisfies the cofactored equation, so a lax verifier would accept it.
+  const torsionDevice = (name: string, description: string, a: bigint, t: number, n: number) => {
+    const deviceKey = keyWithTorsion(a, t);
+    const bound = issuerA.issue({ id: idFor(n), audience: 'store-7', holderKey: deviceKey });
+    const time = NOW / 1000;
+    const message = presentationMessage(new Uint8Array([...bound.bytes]), 6, time, undefined);
+    const signature = signWithTorsion(a, deviceKey, 0x1234567n + BigInt(n), 0, message);
+    no(name, description, 'bad_presentation', bound.qr, {
+      presentation: encodeHex(assemblePresentation(deviceKey, time, signature)),
+    });
+  };
+  torsionDevice(
+    'presentation-mixed-order-device-key',
+    'Device key [a]B + T (T of order 8): mixed order, refused although the cofactored equation holds.',
+    MIXED_SCALAR,
+    1,
+    0x51,
+  );
+  torsionDevice(
+    'presentation-small-order-device-key',
+    'Device key of order 8, S = r: refused although the cofactored equation holds.',
+    0n,
+    1,
+    0x52,
+  );
   no('revoked-token', 'Token id on the revocation list.', 'revoked', issuerA.issue({ id: REVOKED_ID }).qr);
   no('revoked-key', 'Signed by a revoked key.', 'revoked', at(NOW, C).issue({ id: idFor(5) }).qr);
   no(
@@ -370,7 +451,7 @@ export function buildVectors() {
   });
   return {
     description:
-      'Known-answer vectors for tallystick token format v1 (docs/spec/token-format.md). Build a verifier from `verifier`, run every case with its `now` (epoch ms), `presentation` and `challenge` (hex), and compare with `expect`. Seeds are published only so the file can be regenerated; never use them.',
+      'Known-answer vectors for tallystick token format v1 (docs/spec/token-format.md). Build a verifier from `verifier`, run every case with its `now` (epoch ms), `presentation` and `challenge` (hex), and compare with `expect`. Every key in `refusedKeys` must be refused when loaded (small or mixed order, spec section 4) and its signature must not verify. Seeds are published only so the file can be regenerated; never use them.',
     format: 'tallystick token v1',
     generatedBy:
       'packages/token/test/token-vectors.ts (UPDATE_VECTORS=1 npx vitest run --project token vectors)',
@@ -416,6 +497,7 @@ export function buildVectors() {
       },
     ],
     unknownKey: { kid: D.kid, publicKey: encodeHex(D.publicKey) },
+    refusedKeys: refusedKeys(),
     cases,
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { decodeHex } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +8,9 @@ import {
   RevocationList,
   type SignatureBackend,
   type VerificationKey,
+  verifySignature,
 } from '../src/index.js';
+import { specVerify } from './support/torsion.js';
 import { buildVectors, tokenJson } from './token-vectors.js';
 
 const FILE = new URL('../../../docs/spec/vectors.json', import.meta.url);
@@ -20,6 +23,14 @@ interface VectorFile {
     presentationWindowMs: number;
     revocationList: string;
   };
+  refusedKeys: {
+    name: string;
+    kid: string;
+    publicKey: string;
+    message: string;
+    signature: string;
+    expect: { error: string; verifySignature: boolean };
+  }[];
   cases: {
     name: string;
     input?: string;
@@ -36,6 +47,27 @@ describe('known-answer vectors (docs/spec/vectors.json)', () => {
     const text = `${JSON.stringify(buildVectors(), null, 2)}\n`;
     if (process.env.UPDATE_VECTORS === '1') writeFileSync(FILE, text);
     expect(readFileSync(FILE, 'utf8')).toBe(text);
+  });
+
+  it('every refused key is refused when loaded and its signature never verifies, though a lax verifier accepts it', () => {
+    const file = JSON.parse(readFileSync(FILE, 'utf8')) as VectorFile;
+    expect(file.refusedKeys.map((k) => k.name).sort()).toEqual(
+      ['identity-key', 'mixed-order-key', 'mixed-order-key-order-2', 'small-order-key'].sort(),
+    );
+    for (const k of file.refusedKeys) {
+      const publicKey = decodeHex(k.publicKey);
+      const signature = decodeHex(k.signature);
+      const message = decodeHex(k.message);
+      for (const backend of ['noble', 'native', 'auto'] as SignatureBackend[]) {
+        expect(() => createVerifier({ keys: [{ kid: k.kid, publicKey }], backend }), k.name).toThrow(
+          expect.objectContaining({ code: k.expect.error }),
+        );
+        expect(verifySignature(signature, message, publicKey, { backend }), k.name).toBe(false);
+      }
+      expect(specVerify(signature, message, publicKey), k.name).toBe(false);
+      // ZIP 215 (cofactored, no key rule) accepts each: the key rule is what refuses them.
+      expect(ed25519.verify(signature, message, publicKey, { zip215: true }), k.name).toBe(true);
+    }
   });
 
   for (const backend of ['noble', 'native'] as SignatureBackend[]) {

@@ -12,6 +12,7 @@
  * All verification functions are synchronous and total: bad input of any type
  * yields false or undefined, never an exception.
  */
+
 import { type BatchEntry, batchVerify } from './batch.js';
 import { publicKeyOf, signMessage } from './keys.js';
 import { loadNodeCrypto } from './native.js';
@@ -123,15 +124,20 @@ export function verifySignature(
   publicKey: Uint8Array,
   options?: { backend?: SignatureBackend },
 ): boolean {
-  const backend = options?.backend ?? 'auto';
-  if (backend !== 'auto' && backend !== 'noble' && backend !== 'native') return false;
-  let key = oneShot[backend];
-  if (key === undefined || !sameBytes(key.publicKey, publicKey)) {
-    key = prepare(publicKey, backend);
-    if (key === undefined) return false;
-    oneShot[backend] = key;
+  // Total on hostile values: a Proxy's trap, a throwing getter or a
+  // DataView posing as a Uint8Array ends here as false. A cold path.
+  try {
+    const backend = options?.backend ?? 'auto';
+    let key = oneShot[backend];
+    if (key === undefined || !sameBytes(key.publicKey, publicKey)) {
+      key = prepare(publicKey, backend);
+      if (key === undefined) return false;
+      oneShot[backend] = key;
+    }
+    return verifyOne(key, signature, message);
+  } catch {
+    return false;
   }
-  return verifyOne(key, signature, message);
 }
 
 function sameBytes(a: Uint8Array, b: unknown): boolean {

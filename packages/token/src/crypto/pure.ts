@@ -22,10 +22,21 @@ const BY = 0x6666666666666666666666666666666666666666666666666666666666666658n;
 /** The base point B, shared by every key. */
 export const BASE = new TieredPoint(new Ext().setAffine(recoverX(BY, 0)!, BY));
 
-/** Decodes A (its encoding already checked canonical and not small order); undefined when off the curve. */
+/**
+ * Decodes A (its encoding already checked canonical and not small order);
+ * undefined when off the curve or outside the prime-order subgroup, i.e. when
+ * [L]A is not the identity (a mixed-order key: a torsion component). Once per
+ * key: 252 doublings and an addition per set bit of L, about half a millisecond.
+ */
 export function preparePure(publicKey: Uint8Array): TieredPoint | undefined {
   const A = new Ext();
-  return decodeInto(publicKey, 0, A) ? new TieredPoint(A) : undefined;
+  if (!decodeInto(publicKey, 0, A)) return undefined;
+  const q = new Ext();
+  for (let i = 252n; i >= 0n; i--) {
+    q.double();
+    if ((L >> i) & 1n) q.add(A);
+  }
+  return q.isIdentity() ? new TieredPoint(A) : undefined;
 }
 
 /** Scratch reused across calls: verification is synchronous, so nothing can interleave. */
@@ -81,27 +92,14 @@ export function pureVerify(
   return acc.isSmallOrder();
 }
 
-let b127: Ext | undefined;
-
 /**
- * acc += [scalar]B. B's table comes with its second use, as any point's;
- * the process's first use instead splits the scalar at bit 127 and runs the
- * two-point chain of halfsize.ts on B and [2^127]B (127 doublings, made
- * once), which keeps a separate one-point ladder out of the verify bundle.
+ * acc += [scalar]B. B's table is built by the process's first verify (a
+ * few milliseconds, once) instead of waiting for B's second use like any
+ * other point: a first-use path for B would be a second multiplication
+ * routine in the verify bundle.
  */
 function addBase(acc: Ext, scalar: Uint8Array, offset: number): void {
-  const table = BASE.use();
-  if (table) {
-    addScalar(acc, table, scalar, false, offset);
-    return;
-  }
-  if (!b127) {
-    b127 = new Ext().copy(BASE.point);
-    for (let i = 0; i < 127; i++) b127.double();
-  }
-  const s = bytesToBigint256(scalar, offset);
-  // Subtracting negative multiples adds them.
-  subtractHalfSize(acc, BASE.point, -(s & ((1n << 127n) - 1n)), b127, -(s >> 127n));
+  addScalar(acc, BASE.use() ?? BASE.use()!, scalar, false, offset);
 }
 
 /** acc -= q for an affine q (Z = 1), in Niels form computed on the spot. */

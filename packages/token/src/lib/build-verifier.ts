@@ -1,21 +1,19 @@
 import { systemClock } from '@tallystick/core';
 import { type PreparedKey, verifyPrepared } from '../crypto/index.js';
-import type { VerifyResult } from '../result.js';
-import { createMemorySpentStore } from '../spent-store.js';
+import type { RedeemResult } from '../redemption.js';
+import type { VerifyFailure, VerifyResult } from '../result.js';
 import {
-  type BatchItem,
   DEFAULT_CLOCK_SKEW_MS,
   DEFAULT_PRESENTATION_WINDOW_MS,
   type Verifier,
   type VerifierOptions,
-  type VerifyOptions,
 } from '../verifier-options.js';
 import type { Policy } from './checks.js';
 import { isAudience } from './encode.js';
 import { fail } from './fail.js';
 import { isBytes } from './input.js';
 import { buildKeySet, type KeySet } from './key-set.js';
-import { type Pending, pend, settle } from './pending.js';
+import { type Call, type Pending, pend, readCall, settle } from './pending.js';
 import { redemptionOf } from './redemption-of.js';
 
 /**
@@ -36,7 +34,8 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
   let keys: KeySet = buildKeySet(options.keys, backend);
   const audiences = audienceSet(options.audience);
   const clock = options.clock ?? systemClock;
-  const spent = options.spent ?? createMemorySpentStore();
+  // No default: a memory store would forget every redemption on restart.
+  const spent = options.spent;
   const terminal = options.terminal ?? (audiences ? [...audiences][0] : undefined);
   let policy: Policy = {
     skewMs: duration(options.clockSkewMs, DEFAULT_CLOCK_SKEW_MS, 'clockSkewMs'),
@@ -50,71 +49,69 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
     backend,
   };
 
-  function verifyAt(input: unknown, o: VerifyOptions | undefined, now: number): VerifyResult {
-    const p = pend(input, o, keys);
-    if (!p.ok) return p;
-    const signatureOk = verifyPrepared(p.entry.key, p.signature, p.message);
-    return settle(p, signatureOk, policy, now);
+  function verifyAt(call: Call): VerifyResult {
+    const p = pend(call, keys);
+    return p.ok ? settle(p, verifyPrepared(p.entry.key, p.signature, p.message), policy, call.now) : p;
   }
 
-  function nowOf(o: VerifyOptions | undefined): number {
-    const now = o?.now;
-    return typeof now === 'number' && Number.isFinite(now) ? now : clock.now();
+  /** check (`record` false) and redeem (true): verify, then ask the store. Never rejects. */
+  async function spend(input: unknown, o: unknown, record: boolean): Promise<RedeemResult> {
+    const call = readCall(input, o, false, undefined, clock);
+    const result = 'ok' in call ? call : verifyAt(call);
+    if (!result.ok) return result;
+    if (!spent) return NO_STORE;
+    const { token } = result;
+    const now = (call as Call).now;
+    let answer: unknown;
+    try {
+      answer = await (record
+        ? spent.checkAndAdd(token.id, token.expiresAt + policy.skewMs, now)
+        : spent.has(token.id));
+    } catch (error) {
+      return storeFailed(error);
+    }
+    // Only a boolean is an answer; anything else might hide a failed write.
+    if (typeof answer !== 'boolean') return storeFailed(answer);
+    if (answer !== record) return fail('already_spent', 'token already redeemed here');
+    return record
+      ? { ok: true, token, redemption: redemptionOf(token, terminal, now) }
+      : (result as RedeemResult);
   }
 
   return {
     spent,
     verify(input, o) {
-      if (o?.now !== undefined && !Number.isFinite(o.now))
-        return fail('malformed', 'options.now is not a finite number');
-      return verifyAt(input, o, nowOf(o));
+      const call = readCall(input, o, false, undefined, clock);
+      return 'ok' in call ? call : verifyAt(call);
     },
     verifyBatch(items, o) {
-      const fallbackNow = typeof o?.now === 'number' ? o.now : clock.now();
-      const pending: (Pending | VerifyResult)[] = [];
-      const batch: { key: Pending['entry']['key']; signature: Uint8Array; message: Uint8Array }[] = [];
-      for (const item of items) {
-        const itemOptions = isItem(item) ? item : undefined;
-        const p = pend(itemOptions ? itemOptions.input : item, itemOptions, keys);
-        pending.push(p);
-        if (p.ok) batch.push({ key: p.entry.key, signature: p.signature, message: p.message });
-      }
-      const verdicts = verifyBatchSignatures(batch);
-      let next = 0;
-      return pending.map((p, i) => {
-        if (!('entry' in p)) return p;
-        const item = items[i];
-        const now = isItem(item) && typeof item.now === 'number' ? item.now : fallbackNow;
-        return settle(p, verdicts[next++] === true, policy, now);
+      const list = itemsOf(items);
+      if (list === undefined) return [];
+      const shared = readCall(undefined, o, false, undefined, clock);
+      const signatures: Parameters<BatchCheck>[0][number][] = [];
+      // Everything but the issuer signature, item by item, exactly as verify does it.
+      const pending = list.map((item): Pending | VerifyResult => {
+        if ('ok' in shared) return shared;
+        const isItem = typeof item === 'object' && item !== null && !isBytes(item);
+        const call = readCall(item, isItem ? item : undefined, isItem, shared.now, clock);
+        const p = 'ok' in call ? call : pend(call, keys);
+        if (p.ok) signatures.push({ key: p.entry.key, signature: p.signature, message: p.message });
+        return p;
       });
+      const verdicts = verifyBatchSignatures(signatures);
+      let next = 0;
+      return pending.map((p) => ('entry' in p ? settle(p, verdicts[next++] === true, policy, p.now) : p));
     },
-    async check(input, o) {
-      const now = nowOf(o);
-      const result = verifyAt(input, o, now);
-      if (!result.ok) return result;
-      try {
-        if (await spent.has(result.token.id)) return fail('already_spent', 'token was already redeemed here');
-      } catch (error) {
-        return fail('store_unavailable', `spent store failed: ${String(error)}`);
-      }
-      return result;
+    check(input, o) {
+      return spend(input, o, false) as Promise<VerifyResult>;
     },
-    async redeem(input, o) {
-      const now = nowOf(o);
-      const result = verifyAt(input, o, now);
-      if (!result.ok) return result;
-      const { token } = result;
-      let won: boolean;
-      try {
-        won = await spent.checkAndAdd(token.id, token.expiresAt + policy.skewMs, now);
-      } catch (error) {
-        return fail('store_unavailable', `spent store failed, not redeemed: ${String(error)}`);
-      }
-      if (!won) return fail('already_spent', 'token was already redeemed here');
-      return { ok: true, token, redemption: redemptionOf(token, terminal, now) };
+    redeem(input, o) {
+      return spend(input, o, true);
     },
-    prune(now) {
-      return spent.prune(now ?? clock.now());
+    async prune(now) {
+      const call = readCall(undefined, { now }, false, undefined, clock);
+      if ('ok' in call) throw new RangeError(call.message);
+      return spent ? spent.prune(call.now) : 0;
     },
     updateKeys(next) {
       keys = buildKeySet(next, backend);
@@ -125,8 +122,31 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
   };
 }
 
-function isItem(value: unknown): value is BatchItem {
-  return typeof value === 'object' && value !== null && !isBytes(value) && 'input' in value;
+/** Most items one verifyBatch call takes; a longer list gets no verdicts at all. */
+const MAX_BATCH_ITEMS = 1 << 20;
+
+const NO_STORE = fail('store_unavailable', 'no spent store given');
+
+/** The items copied out, each read once; undefined for a non-array, one too long, or one whose reads throw. */
+function itemsOf(items: unknown): unknown[] | undefined {
+  try {
+    if (!Array.isArray(items)) return undefined;
+    const n = items.length;
+    if (!(n <= MAX_BATCH_ITEMS)) return undefined;
+    const list = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) list[i] = items[i];
+    return list;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeFailed(reason: unknown): VerifyFailure {
+  let text = '?';
+  try {
+    text = String(reason);
+  } catch {}
+  return fail('store_unavailable', `spent store failed: ${text}`);
 }
 
 function audienceSet(value: unknown): ReadonlySet<string> | undefined {

@@ -35,12 +35,12 @@ export function checkClaims(
   const revoked = policy.revoked;
   if (revoked?.hasKidAt(buf, start + AT.kid)) return fail('revoked', `key ${token.kid} is revoked`);
   if (token.issuedAt < entry.notBefore || token.issuedAt > entry.notAfter) {
-    return fail('key_inactive', `key ${token.kid} inactive at issued-at`);
+    return fail('key_inactive', `key ${token.kid} inactive`);
   }
   if (revoked?.hasTokenIdAt(buf, start + AT.tokenId)) return fail('revoked', `token ${token.id} is revoked`);
   const skew = policy.skewMs;
   if (token.issuedAt > now + skew || (token.notBefore !== undefined && now < token.notBefore - skew)) {
-    return fail('not_yet_valid', 'not valid yet (or the clocks disagree)');
+    return fail('not_yet_valid', 'not valid yet');
   }
   if (now >= token.expiresAt + skew) return fail('expired', 'token expired');
   if (token.audience !== undefined && !policy.audiences?.has(token.audience)) {
@@ -61,14 +61,13 @@ function checkPresentation(
   presentation: Uint8Array | undefined,
   challenge: Uint8Array | undefined,
 ): VerifyFailure | undefined {
-  if (presentation === undefined)
-    return fail('binding_required', 'device-bound token without a presentation');
+  if (presentation === undefined) return fail('binding_required', 'presentation required');
   if (presentation.length !== SIZE.presentation || presentation[0] !== PRESENTATION_VERSION) {
     return fail('bad_presentation', 'not a v1 presentation');
   }
   const publicKey = presentation.subarray(PRESENTATION_AT.publicKey, PRESENTATION_AT.time);
   if (!holderMatches(publicKey, buf, parsed.holderAt)) {
-    return fail('bad_presentation', 'presentation from another device');
+    return fail('bad_presentation', 'wrong device');
   }
   const key = prepareKey(publicKey, policy.backend);
   const time = presentationTime(presentation);
@@ -78,7 +77,7 @@ function checkPresentation(
   }
   const age = now - time * 1000;
   if (age < -policy.skewMs || age > policy.presentationWindowMs + policy.skewMs) {
-    return fail('stale_presentation', 'presentation time outside the window');
+    return fail('stale_presentation', 'presentation too old or too new');
   }
   return undefined;
 }

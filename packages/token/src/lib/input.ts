@@ -35,11 +35,10 @@ export interface RawInput {
 /** Reads an input without throwing, whatever its type. */
 export function readInput(input: unknown): RawInput | VerifyFailure {
   if (typeof input === 'string') return readText(input);
-  if (isBytes(input)) {
-    if (input.length > LIMITS.maxTokenBytes) return tooLong();
-    return { ok: true, buf: prefixed(input, 0, input.length), presentation: undefined };
-  }
-  return fail('malformed', 'input is not a Uint8Array or string');
+  const n = byteLength(input);
+  if (n < 0) return fail('malformed', 'input is not a Uint8Array or string');
+  if (n > LIMITS.maxTokenBytes) return tooLong();
+  return { ok: true, buf: prefixed(input as Uint8Array, n), presentation: undefined };
 }
 
 function readText(text: string): RawInput | VerifyFailure {
@@ -50,19 +49,19 @@ function readText(text: string): RawInput | VerifyFailure {
     const bytes = tryDecodeBase64url(text);
     if (!bytes) return fail('malformed', 'neither TS1:/TP1: nor base64url');
     if (bytes.length > LIMITS.maxTokenBytes) return tooLong();
-    return { ok: true, buf: prefixed(bytes, 0, bytes.length), presentation: undefined };
+    return { ok: true, buf: prefixed(bytes, bytes.length), presentation: undefined };
   }
   const bytes = tryDecodeBase45(text.slice(4));
   if (!bytes) return fail('malformed', 'bad base45');
   if (kind === 'token') {
     if (bytes.length > LIMITS.maxTokenBytes) return tooLong();
-    return { ok: true, buf: prefixed(bytes, 0, bytes.length), presentation: undefined };
+    return { ok: true, buf: prefixed(bytes, bytes.length), presentation: undefined };
   }
   // TP1: the presentation has a fixed size, so it is the last 101 bytes.
   const split = bytes.length - SIZE.presentation;
   if (split < 1) return fail('malformed', 'TP1: too short');
   if (split > LIMITS.maxTokenBytes) return tooLong();
-  return { ok: true, buf: prefixed(bytes, 0, split), presentation: bytes.subarray(split) };
+  return { ok: true, buf: prefixed(bytes.subarray(0, split), split), presentation: bytes.subarray(split) };
 }
 
 /** Classifies the first four characters: TS1:, TP1:, another T?n: prefix (a future version), or none. */
@@ -76,10 +75,11 @@ function prefixKind(text: string): 'token' | 'presented' | 'other' | 'none' {
   return form === 83 ? 'token' : 'presented';
 }
 
-function prefixed(bytes: Uint8Array, from: number, to: number): Uint8Array {
-  const buf = new Uint8Array(TOKEN_START + to - from);
+/** The domain string then all `n` bytes of `bytes`, copied by the intrinsic so no user code runs. */
+function prefixed(bytes: Uint8Array, n: number): Uint8Array {
+  const buf = new Uint8Array(TOKEN_START + n);
   buf.set(TOKEN_DOMAIN, 0);
-  buf.set(bytes.subarray(from, to), TOKEN_START);
+  if (n > 0) setBytes.call(buf, bytes, TOKEN_START);
   return buf;
 }
 
@@ -87,19 +87,49 @@ function tooLong(): VerifyFailure {
   return fail('malformed', 'input too long');
 }
 
-/** Uint8Array from any realm (instanceof fails across iframes and vm contexts). */
-export function isBytes(value: unknown): value is Uint8Array {
-  return (
-    value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array')
-  );
+// The %TypedArray% intrinsics, captured at load. They read internal slots, so
+// a Proxy, a DataView, another kind of typed array or an object with throwing
+// getters gets a plain answer and no user code runs, in any realm.
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const accessor = (name: PropertyKey) => Object.getOwnPropertyDescriptor(typedArray, name)!.get!;
+const tagOf = accessor(Symbol.toStringTag);
+const lengthOf = accessor('length');
+const setBytes: (this: Uint8Array, source: Uint8Array, offset: number) => void = typedArray.set;
+
+/**
+ * The length of a real Uint8Array from any realm (a Buffer or other subclass
+ * included), or -1 for anything else. A detached or out-of-bounds one has
+ * length 0. Never throws and runs no user code.
+ */
+export function byteLength(value: unknown): number {
+  return tagOf.call(value) === 'Uint8Array' ? lengthOf.call(value) : -1;
 }
 
-/** Reads a presentation given on its own: 101 bytes, or their base64url. */
+/** True for a real Uint8Array from any realm; see {@link byteLength}. */
+export function isBytes(value: unknown): value is Uint8Array {
+  return byteLength(value) >= 0;
+}
+
+/**
+ * A private copy of a real Uint8Array of at most `max` bytes, else
+ * undefined. Never throws; whatever the caller later does to its array (or a
+ * getter does to it) cannot change what was checked.
+ */
+export function copyBytes(value: unknown, max: number): Uint8Array | undefined {
+  const n = byteLength(value);
+  if (n < 0 || n > max) return undefined;
+  const out = new Uint8Array(n);
+  if (n > 0) setBytes.call(out, value as Uint8Array, 0);
+  return out;
+}
+
+/** Reads a presentation given on its own: 101 bytes, or their base64url. Never throws. */
 export function readPresentation(value: unknown): Uint8Array | undefined {
-  if (isBytes(value)) return value.length === SIZE.presentation ? value : undefined;
-  if (typeof value === 'string' && value.length <= 200) {
-    const bytes = tryDecodeBase64url(value);
-    return bytes && bytes.length === SIZE.presentation ? bytes : undefined;
-  }
-  return undefined;
+  const bytes =
+    typeof value === 'string'
+      ? value.length <= 200
+        ? tryDecodeBase64url(value)
+        : undefined
+      : copyBytes(value, SIZE.presentation);
+  return bytes && bytes.length === SIZE.presentation ? bytes : undefined;
 }

@@ -22,7 +22,7 @@ export type KeySet = ReadonlyMap<number, KeyEntry>;
 
 /** Validates and prepares every key; throws on the first bad one, naming it. */
 export function buildKeySet(keys: readonly VerificationKey[], backend: SignatureBackend): KeySet {
-  if (!Array.isArray(keys)) throw new TypeError('keys must be an array of { kid, publicKey }');
+  if (!Array.isArray(keys)) throw new TypeError('keys must be an array');
   const set = new Map<number, KeyEntry>();
   keys.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null) throw new TypeError(`keys[${i}] must be an object`);
@@ -32,12 +32,12 @@ export function buildKeySet(keys: readonly VerificationKey[], backend: Signature
     if (!isBytes(entry.publicKey)) throw new TypeError(`keys[${i}].publicKey must be a Uint8Array`);
     const notBefore = bound(entry.notBefore, `keys[${i}].notBefore`, Number.NEGATIVE_INFINITY);
     const notAfter = bound(entry.notAfter, `keys[${i}].notAfter`, Number.POSITIVE_INFINITY);
-    if (notBefore > notAfter) throw new RangeError(`keys[${i}].notBefore is after its notAfter`);
+    if (notBefore > notAfter) throw new RangeError(`keys[${i}].notBefore > notAfter`);
     const key = prepareKey(entry.publicKey, backend);
     if (!key) {
       throw new TallystickError(
         'ERR_KEY',
-        `keys[${i}] is not a valid Ed25519 public key for the ${backend} backend`,
+        `keys[${i}] is not a valid Ed25519 key of prime order (${backend})`,
       );
     }
     set.set(kid, { kid: entry.kid, key, notBefore, notAfter });

@@ -57,7 +57,7 @@ export function parseToken(buf: Uint8Array, start: number): ParsedToken | Verify
     life.value > LIMITS.maxLifetimeSeconds ||
     iat + life.value > LIMITS.maxExpirySeconds
   )
-    return fail('malformed', 'issued-at or lifetime out of range');
+    return fail('malformed', 'bad issued-at or lifetime');
   const lifetime = life.value;
   let pos = life.next;
 
@@ -119,7 +119,7 @@ export function parseToken(buf: Uint8Array, start: number): ParsedToken | Verify
     pos = parsed.next;
   }
 
-  if (pos !== bodyEnd) return fail('malformed', 'fields do not end where the signature starts');
+  if (pos !== bodyEnd) return fail('malformed', 'bad field lengths');
   const token: Token = {
     version: 1,
     kid: encodeHex(buf.subarray(start + AT.kid, start + AT.tokenId)),
