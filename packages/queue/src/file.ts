@@ -26,7 +26,12 @@ export interface FileStoreOptions {
   dir: string;
   /** File-system calls, injectable to simulate a full disk in tests. Default: node:fs/promises. */
   fs?: FileSystem;
-  /** Compact once the log holds this many bytes of dead records and more dead than live. Default 64 MiB. */
+  /**
+   * Compact once the log holds more bytes of dead records than of live ones,
+   * and at least this many. Default 256 KiB: the ratio keeps compaction's cost
+   * proportional to what it frees, the floor keeps a tiny log from being
+   * rewritten for a few records.
+   */
   compactMinBytes?: number;
   /** Liveness probe for the pid in a leftover lock file. Default: `process.kill(pid, 0)`. */
   isProcessAlive?: (pid: number) => boolean;
@@ -103,7 +108,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       lock,
       handle,
       recovered,
-      options.compactMinBytes ?? 64 * 2 ** 20,
+      options.compactMinBytes ?? 256 * 1024,
     );
     await store.settleAhead();
     return store;
