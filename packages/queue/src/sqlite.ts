@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { toStoreError } from './lib/errors.js';
 import { isProcessAlive } from './lib/lock-file.js';
 import { checkIdentifier } from './lib/sql-row.js';
+import { migrateSqlite } from './lib/sqlite-migrate.js';
 import { sqliteSql } from './lib/sqlite-sql.js';
 import { SqliteQueueStore } from './lib/sqlite-store.js';
 import type { QueueStore } from './store.js';
@@ -74,6 +75,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(sqliteSql(prefix).schema);
+    migrateSqlite(db, prefix);
     return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive);
   } catch (error) {
     db?.close();

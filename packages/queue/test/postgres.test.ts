@@ -39,6 +39,11 @@ describeStoreContract(
     free: async () => {
       await pool.query(`DROP TRIGGER ${table}_full ON ${table}`);
     },
+    tamper: async (_store, id, edit) => {
+      const { rows } = await pool.query(`SELECT envelope::text AS e FROM ${table} WHERE id = $1`, [id]);
+      await pool.query(`UPDATE ${table} SET envelope = $1::json WHERE id = $2`, [edit(rows[0].e), id]);
+    },
+    corruption: 'dead-letters',
   },
 );
 

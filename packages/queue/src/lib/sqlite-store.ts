@@ -10,11 +10,12 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import { CORRUPT_ERROR, textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { BatchPicker } from './picker.js';
-import { type IntentRow, rowToQueued } from './sql-row.js';
+import { type IntentRow, readRow } from './sql-row.js';
 import { acquireSqliteReplayer } from './sqlite-lock.js';
 import { sqliteSql } from './sqlite-sql.js';
 
@@ -44,7 +45,15 @@ export class SqliteQueueStore implements SqliteStore {
       let top: string | undefined;
       for (const { intent, now } of items) {
         const env = envelopeJson(intent);
-        this.stmt.insert!.run(intent.id, intent.partitionKey ?? null, now, now, intent.createdAt, env);
+        this.stmt.insert!.run(
+          intent.id,
+          intent.partitionKey ?? null,
+          now,
+          now,
+          intent.createdAt,
+          env,
+          textChecksum(env),
+        );
         if (top === undefined || intent.hlc > top) top = intent.hlc;
       }
       if (top !== undefined) this.stmt.raiseHighWater!.run(top);
@@ -89,12 +98,25 @@ export class SqliteQueueStore implements SqliteStore {
           }
           if (seqs.length === 0) return [];
           const lease = request.now + request.leaseMs;
-          return this.stmt.claimMany!.all(lease, request.owner, JSON.stringify(seqs)) as IntentRow[];
+          const rows = this.stmt.claimMany!.all(lease, request.owner, JSON.stringify(seqs)) as IntentRow[];
+          // Altered at rest: dead-lettered in this transaction, never delivered. Later intents of its
+          // partition go on, as after any dead letter.
+          return this.keepIntact(rows, request.now);
         })
         .immediate()
-        .map((row) => rowToQueued(row, request.now))
         .sort((a, b) => a.seq - b.seq),
     );
+  }
+
+  /** The rows that pass their integrity check; the others are dead-lettered as `corrupt`. */
+  private keepIntact(rows: readonly IntentRow[], now: number): QueuedIntent[] {
+    const out: QueuedIntent[] = [];
+    for (const row of rows) {
+      const { queued, corrupt } = readRow(row, now);
+      if (corrupt) this.stmt.markCorrupt!.run(now, CORRUPT_ERROR, row.seq);
+      else out.push(queued);
+    }
+    return out;
   }
 
   async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
@@ -139,7 +161,7 @@ export class SqliteQueueStore implements SqliteStore {
           let moved = 0;
           for (const ref of sorted) {
             const row = this.stmt.getDead!.get(ref.seq, ref.id) as IntentRow | undefined;
-            if (!row) continue;
+            if (!row || readRow(row, now).corrupt) continue;
             this.stmt.deleteDead!.run(ref.seq, ref.id);
             this.stmt.reinsert!.run(
               row.id,
@@ -149,6 +171,7 @@ export class SqliteQueueStore implements SqliteStore {
               now,
               row.created_at,
               row.envelope,
+              row.checksum ?? null,
             );
             moved++;
           }
@@ -180,7 +203,17 @@ export class SqliteQueueStore implements SqliteStore {
     const params =
       status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
     return this.run('listing', () =>
-      (stmt.all(...params) as IntentRow[]).map((row) => rowToQueued(row, now)),
+      this.database.transaction(() => {
+        const out: QueuedIntent[] = [];
+        for (const row of stmt.all(...params) as IntentRow[]) {
+          const { queued, corrupt } = readRow(row, now);
+          // Found altered while listing: dead-lettered now, and shown only where dead ones are.
+          if (corrupt && row.dead_reason !== 'corrupt')
+            this.stmt.markCorrupt!.run(now, CORRUPT_ERROR, row.seq);
+          if (!corrupt || status === undefined || status === 'dead') out.push(queued);
+        }
+        return out;
+      })(),
     );
   }
 
