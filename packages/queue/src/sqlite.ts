@@ -8,6 +8,7 @@ import { toStoreError } from './lib/errors.js';
 import { isProcessAlive } from './lib/lock-file.js';
 import { checkIdentifier } from './lib/sql-row.js';
 import { migrateSqlite } from './lib/sqlite-migrate.js';
+import { SqliteSpace } from './lib/sqlite-space.js';
 import { sqliteSql } from './lib/sqlite-sql.js';
 import { SqliteQueueStore } from './lib/sqlite-store.js';
 import type { QueueStore } from './store.js';
@@ -29,6 +30,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Liveness probe for a replayer lock left by a process on this host. Default: `process.kill(pid, 0)`. */
   isProcessAlive?: (pid: number) => boolean;
+  /**
+   * Bytes of disk kept in `<path>-reserve` so that delivery still works on a
+   * full disk (and so frees space): an enqueue fails as `QUEUE_STORAGE_FULL`
+   * and leaves it alone, a delivery write gives it up. Default 512 KiB; 0 keeps none.
+   */
+  reserveBytes?: number;
 }
 
 /**
@@ -72,11 +79,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   try {
     db = new Database(options.path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    // Before the first table: pages freed by delivery can then go back to the file system (a file
+    // made by an older version keeps its mode; only a VACUUM changes it).
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(sqliteSql(prefix).schema);
     migrateSqlite(db, prefix);
-    return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive);
+    const reserve = options.reserveBytes ?? 512 * 1024;
+    if (!Number.isSafeInteger(reserve) || reserve < 0) {
+      throw new RangeError('options.reserveBytes must be a non-negative integer');
+    }
+    const space = new SqliteSpace(db, reserve);
+    space.open();
+    return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive, space);
   } catch (error) {
     db?.close();
     throw toStoreError(error, `opening ${options.path}`);

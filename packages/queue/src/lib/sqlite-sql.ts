@@ -55,6 +55,7 @@ export function sqliteSql(p: string) {
       FROM json_each(?) AS u WHERE seq = u.value ->> 0 AND ${live}`,
     markCorrupt: `UPDATE ${t} SET dead = 1, dead_reason = 'corrupt', dead_at = CASE WHEN dead = 1 THEN dead_at ELSE ? END,
         lease_until = 0, last_error = ? WHERE seq = ?`,
+    anyLive: `SELECT EXISTS (SELECT 1 FROM ${t} WHERE ${live}) AS v`,
     getDead: `SELECT ${ROW_COLUMNS} FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     deleteDead: `DELETE FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     count: `SELECT coalesce(sum(dead = 0 AND lease_until <= ?), 0) AS pending,

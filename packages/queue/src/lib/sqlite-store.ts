@@ -17,6 +17,7 @@ import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { BatchPicker } from './picker.js';
 import { type IntentRow, readRow } from './sql-row.js';
 import { acquireSqliteReplayer } from './sqlite-lock.js';
+import type { SqliteSpace } from './sqlite-space.js';
 import { sqliteSql } from './sqlite-sql.js';
 
 /** The SQLite adapter's store over one better-sqlite3 connection. */
@@ -37,6 +38,7 @@ export class SqliteQueueStore implements SqliteStore {
     readonly database: Database.Database,
     prefix: string,
     private readonly alive: (pid: number) => boolean,
+    private readonly space: SqliteSpace,
   ) {
     this.sql = sqliteSql(prefix);
     const { schema: _schema, list: _list, ...statements } = this.sql;
@@ -77,7 +79,7 @@ export class SqliteQueueStore implements SqliteStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
-    return this.relaxed(() => this.claimNow(request));
+    return this.relaxed(() => this.space.deliver(() => this.claimNow(request)));
   }
 
   private claimNow(request: ClaimRequest): QueuedIntent[] {
@@ -139,17 +141,26 @@ export class SqliteQueueStore implements SqliteStore {
       else if (s.kind === 'reschedule') re.push([s.seq, s.attempts, s.nextAttemptAt, s.error ?? null]);
       else dead.push([s.seq, s.reason, s.at, s.error ?? null]);
     }
-    this.relaxed(() =>
-      this.run('settling', () =>
-        this.database
-          .transaction(() => {
-            if (acks.length > 0) this.stmt.ackMany!.run(JSON.stringify(acks));
-            if (re.length > 0) this.stmt.rescheduleMany!.run(JSON.stringify(re));
-            if (dead.length > 0) this.stmt.buryMany!.run(JSON.stringify(dead));
-          })
-          .immediate(),
+    const empty = this.relaxed(() =>
+      this.space.deliver(() =>
+        this.run('settling', () =>
+          this.database
+            .transaction(() => {
+              if (acks.length > 0) this.stmt.ackMany!.run(JSON.stringify(acks));
+              if (re.length > 0) this.stmt.rescheduleMany!.run(JSON.stringify(re));
+              if (dead.length > 0) this.stmt.buryMany!.run(JSON.stringify(dead));
+              return acks.length > 0 && (this.stmt.anyLive!.get() as { v: number }).v === 0;
+            })
+            .immediate(),
+        ),
       ),
     );
+    // The backlog just emptied: give the disk back (free pages, the WAL), unless there is little to give.
+    if (empty && (this.space.walBytes() > 64 * 1024 || this.freePages() > 16)) this.space.drained();
+  }
+
+  private freePages(): number {
+    return this.database.pragma('freelist_count', { simple: true }) as number;
   }
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
@@ -183,10 +194,14 @@ export class SqliteQueueStore implements SqliteStore {
 
   async discard(refs: readonly IntentRef[]): Promise<number> {
     this.assertOpen('discard');
-    return this.run('discarding', () =>
-      this.database
-        .transaction(() => refs.reduce((n, ref) => n + this.stmt.deleteDead!.run(ref.seq, ref.id).changes, 0))
-        .immediate(),
+    return this.space.deliver(() =>
+      this.run('discarding', () =>
+        this.database
+          .transaction(() =>
+            refs.reduce((n, ref) => n + this.stmt.deleteDead!.run(ref.seq, ref.id).changes, 0),
+          )
+          .immediate(),
+      ),
     );
   }
 
@@ -238,6 +253,7 @@ export class SqliteQueueStore implements SqliteStore {
         this.stmt,
         { owner, ttlMs, now, alive: this.alive },
         () => this.closed,
+        (fn) => this.space.deliver(fn),
       ),
     );
   }
