@@ -2,6 +2,7 @@ import { isOutOfSpace, toStoreError } from './errors.js';
 import { commitFrame, concatFrames, HEADER_BYTES } from './file-frame.js';
 import { type FileHandleLike, writeFully, writeFullySync } from './fs-layer.js';
 import { GroupPace } from './group-pace.js';
+import { LogRoom } from './log-room.js';
 
 interface Pending {
   frames: readonly Uint8Array[];
@@ -13,10 +14,6 @@ interface Pending {
 
 /** A group is capped so one huge burst does not delay every caller in it. */
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
-/** Zero-filled room taken past what a group needs: about 16 groups' worth, within these bounds. */
-const MIN_SLACK = 64 * 1024;
-const MAX_SLACK = 1024 * 1024;
-const ZEROS = new Uint8Array(MAX_SLACK);
 
 /**
  * Appends frames to the log with group commit: everything submitted while a
@@ -35,8 +32,8 @@ export class LogWriter {
   private drainQueued = false;
   /** Bytes of the log that are known good; a write failure truncates back to it. */
   private size: number;
-  /** Physical size: zeros past `size` are preallocated room for the next groups. */
-  private allocated: number;
+  /** Zero-filled room past `size` for the next groups. */
+  private readonly room: LogRoom;
   private needsTruncate = false;
   /** Counts write+fsync rounds, for tests and benchmarks. */
   groups = 0;
@@ -58,7 +55,7 @@ export class LogWriter {
     private readonly pace = new GroupPace(),
   ) {
     this.size = size;
-    this.allocated = size;
+    this.room = new LogRoom(size);
   }
 
   get length(): number {
@@ -90,7 +87,7 @@ export class LogWriter {
         fn((handle, size) => {
           this.handle = handle;
           this.size = size;
-          this.allocated = size;
+          this.room.allocated = size;
           this.needsTruncate = false;
           this.tight = false;
         }).then(resolve, reject),
@@ -108,7 +105,7 @@ export class LogWriter {
 
   /** Gives the zero-filled room back to the disk (inside {@link exclusive}: compaction needs the space). */
   async trimRoom(): Promise<void> {
-    if (this.allocated > this.size) await this.discardTail();
+    if (this.room.allocated > this.size) await this.discardTail();
   }
 
   /** Runs `job` holding the writer, now if it is free, otherwise after the jobs already waiting. */
@@ -223,10 +220,11 @@ export class LogWriter {
     let bytes = HEADER_BYTES + String(this.size).length;
     for (const member of group) for (const frame of member.frames) bytes += frame.length;
     try {
-      await this.room(this.size + bytes, grows ? this.reserve() : 0);
+      await this.room.make(this.handle, this.size, this.size + bytes, grows ? this.reserve() : 0);
       if (grows) this.tight = false;
       return group;
     } catch (error) {
+      if (this.room.allocated === this.size) this.needsTruncate = true;
       const full = isOutOfSpace(error);
       if (grows && full) this.tight = true;
       const settling = grows && full ? group.filter((member) => member.settles) : [];
@@ -236,50 +234,9 @@ export class LogWriter {
     }
   }
 
-  /**
-   * Keeps zero-filled room ahead of the log: `keep` bytes past `end`, plus a
-   * bounded slack when the disk has it. fdatasync after overwriting allocated
-   * blocks flushes data only; after growing the file it must also commit the
-   * new size to the file-system journal, which measured 1.6-1.9x slower here,
-   * so the slack (16 groups' worth, 64 KiB to 1 MiB) spares most groups that.
-   * It is never more than that: a full disk must fail only when the next
-   * write itself does not fit. Recovery sees the zeros as a torn tail and cuts
-   * them off.
-   */
-  private async room(end: number, keep: number): Promise<void> {
-    const need = end + keep;
-    if (need <= this.allocated) return;
-    const slack = Math.min(MAX_SLACK, Math.max(MIN_SLACK, 16 * (end - this.size)));
-    try {
-      await this.fill(need + slack);
-    } catch (error) {
-      if (!isOutOfSpace(error)) throw error;
-      await this.fill(need);
-    }
-  }
-
-  /** Zero-fills the log up to `target`; on failure gives back what it filled (the room keeps its old size). */
-  private async fill(target: number): Promise<void> {
-    const from = this.allocated;
-    try {
-      for (let at = from; at < target; at += ZEROS.length) {
-        await writeFully(this.handle, ZEROS.subarray(0, Math.min(ZEROS.length, target - at)), at);
-      }
-      this.allocated = target;
-    } catch (error) {
-      try {
-        await this.handle.truncate(from);
-      } catch {
-        this.allocated = this.size;
-        this.needsTruncate = true;
-      }
-      throw error;
-    }
-  }
-
   /** Cuts a partly written group off; if even that fails, the next group retries it first. */
   private async discardTail(): Promise<void> {
-    this.allocated = this.size;
+    this.room.allocated = this.size;
     try {
       await this.handle.truncate(this.size);
       this.needsTruncate = false;
