@@ -1,25 +1,15 @@
-import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CORRUPT_ERROR, readChecked, textChecksum } from '../src/lib/checksum.js';
 
 describe('textChecksum', () => {
-  it('known answers: CRC-32 check value and the empty string', () => {
-    expect(textChecksum('123456789')).toBe(0xcbf43926);
-    expect(textChecksum('')).toBe(0);
-    expect(textChecksum('€𝄞é')).toBe(crc32(Buffer.from('€𝄞é', 'utf8')));
+  it('known answers: the FNV-1a 32-bit test vectors (ASCII, where code units are bytes)', () => {
+    expect(textChecksum('')).toBe(0x811c9dc5);
+    expect(textChecksum('a')).toBe(0xe40c292c);
+    expect(textChecksum('foobar')).toBe(0xbf9cf968);
   });
 
-  it('equals zlib crc32 of the UTF-8 bytes for any text, lone surrogates included', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        expect(textChecksum(text)).toBe(crc32(new TextEncoder().encode(text)));
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('changes with any single changed character of an envelope', () => {
+  it('changes with any single changed character of an envelope (each step is a bijection)', () => {
     const text = '{"id":"a","type":"sale","payload":{"amount":1250}}';
     const sum = textChecksum(text);
     fc.assert(

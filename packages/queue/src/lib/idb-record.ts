@@ -21,7 +21,7 @@ export interface IdbRecord {
   /** Owner of the current claim, so only its replayer can renew it (absent in records written before renewal existed). */
   o?: string;
   /**
-   * CRC-32 of `JSON.stringify(env)` (structured clone keeps key order, so the
+   * textChecksum of `JSON.stringify(env)` (structured clone keeps key order, so the
    * text is the same when read back). Absent in records written before it was
    * kept: those are read unchecked.
    */

@@ -18,7 +18,7 @@ export interface IntentRow {
   enqueued_at: number | string;
   created_at: number | string;
   envelope: string | IntentEnvelope;
-  /** CRC-32 of the envelope text (see checksum.ts); null in rows written before it was kept. */
+  /** Hash of the envelope text (textChecksum in checksum.ts); null in rows written before it was kept. */
   checksum?: number | string | null;
 }
 
