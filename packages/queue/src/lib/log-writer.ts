@@ -14,6 +14,12 @@ interface Pending {
 
 /** A group is capped so one huge burst does not delay every caller in it. */
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+/**
+ * Room even settling writes leave: what a compaction of a nearly empty log
+ * needs on a full disk (it gives the room back first), so that once delivery
+ * has emptied the backlog, the log can always shrink.
+ */
+const COMPACT_ROOM = 4096;
 
 /**
  * Appends frames to the log with group commit: everything submitted while a
@@ -220,7 +226,7 @@ export class LogWriter {
     let bytes = HEADER_BYTES + String(this.size).length;
     for (const member of group) for (const frame of member.frames) bytes += frame.length;
     try {
-      await this.room.make(this.handle, this.size, this.size + bytes, grows ? this.reserve() : 0);
+      await this.room.make(this.handle, this.size, this.size + bytes, grows ? this.reserve() : COMPACT_ROOM);
       if (grows) this.tight = false;
       return group;
     } catch (error) {
