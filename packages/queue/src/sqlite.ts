@@ -33,7 +33,9 @@ export interface SqliteStoreOptions {
   /**
    * Bytes of disk kept in `<path>-reserve` so that delivery still works on a
    * full disk (and so frees space): an enqueue fails as `QUEUE_STORAGE_FULL`
-   * and leaves it alone, a delivery write gives it up. Default 512 KiB; 0 keeps none.
+   * and leaves it alone, a delivery write gives it up. It also bounds the WAL.
+   * Default: 1/64 of the free space at open, from 512 KiB to 4 MiB (SQLite's
+   * own WAL bound); 0 keeps none (and SQLite's WAL defaults).
    */
   reserveBytes?: number;
 }
@@ -75,6 +77,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     throw new TypeError('options.path must be a non-empty string');
   }
   const prefix = checkIdentifier(options.tablePrefix ?? 'tallystick_queue', 'options.tablePrefix');
+  const reserve = options.reserveBytes;
+  if (reserve !== undefined && (!Number.isSafeInteger(reserve) || reserve < 0)) {
+    throw new RangeError(`options.reserveBytes must be a non-negative integer, got ${String(reserve)}`);
+  }
   let db: Database.Database | undefined;
   try {
     db = new Database(options.path);
@@ -86,11 +92,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma('synchronous = FULL');
     db.exec(sqliteSql(prefix).schema);
     migrateSqlite(db, prefix);
-    const reserve = options.reserveBytes ?? 512 * 1024;
-    if (!Number.isSafeInteger(reserve) || reserve < 0) {
-      throw new RangeError('options.reserveBytes must be a non-negative integer');
-    }
-    const space = new SqliteSpace(db, reserve);
+    const space = new SqliteSpace(db, options.reserveBytes);
     space.open();
     return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive, space);
   } catch (error) {

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTallystickError } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,34 @@ const MiB = 2 ** 20;
 /** Bytes the database holds on disk: the file, its WAL and its shared-memory index. */
 const onDisk = (path: string) =>
   ['', '-wal', '-shm'].reduce((n, s) => n + (existsSync(path + s) ? statSync(path + s).size : 0), 0);
+
+describe('sqlite store disk reserve', () => {
+  it('keeps a reserve file sized from the free space (512 KiB to 4 MiB), or as told, or none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tallystick-sqlite-reserve-'));
+    try {
+      const a = await openSqliteStore({ path: join(dir, 'a.db') });
+      const size = statSync(join(dir, 'a.db-reserve')).size;
+      expect(size).toBeGreaterThanOrEqual(512 * 1024);
+      expect(size).toBeLessThanOrEqual(4 * MiB);
+      // The WAL is bounded by the reserve: a checkpoint on a full disk must fit in it.
+      expect(a.database.pragma('wal_autocheckpoint', { simple: true })).toBe(size / 4096);
+      await a.close();
+      const b = await openSqliteStore({ path: join(dir, 'b.db'), reserveBytes: 64 * 1024 });
+      expect(statSync(join(dir, 'b.db-reserve')).size).toBe(64 * 1024);
+      await b.close();
+      const c = await openSqliteStore({ path: join(dir, 'c.db'), reserveBytes: 0 });
+      expect(existsSync(join(dir, 'c.db-reserve'))).toBe(false);
+      await c.close();
+      for (const bad of [-1, 1.5, Number.NaN]) {
+        await expect(openSqliteStore({ path: join(dir, 'd.db'), reserveBytes: bad })).rejects.toThrow(
+          RangeError,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(tmpfsReason !== undefined)('sqlite store on a real 4 MiB tmpfs', () => {
   it('fills to QUEUE_STORAGE_FULL, delivers while full, enqueues again, shrinks, and loses nothing', async () => {
@@ -35,7 +64,8 @@ describe.skipIf(tmpfsReason !== undefined)('sqlite store on a real 4 MiB tmpfs',
         }
       }
       expect(isTallystickError(full, 'QUEUE_STORAGE_FULL')).toBe(true);
-      // ~2.3 MB of intents on 4 MiB: the rest is the WAL (512 KiB at most) and the 512 KiB delivery reserve.
+      // ~2.3 MB of intents on 4 MiB: the rest is the WAL (512 KiB at most) and the 512 KiB delivery reserve
+      // (1/64 of a tiny disk is under the 512 KiB floor).
       expect(stored).toBeGreaterThan(4500);
       expect(await queue.size()).toBe(stored);
       expect(
