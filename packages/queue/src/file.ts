@@ -67,6 +67,7 @@ export interface FileStore extends QueueStore {
  * a torn tail is cut off, acknowledged records are never dropped. Only one
  * process may hold the store; a lock left by a dead process is taken over.
  *
+ * @throws {RangeError} if `compactMinBytes` is negative or not a number.
  * @throws {TallystickError} `ERR_QUEUE_LOCKED` when another live process holds the store;
  * `ERR_STORE` when the log is damaged inside acknowledged data or cannot be read.
  * @example
@@ -81,6 +82,10 @@ export interface FileStore extends QueueStore {
 export async function openFileStore(options: FileStoreOptions): Promise<FileStore> {
   if (typeof options?.dir !== 'string' || options.dir.length === 0) {
     throw new TypeError('options.dir must be a non-empty string');
+  }
+  const compactMinBytes = options.compactMinBytes ?? 256 * 1024;
+  if (typeof compactMinBytes !== 'number' || !(compactMinBytes >= 0)) {
+    throw new RangeError(`options.compactMinBytes must be a number >= 0, got ${String(compactMinBytes)}`);
   }
   const fs = options.fs ?? nodeFileSystem;
   const dir = options.dir;
@@ -101,15 +106,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       await handle.truncate(recovered.goodSize);
       await handle.datasync();
     }
-    const store = new FileQueueStore(
-      fs,
-      dir,
-      logPath,
-      lock,
-      handle,
-      recovered,
-      options.compactMinBytes ?? 256 * 1024,
-    );
+    const store = new FileQueueStore(fs, dir, logPath, lock, handle, recovered, compactMinBytes);
     await store.settleAhead();
     return store;
   } catch (error) {

@@ -154,6 +154,36 @@ describe('file store on a fault-injecting disk', () => {
     expect(disk.sizeOf(log)).toBe(store.logBytes);
   });
 
+  it('reopens on the full disk with every acknowledged intent, and delivers from there', async () => {
+    const dir = newDir();
+    const disk = diskFs(256 * 1024);
+    const store = await openFileStore({ dir, fs: disk });
+    const sent: string[] = [];
+    for (;;) {
+      const e = envelope({ amount: 1250, note: 'x'.repeat(200) });
+      if ((await store.append([e], T0).catch((err: unknown) => err)) !== undefined) break;
+      sent.push(e.id);
+    }
+    await store.close();
+    const again = await openFileStore({ dir, fs: disk });
+    expect((await listAll(again, T0)).map((q) => q.intent.id)).toEqual(sent);
+    // A compaction asked for now cannot fit (it rewrites every live intent): it says so, and changes nothing.
+    const compacting = await again.compact().catch((err: unknown) => err);
+    expect(isTallystickError(compacting, 'QUEUE_STORAGE_FULL')).toBe(true);
+    expect(disk.sizeOf(join(dir, 'queue.log.compact'))).toBe(0);
+    const queue = createIntentQueue({ store: again, device: 'till-1', send: ackAll, autoDeliver: false });
+    expect((await queue.flush()).acked).toBe(sent.length);
+    await queue.enqueue({ type: 'sale', payload: { after: true } });
+    await queue.close();
+    await again.close();
+  });
+
+  it('refuses a compactMinBytes that is negative or not a number', async () => {
+    for (const bad of [-1, Number.NaN, '1' as unknown as number]) {
+      await expect(openFileStore({ dir: newDir(), compactMinBytes: bad })).rejects.toThrow(RangeError);
+    }
+  });
+
   it('compacts by the ratio of dead to live bytes, not after a fixed 64 MiB', async () => {
     const store = await openFileStore({ dir: newDir() });
     const queue = createIntentQueue({ store, device: 'till-1', send: ackAll, autoDeliver: false });
