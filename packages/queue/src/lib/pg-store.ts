@@ -10,13 +10,12 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { CORRUPT_ERROR, readChecked, textChecksum } from './checksum.js';
+import { CORRUPT_ERROR, textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import type { postgresSql } from './pg-sql.js';
-import { type IntentRow, readRow } from './sql-row.js';
-import { toQueued } from './state.js';
+import { type ClaimedRow, claimedToQueued, type IntentRow, readRow } from './sql-row.js';
 
 interface Pending {
   intent: IntentEnvelope;
@@ -227,36 +226,4 @@ export class PostgresQueueStore implements PostgresStore {
 
 function pairs(refs: readonly IntentRef[]): [number[], string[]] {
   return [refs.map((r) => r.seq), refs.map((r) => r.id)];
-}
-
-/** A row as the claim returns it: `CLAIMED_COLUMNS` (pg-sql.ts). */
-type ClaimedRow = Pick<
-  IntentRow,
-  'seq' | 'attempts' | 'next_attempt_at' | 'last_error' | 'enqueued_at' | 'envelope' | 'checksum'
->;
-
-/**
- * Like readRow, for a row just leased until `leaseUntil` (so live, and pending
- * no longer); undefined when its envelope fails the integrity check.
- */
-function claimedToQueued(row: ClaimedRow, leaseUntil: number, now: number): QueuedIntent | undefined {
-  const intent = readChecked(row.envelope as string, row.checksum);
-  if (!intent) return undefined;
-  return toQueued(
-    {
-      seq: Number(row.seq),
-      id: intent.id,
-      partitionKey: intent.partitionKey,
-      createdAt: intent.createdAt,
-      enqueuedAt: Number(row.enqueued_at),
-      attempts: row.attempts,
-      nextAttemptAt: Number(row.next_attempt_at),
-      leaseUntil,
-      lastError: row.last_error ?? undefined,
-      deadReason: undefined,
-      deadAt: 0,
-    },
-    intent,
-    now,
-  );
 }

@@ -82,3 +82,35 @@ export function checkIdentifier(name: unknown, what: string): string {
   }
   return name;
 }
+
+/** A row as the Postgres claim returns it: `CLAIMED_COLUMNS` (pg-sql.ts). */
+export type ClaimedRow = Pick<
+  IntentRow,
+  'seq' | 'attempts' | 'next_attempt_at' | 'last_error' | 'enqueued_at' | 'envelope' | 'checksum'
+>;
+
+/**
+ * Like readRow, for a row just leased until `leaseUntil` (so live, and pending
+ * no longer); undefined when its envelope fails the integrity check.
+ */
+export function claimedToQueued(row: ClaimedRow, leaseUntil: number, now: number): QueuedIntent | undefined {
+  const intent = readChecked(row.envelope as string, row.checksum);
+  if (!intent) return undefined;
+  return toQueued(
+    {
+      seq: Number(row.seq),
+      id: intent.id,
+      partitionKey: intent.partitionKey,
+      createdAt: intent.createdAt,
+      enqueuedAt: Number(row.enqueued_at),
+      attempts: row.attempts,
+      nextAttemptAt: Number(row.next_attempt_at),
+      leaseUntil,
+      lastError: row.last_error ?? undefined,
+      deadReason: undefined,
+      deadAt: 0,
+    },
+    intent,
+    now,
+  );
+}

@@ -10,13 +10,13 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { CORRUPT_ERROR, textChecksum } from './checksum.js';
+import { textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
-import { BatchPicker } from './picker.js';
 import { type IntentRow, readRow } from './sql-row.js';
 import { acquireSqliteReplayer } from './sqlite-lock.js';
+import { claimRows, listRows } from './sqlite-read.js';
 import type { SqliteSpace } from './sqlite-space.js';
 import { sqliteSql } from './sqlite-sql.js';
 
@@ -83,50 +83,17 @@ export class SqliteQueueStore implements SqliteStore {
   }
 
   private claimNow(request: ClaimRequest): QueuedIntent[] {
-    return this.run('claiming', () =>
-      this.database
-        .transaction(() => {
-          const picker = new BatchPicker(request.limit, request.now);
-          const seqs: number[] = [];
-          for (const row of this.stmt.scanLive!.iterate() as Iterable<{
-            seq: number;
-            partition_key: string | null;
-            next_attempt_at: number;
-            lease_until: number;
-          }>) {
-            if (picker.full) break;
-            if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until))
-              seqs.push(row.seq);
-          }
-          if (seqs.length === 0) return [];
-          const lease = request.now + request.leaseMs;
-          const rows = this.stmt.claimMany!.all(lease, request.owner, JSON.stringify(seqs)) as IntentRow[];
-          // Altered at rest: dead-lettered in this transaction, never delivered. Later intents of its
-          // partition go on, as after any dead letter.
-          return this.keepIntact(rows, request.now);
-        })
-        .immediate()
-        .sort((a, b) => a.seq - b.seq),
-    );
-  }
-
-  /** The rows that pass their integrity check; the others are dead-lettered as `corrupt`. */
-  private keepIntact(rows: readonly IntentRow[], now: number): QueuedIntent[] {
-    const out: QueuedIntent[] = [];
-    for (const row of rows) {
-      const { queued, corrupt } = readRow(row, now);
-      if (corrupt) this.stmt.markCorrupt!.run(now, CORRUPT_ERROR, row.seq);
-      else out.push(queued);
-    }
-    return out;
+    return this.run('claiming', () => claimRows(this.database, this.stmt, request));
   }
 
   async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
     this.assertOpen('renewLeases');
     return this.relaxed(() =>
-      this.run(
-        'renewing leases',
-        () => this.stmt.renewMany!.run(leaseUntil, JSON.stringify(refs.map((r) => r.seq)), owner).changes,
+      this.space.deliver(() =>
+        this.run(
+          'renewing leases',
+          () => this.stmt.renewMany!.run(leaseUntil, JSON.stringify(refs.map((r) => r.seq)), owner).changes,
+        ),
       ),
     );
   }
@@ -217,19 +184,7 @@ export class SqliteQueueStore implements SqliteStore {
     const after = request.afterSeq ?? 0;
     const params =
       status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
-    return this.run('listing', () =>
-      this.database.transaction(() => {
-        const out: QueuedIntent[] = [];
-        for (const row of stmt.all(...params) as IntentRow[]) {
-          const { queued, corrupt } = readRow(row, now);
-          // Found altered while listing: dead-lettered now, and shown only where dead ones are.
-          if (corrupt && row.dead_reason !== 'corrupt')
-            this.stmt.markCorrupt!.run(now, CORRUPT_ERROR, row.seq);
-          if (!corrupt || status === undefined || status === 'dead') out.push(queued);
-        }
-        return out;
-      })(),
-    );
+    return this.run('listing', () => listRows(this.database, this.stmt, stmt, params, request));
   }
 
   async nextDueAt(): Promise<number | undefined> {
