@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTallystickError } from '@tallystick/core';
@@ -109,6 +109,29 @@ describe('sqlite store integrity', () => {
     // Reopening an up-to-date table changes nothing.
     const again = await openSqliteStore({ path: p });
     expect((await again.count(5)).dead).toBe(1);
+    await again.close();
+  });
+});
+
+describe('sqlite store integrity on disk', () => {
+  it('dead-letters an intent whose amount was altered in the database file itself, delivering the rest', async () => {
+    const p = join(root, 'bytes.db');
+    const store = await openSqliteStore({ path: p });
+    const victim = envelope({ amount: 7319 }, 'p');
+    const after = envelope({ amount: 5 }, 'p');
+    await store.append([victim, after], 1);
+    await store.close(); // checkpoints the WAL into the file
+    const bytes = readFileSync(p);
+    const at = bytes.indexOf('"amount":7319');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"amount":7819', at, 'latin1');
+    writeFileSync(p, bytes);
+    const again = await openSqliteStore({ path: p });
+    const batch = await again.claim({ limit: 10, now: 5, leaseMs: 1000, owner: 't' });
+    expect(batch.map((q) => q.intent)).toEqual([after]);
+    const [dead] = await again.list({ status: 'dead', limit: 10, now: 5 });
+    expect(dead?.deadReason).toBe('corrupt');
+    expect(dead?.intent.id).toBe(victim.id);
     await again.close();
   });
 });
