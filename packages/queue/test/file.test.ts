@@ -35,7 +35,8 @@ describeStoreContract('file', {
     const path = join(dir, 'queue.log');
     const log = readFileSync(path, 'latin1');
     const start = log.indexOf(`{"id":"${id}"`);
-    const end = log.indexOf('\n', start) < 0 ? log.length : log.indexOf('}', start);
+    // Up to the payload's closing brace: id, type, device, hlc, createdAt and the payload come first.
+    const end = log.indexOf('}', start);
     const text = log.slice(start, end + 1);
     const altered = edit(text);
     expect(altered.length).toBe(text.length);
