@@ -27,8 +27,8 @@ export interface FileStoreOptions {
   /** File-system calls, injectable to simulate a full disk in tests. Default: node:fs/promises. */
   fs?: FileSystem;
   /**
-   * Compact once the log holds more bytes of dead records than of live ones,
-   * and at least this many. Default 256 KiB: the ratio keeps compaction's cost
+   * Compact once the log holds four times more bytes of dead records than of
+   * live ones (as many, on a full disk), and at least this many. Default 256 KiB: the ratio keeps compaction's cost
    * proportional to what it frees, the floor keeps a tiny log from being
    * rewritten for a few records.
    */

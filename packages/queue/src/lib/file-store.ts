@@ -33,6 +33,8 @@ import { LogWriter } from './log-writer.js';
  */
 const RESERVE_BASE = 16 * 1024;
 const RESERVE_PER_INTENT = 16;
+/** Dead bytes per live byte that trigger a compaction (see maybeCompact). */
+const DEAD_TO_LIVE = 4;
 
 /**
  * The file adapter's store. The log holds every intent; memory holds the read
@@ -239,12 +241,17 @@ export class FileQueueStore implements FileStore {
   }
 
   /**
-   * Compacts once dead bytes outweigh live ones (and pass a floor), so the
-   * work is paid for by what it frees and an empty backlog leaves the log small.
+   * Compacts by the ratio of dead to live bytes (past a floor), so the work
+   * (copying the live bytes) is paid for by what it frees, and an empty
+   * backlog leaves the log small. Dead bytes must outweigh live ones 4 to 1:
+   * a drain of a large backlog then copies a quarter of it in all, not all of
+   * it (each copy fsyncs; on a slow disk that stalled claims for seconds).
+   * On a full disk, 1 to 1: the space is wanted now.
    */
   private maybeCompact(): void {
     const garbage = this.writer.length - this.liveBytes;
-    if (this.compacting || garbage < this.compactMinBytes || garbage < this.liveBytes) return;
+    const ratio = this.writer.tight ? 1 : DEAD_TO_LIVE;
+    if (this.compacting || garbage < this.compactMinBytes || garbage < ratio * this.liveBytes) return;
     if (this.liveBytes > this.compactFailedAt * 0.75) return;
     // A failed background compaction (a full disk, say) leaves the old log in use; it is retried later.
     this.compact().catch(() => undefined);
