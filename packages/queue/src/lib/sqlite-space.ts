@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  fstatSync,
-  ftruncateSync,
-  openSync,
-  statfsSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, openSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { isOutOfSpace } from './errors.js';
@@ -115,18 +106,21 @@ export class SqliteSpace {
 
   private takeReserve(): void {
     if (!this.reservePath) return;
+    try {
+      if (statSync(this.reservePath).size >= this.reserveBytes) return;
+    } catch {
+      // Not there yet.
+    }
     let fd: number | undefined;
     try {
-      fd = openSync(this.reservePath, 'a+');
-      if (fstatSync(fd).size >= this.reserveBytes) return;
+      fd = openSync(this.reservePath, 'w');
       // Written, not just sized: a sparse file would reserve nothing.
-      const zeros = new Uint8Array(Math.min(this.reserveBytes, 64 * 1024));
+      const zeros = new Uint8Array(Math.min(this.reserveBytes, 64 * KiB));
       for (let at = 0; at < this.reserveBytes; at += zeros.length) {
         writeSync(fd, zeros, 0, Math.min(zeros.length, this.reserveBytes - at), at);
       }
     } catch {
-      // No room for it now: the next drained backlog tries again.
-      if (fd !== undefined) ftruncateSync(fd, 0);
+      // No room for all of it: what was written is kept, and the next drained backlog tries again.
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
