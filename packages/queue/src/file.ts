@@ -26,7 +26,12 @@ export interface FileStoreOptions {
   dir: string;
   /** File-system calls, injectable to simulate a full disk in tests. Default: node:fs/promises. */
   fs?: FileSystem;
-  /** Compact once the log holds this many bytes of dead records and more dead than live. Default 64 MiB. */
+  /**
+   * Compact once the log holds four times more bytes of dead records than of
+   * live ones (as many, on a full disk), and at least this many. Default 256 KiB: the ratio keeps compaction's cost
+   * proportional to what it frees, the floor keeps a tiny log from being
+   * rewritten for a few records.
+   */
   compactMinBytes?: number;
   /** Liveness probe for the pid in a leftover lock file. Default: `process.kill(pid, 0)`. */
   isProcessAlive?: (pid: number) => boolean;
@@ -63,6 +68,7 @@ export interface FileStore extends QueueStore {
  * opener may hold the store, in this process or any other; a lock left by a
  * dead process is taken over (`acquireLockFile` of `@tallystick/core/node`).
  *
+ * @throws {RangeError} if `compactMinBytes` is negative or not a number.
  * @throws {TallystickError} `ERR_LOCKED` when this process or another live one holds the store;
  * `ERR_STORE` when the log is damaged inside acknowledged data or cannot be read.
  * @example
@@ -77,6 +83,10 @@ export interface FileStore extends QueueStore {
 export async function openFileStore(options: FileStoreOptions): Promise<FileStore> {
   if (typeof options?.dir !== 'string' || options.dir.length === 0) {
     throw new TypeError('options.dir must be a non-empty string');
+  }
+  const compactMinBytes = options.compactMinBytes ?? 256 * 1024;
+  if (typeof compactMinBytes !== 'number' || !(compactMinBytes >= 0)) {
+    throw new RangeError(`options.compactMinBytes must be a number >= 0, got ${String(compactMinBytes)}`);
   }
   const fs = options.fs ?? nodeFileSystem;
   const dir = options.dir;
@@ -100,15 +110,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       await handle.truncate(recovered.goodSize);
       await handle.datasync();
     }
-    const store = new FileQueueStore(
-      fs,
-      dir,
-      logPath,
-      lock,
-      handle,
-      recovered,
-      options.compactMinBytes ?? 64 * 2 ** 20,
-    );
+    const store = new FileQueueStore(fs, dir, logPath, lock, handle, recovered, compactMinBytes);
     await store.settleAhead();
     return store;
   } catch (error) {

@@ -6,7 +6,7 @@
 import { guardConnectionErrors } from '@tallystick/core';
 import pg from 'pg';
 import { toStoreError } from './lib/errors.js';
-import { postgresSql } from './lib/pg-sql.js';
+import { fillChecksums, postgresSql } from './lib/pg-sql.js';
 import { PostgresQueueStore } from './lib/pg-store.js';
 import { checkIdentifier } from './lib/sql-row.js';
 import type { QueueStore } from './store.js';
@@ -101,6 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
       await client.query(sql.schema);
+      await fillChecksums(client, sql);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -8,6 +8,8 @@ import { isProcessAlive } from '@tallystick/core/node';
 import Database from 'better-sqlite3';
 import { toStoreError } from './lib/errors.js';
 import { checkIdentifier } from './lib/sql-row.js';
+import { migrateSqlite } from './lib/sqlite-migrate.js';
+import { SqliteSpace } from './lib/sqlite-space.js';
 import { sqliteSql } from './lib/sqlite-sql.js';
 import { SqliteQueueStore } from './lib/sqlite-store.js';
 import type { QueueStore } from './store.js';
@@ -29,6 +31,14 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Liveness probe for a replayer lock left by a process on this host. Default: `process.kill(pid, 0)`. */
   isProcessAlive?: (pid: number) => boolean;
+  /**
+   * Bytes of disk kept in `<path>-reserve` so that delivery still works on a
+   * full disk (and so frees space): an enqueue fails as `QUEUE_STORAGE_FULL`
+   * and leaves it alone, a delivery write gives it up. It also bounds the WAL.
+   * Default: 1/64 of the free space at open, from 512 KiB to 4 MiB (SQLite's
+   * own WAL bound); 0 keeps none (and SQLite's WAL defaults).
+   */
+  reserveBytes?: number;
 }
 
 /**
@@ -68,14 +78,24 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     throw new TypeError('options.path must be a non-empty string');
   }
   const prefix = checkIdentifier(options.tablePrefix ?? 'tallystick_queue', 'options.tablePrefix');
+  const reserve = options.reserveBytes;
+  if (reserve !== undefined && (!Number.isSafeInteger(reserve) || reserve < 0)) {
+    throw new RangeError(`options.reserveBytes must be a non-negative integer, got ${String(reserve)}`);
+  }
   let db: Database.Database | undefined;
   try {
     db = new Database(options.path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    // Before the first table: pages freed by delivery can then go back to the file system (a file
+    // made by an older version keeps its mode; only a VACUUM changes it).
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(sqliteSql(prefix).schema);
-    return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive);
+    migrateSqlite(db, prefix);
+    const space = new SqliteSpace(db, options.reserveBytes);
+    space.open();
+    return new SqliteQueueStore(db, prefix, options.isProcessAlive ?? isProcessAlive, space);
   } catch (error) {
     db?.close();
     throw toStoreError(error, `opening ${options.path}`);

@@ -31,14 +31,16 @@ export interface IntentInput {
 export type IntentStatus = 'pending' | 'inflight' | 'dead';
 
 /**
- * Why an intent was moved to the dead-letter area.
+ * Why an intent was moved to the dead-letter area. `corrupt`: what the store
+ * held of it was altered at rest (its checksum no longer matches), so it was
+ * never delivered; `requeue` leaves it where it is.
  *
  * @example
  * ```ts
  * const reason: DeadReason = 'max-attempts';
  * ```
  */
-export type DeadReason = 'permanent' | 'max-attempts' | 'max-age';
+export type DeadReason = 'permanent' | 'max-attempts' | 'max-age' | 'corrupt';
 
 /**
  * An intent as the queue holds it: the envelope plus its delivery state.

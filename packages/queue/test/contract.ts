@@ -7,6 +7,7 @@ import { isTallystickError } from '@tallystick/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntentQueue } from '../src/queue.js';
 import type { QueueStore, StoreCapabilities } from '../src/store.js';
+import type { QueuedIntent } from '../src/types.js';
 import { ackAll, envelope, ids, listAll } from './helpers.js';
 import { describeLeaseRenewal } from './lease-contract.js';
 
@@ -19,6 +20,13 @@ export interface StoreHarness {
   /** Makes storage full at the adapter level (injected ENOSPC, tiny quota…), and frees it again. */
   fill?(store: QueueStore): Promise<void>;
   free?(store: QueueStore): Promise<void>;
+  /**
+   * Alters, behind the store's back, what it holds at rest for intent `id`:
+   * `edit` gets the stored envelope text and returns the altered one.
+   */
+  tamper?(store: QueueStore, id: string, edit: (stored: string) => string): Promise<void>;
+  /** How the store answers damage: it dead-letters the intent (`corrupt`), or refuses to go on. */
+  corruption?: 'dead-letters' | 'refuses';
   cleanup?(): Promise<void>;
 }
 
@@ -292,6 +300,83 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
     });
 
     describeLeaseRenewal(h);
+
+    describe.skipIf(!h.tamper)('integrity', () => {
+      /** Claims until nothing comes; returns what was delivered, or the refusal. */
+      const drain = async (store: QueueStore) => {
+        const delivered: QueuedIntent[] = [];
+        for (let round = 0; round < 10; round++) {
+          let batch: QueuedIntent[];
+          try {
+            batch = await claim(store, T0 + round);
+          } catch (error) {
+            return { delivered, error };
+          }
+          if (batch.length === 0) break;
+          delivered.push(...batch);
+          await store.settle(batch.map((q) => ({ kind: 'ack' as const, seq: q.seq, id: q.intent.id })));
+        }
+        return { delivered, error: undefined };
+      };
+
+      it.each([
+        ['one digit of an amount', '"amount":1250', '"amount":1850'],
+        ['the type', '"type":"sale"', '"type":"sold"'],
+        ['the id', '-', '_'],
+        ['the createdAt', '"createdAt":1000', '"createdAt":1001'],
+      ])('never delivers an intent altered at rest (%s), and reports it', async (_, from, to) => {
+        const store = await openStore();
+        const victim = envelope({ amount: 1250 }, 'p');
+        const after = envelope({ amount: 300 }, 'p');
+        const other = envelope({ amount: 7 });
+        await store.append([victim, after, other], T0);
+        await h.tamper!(store, victim.id, (text) => {
+          expect(text).toContain(from);
+          return text.replace(from, to);
+        });
+        const { delivered, error } = await drain(store);
+        for (const q of delivered) {
+          expect(q.intent.id).not.toBe(victim.id);
+          expect([after, other]).toContainEqual(q.intent);
+        }
+        if (h.corruption === 'refuses') {
+          expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+          return;
+        }
+        expect(error).toBeUndefined();
+        // Dead-lettered with its reason; the rest of its partition goes on, as after any dead letter.
+        expect(ids(delivered).sort()).toEqual([after.id, other.id].sort());
+        const dead = await listAll(store, T0, 'dead');
+        expect(dead).toHaveLength(1);
+        expect(dead[0]!.deadReason).toBe('corrupt');
+        expect(dead[0]!.lastError).toMatch(/checksum|altered|corrupt/i);
+        expect(await store.count(T0)).toEqual({ pending: 0, inflight: 0, dead: 1 });
+        // A requeue cannot launder it: it stays dead and is never delivered; discard removes it.
+        const ref = { seq: dead[0]!.seq, id: dead[0]!.intent.id };
+        expect(ref.id).toBe(victim.id);
+        await store.requeue([ref], T0);
+        expect((await drain(store)).delivered).toEqual([]);
+        expect(await store.discard([ref])).toBe(1);
+        expect(await store.count(T0)).toEqual({ pending: 0, inflight: 0, dead: 0 });
+      });
+
+      it('lists an altered pending intent as corrupt, never as deliverable', async () => {
+        const store = await openStore();
+        const victim = envelope({ amount: 1250 });
+        await store.append([victim, envelope({ amount: 2 })], T0);
+        await h.tamper!(store, victim.id, (text) => text.replace('"amount":1250', '"amount":1850'));
+        let listed: QueuedIntent[];
+        try {
+          listed = await listAll(store, T0, 'pending');
+        } catch (error) {
+          expect(h.corruption).toBe('refuses');
+          expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+          return;
+        }
+        expect(ids(listed)).not.toContain(victim.id);
+        for (const q of listed) expect(JSON.stringify(q.intent)).not.toContain('1850');
+      });
+    });
 
     describe.skipIf(!h.fill)('storage full', () => {
       it('fails with QUEUE_STORAGE_FULL, keeps everything stored before, and recovers once space is freed', async () => {

@@ -30,6 +30,19 @@ describeStoreContract('file', {
   free: async () => {
     fs.limit = Number.POSITIVE_INFINITY;
   },
+  // Same-length edits of the bytes on disk: the CRC of the frame no longer matches.
+  tamper: async (_store, id, edit) => {
+    const path = join(dir, 'queue.log');
+    const log = readFileSync(path, 'latin1');
+    const start = log.indexOf(`{"id":"${id}"`);
+    // Up to the payload's closing brace: id, type, device, hlc, createdAt and the payload come first.
+    const end = log.indexOf('}', start);
+    const text = log.slice(start, end + 1);
+    const altered = edit(text);
+    expect(altered.length).toBe(text.length);
+    writeFileSync(path, log.slice(0, start) + altered + log.slice(end + 1), 'latin1');
+  },
+  corruption: 'refuses',
 });
 
 const T0 = 1_700_000_000_000;

@@ -59,6 +59,29 @@ describeStoreContract('indexeddb (fake-indexeddb)', {
   free: async () => {
     full = false;
   },
+  // A raw put through a second connection, as another tab or a bad migration could do.
+  tamper: async (_store, id, edit) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('intents', 'readwrite');
+      const req = tx.objectStore('intents').openCursor();
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor) return;
+        const record = cursor.value as { id: string; env: unknown };
+        if (record.id === id) cursor.update({ ...record, env: JSON.parse(edit(JSON.stringify(record.env))) });
+        else cursor.continue();
+      };
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  },
+  corruption: 'dead-letters',
 });
 
 /** An in-process Web Locks stand-in with the same ifAvailable semantics, to test that path in Node. */

@@ -92,7 +92,7 @@ describe('log writer', () => {
             t += steps[i++ % steps.length]! / 1000;
             return t;
           });
-          const writer = new LogWriter(handle, 0, pace);
+          const writer = new LogWriter(handle, 0, () => 0, pace);
           const submitted: string[] = [];
           let appends = 0;
           const runs = producers.map(async (hops, p) => {

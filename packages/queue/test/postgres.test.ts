@@ -2,6 +2,7 @@ import { createManualClock, encodeHlc, newIntentId } from '@tallystick/core';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresSql } from '../src/lib/pg-sql.js';
 import { openPostgresStore, type PostgresStore } from '../src/postgres.js';
 import { createIntentQueue } from '../src/queue.js';
 import type { SendFunction } from '../src/types.js';
@@ -39,6 +40,11 @@ describeStoreContract(
     free: async () => {
       await pool.query(`DROP TRIGGER ${table}_full ON ${table}`);
     },
+    tamper: async (_store, id, edit) => {
+      const { rows } = await pool.query(`SELECT envelope::text AS e FROM ${table} WHERE id = $1`, [id]);
+      await pool.query(`UPDATE ${table} SET envelope = $1::json WHERE id = $2`, [edit(rows[0].e), id]);
+    },
+    corruption: 'dead-letters',
   },
 );
 
@@ -133,5 +139,42 @@ describe.skipIf(!pool)('postgres outbox with many workers', () => {
     } finally {
       locker.release();
     }
+  });
+});
+
+describe.skipIf(!pool)('postgres store integrity', () => {
+  it('migrates a table made before checksums: fills them at open, then catches any later change', async () => {
+    const t = uniqueName('tq_legacy');
+    tables.push(t);
+    const legacy = postgresSql(t)
+      .schema.replace(',\n        checksum bigint', '')
+      .replace(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS checksum bigint;`, '');
+    expect(legacy).not.toContain('checksum');
+    await pool!.query(legacy);
+    const old = [1250, 40].map((amount, i) => ({
+      id: newIntentId(),
+      type: 'sale',
+      device: 'till-1',
+      hlc: encodeHlc({ wall: 1_000, counter: i, node: 'till-1' }),
+      createdAt: 1_000,
+      payload: { amount },
+    }));
+    for (const e of old) {
+      await pool!.query(
+        `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope) VALUES ($1, NULL, 1, 1, 1000, $2)`,
+        [e.id, JSON.stringify(e)],
+      );
+    }
+    const store = await openPostgresStore({ pool: pool!, table: t });
+    const { rows } = await pool!.query(`SELECT checksum FROM ${t}`);
+    expect(rows.every((r: { checksum: string | null }) => r.checksum !== null)).toBe(true);
+    await pool!.query(
+      `UPDATE ${t} SET envelope = replace(envelope::text, '"amount":40', '"amount":90')::json WHERE id = $1`,
+      [old[1]!.id],
+    );
+    const batch = await store.claim({ limit: 10, now: 5, leaseMs: 1000, owner: 't' });
+    expect(batch.map((q) => q.intent)).toEqual([old[0]]);
+    expect((await store.count(5)).dead).toBe(1);
+    await store.close();
   });
 });

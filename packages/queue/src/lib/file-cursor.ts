@@ -53,7 +53,7 @@ export class LogCursor {
     if (this.ahead.size === 0) return;
     while (this.ahead.size > 0 && (await this.advance(writer.length))) {}
     this.ahead.clear();
-    await writer.append([claimFrame(this.claimBody())]);
+    await writer.append([claimFrame(this.claimBody())], true);
     this.saved();
   }
 
@@ -64,7 +64,9 @@ export class LogCursor {
    * next record carries its content.
    */
   persist(writer: LogWriter): void {
-    if (!this.dirty) return;
+    // On a full disk the record is skipped (it would only fail): recovery then reads from the last
+    // durable cursor, and the SETTLE records say what became of the intents read since.
+    if (!this.dirty || writer.tight) return;
     this.writing = writer.append([claimFrame(this.claimBody())]).then(
       () => this.saved(),
       () => undefined,

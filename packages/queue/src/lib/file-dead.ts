@@ -98,7 +98,7 @@ export async function requeueDead(
 export async function discardDead(log: DeadLetterLog, refs: readonly IntentRef[]): Promise<number> {
   const dead = await findDead(log.window, log.reader, refs);
   if (dead.length === 0) return 0;
-  await log.writer.append([discardFrame(dead.map((d) => d.identity.seq))]);
+  await log.writer.append([discardFrame(dead.map((d) => d.identity.seq))], true);
   let removed = 0;
   for (const d of dead) {
     const i = log.window.find(d.identity.seq);

@@ -10,7 +10,7 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { closedError, toStoreError } from './errors.js';
+import { closedError, isOutOfSpace, toStoreError } from './errors.js';
 import { settleFrame } from './file-bodies.js';
 import { compactLog, LogReplacedError } from './file-compact.js';
 import { LogCursor } from './file-cursor.js';
@@ -24,6 +24,17 @@ import type { RecoveredLog } from './file-recover.js';
 import type { FileHandleLike, FileSystem } from './fs-layer.js';
 import { createLocalReplayerLock } from './local-lock.js';
 import { LogWriter } from './log-writer.js';
+
+/**
+ * Room kept past the log for SETTLE records, so delivery can record itself
+ * on a full disk: a fixed part plus a share per live intent (an ack costs 2-3
+ * bytes in a batch of 100, about 50 alone). When it runs out, a settle falls
+ * back to compaction.
+ */
+const RESERVE_BASE = 16 * 1024;
+const RESERVE_PER_INTENT = 16;
+/** Dead bytes per live byte that trigger a compaction (see maybeCompact). */
+const DEAD_TO_LIVE = 4;
 
 /**
  * The file adapter's store. The log holds every intent; memory holds the read
@@ -52,6 +63,8 @@ export class FileQueueStore implements FileStore {
   private closed = false;
   private compacting: Promise<void> | undefined;
   private broken: Error | undefined;
+  /** Live bytes when a compaction last failed for space: not tried again until delivery freed a good part. */
+  private compactFailedAt = Number.POSITIVE_INFINITY;
   /** Serializes the operations that read the log or move the cursor. */
   private mutex: Promise<unknown> = Promise.resolve();
 
@@ -64,7 +77,11 @@ export class FileQueueStore implements FileStore {
     recovered: RecoveredLog,
     private readonly compactMinBytes: number,
   ) {
-    this.writer = new LogWriter(handle, recovered.goodSize);
+    this.writer = new LogWriter(
+      handle,
+      recovered.goodSize,
+      () => RESERVE_BASE + RESERVE_PER_INTENT * this.liveCount,
+    );
     this.reader = new LogReader(handle);
     this.cursor = new LogCursor(
       handle,
@@ -148,7 +165,14 @@ export class FileQueueStore implements FileStore {
     this.liveBytes -= freed.bytes;
     this.liveCount -= freed.intents;
     // Memory is already ahead of the log: losing this write only means a redelivery after a restart.
-    await this.writer.append([settleFrame(settlements)]);
+    try {
+      await this.writer.append([settleFrame(settlements)], true);
+    } catch (error) {
+      // The reserve ran out on a full disk: a compaction folds this settlement (memory has it) into a
+      // smaller log, which is what delivery is meant to achieve anyway.
+      if (!isOutOfSpace(error) || !(await this.compactForSpace())) throw error;
+      return;
+    }
     this.maybeCompact();
   }
 
@@ -216,11 +240,33 @@ export class FileQueueStore implements FileStore {
     return run;
   }
 
+  /**
+   * Compacts by the ratio of dead to live bytes (past a floor), so the work
+   * (copying the live bytes) is paid for by what it frees, and an empty
+   * backlog leaves the log small. Dead bytes must outweigh live ones 4 to 1:
+   * a drain of a large backlog then copies a quarter of it in all, not all of
+   * it (each copy fsyncs; on a slow disk that stalled claims for seconds).
+   * On a full disk, 1 to 1: the space is wanted now.
+   */
   private maybeCompact(): void {
     const garbage = this.writer.length - this.liveBytes;
-    if (this.compacting || garbage < this.compactMinBytes || garbage < this.liveBytes) return;
+    const ratio = this.writer.tight ? 1 : DEAD_TO_LIVE;
+    if (this.compacting || garbage < this.compactMinBytes || garbage < ratio * this.liveBytes) return;
+    if (this.liveBytes > this.compactFailedAt * 0.75) return;
     // A failed background compaction (a full disk, say) leaves the old log in use; it is retried later.
     this.compact().catch(() => undefined);
+  }
+
+  /** A compaction on a full disk; false when it could not run (not enough delivered yet, or no space). */
+  private async compactForSpace(): Promise<boolean> {
+    if (this.liveBytes > this.compactFailedAt * 0.75 || this.writer.length - this.liveBytes <= 0)
+      return false;
+    try {
+      await this.compact();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async runCompaction(): Promise<void> {
@@ -228,6 +274,8 @@ export class FileQueueStore implements FileStore {
     await this.cursor.written();
     return this.writer.exclusive(async (replace) => {
       try {
+        // Its zero-filled room goes back to the disk first: on a full disk the new log needs it.
+        await this.writer.trimRoom();
         const result = await compactLog({
           fs: this.fs,
           dir: this.dir,
@@ -242,11 +290,13 @@ export class FileQueueStore implements FileStore {
           highWater: this.highWaterMark,
         });
         this.liveBytes = result.liveBytes;
+        this.compactFailedAt = Number.POSITIVE_INFINITY;
         this.reader.swap(result.handle);
         this.cursor.reset(result.handle, result.cursor);
         replace(result.handle, result.size);
       } catch (error) {
         if (error instanceof LogReplacedError) this.broken = error;
+        else if (isOutOfSpace(error)) this.compactFailedAt = this.liveBytes;
         throw toStoreError(error, 'compacting the queue log');
       }
     });

@@ -1,7 +1,7 @@
 import { isTallystickError } from '@tallystick/core';
 import type { ClaimRequest, IntentRef } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { type IdbRecord, recordToQueued } from './idb-record.js';
+import { corruptRecord, type IdbRecord, intact, recordToQueued } from './idb-record.js';
 import { inTransaction, request, walk } from './idb-util.js';
 import { BatchPicker } from './picker.js';
 
@@ -76,6 +76,12 @@ export class IdbClaims {
         // An in-memory lease is invisible in the records, so it is honoured here.
         const l = Math.max(r.l, this.unstored.get(r.seq!)?.until ?? 0);
         if (!r.dead && picker.offer(r.pk, r.n, l)) {
+          // Altered at rest: dead-lettered (at a full quota, only skipped until a claim can write), never
+          // delivered; later intents of its partition go on, as after any dead letter.
+          if (!intact(r)) {
+            if (store) cursor.update(corruptRecord(r, req.now));
+            return !picker.full;
+          }
           const next = { ...r, a: r.a + 1, l: req.now + req.leaseMs, o: req.owner };
           if (store) cursor.update(next);
           taken.push(next);

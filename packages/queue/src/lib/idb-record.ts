@@ -1,5 +1,6 @@
 import type { IntentEnvelope } from '@tallystick/core';
 import type { DeadReason, QueuedIntent } from '../types.js';
+import { CORRUPT_ERROR, textChecksum } from './checksum.js';
 import { toQueued } from './state.js';
 
 /** One intent as the IndexedDB adapter stores it; `seq` comes from the store's key generator. */
@@ -19,6 +20,12 @@ export interface IdbRecord {
   env: IntentEnvelope;
   /** Owner of the current claim, so only its replayer can renew it (absent in records written before renewal existed). */
   o?: string;
+  /**
+   * textChecksum of `JSON.stringify(env)` (structured clone keeps key order, so the
+   * text is the same when read back). Absent in records written before it was
+   * kept: those are read unchecked.
+   */
+  k?: number;
 }
 
 export function newRecord(intent: IntentEnvelope, now: number): IdbRecord {
@@ -35,10 +42,30 @@ export function newRecord(intent: IntentEnvelope, now: number): IdbRecord {
     t: now,
     c: intent.createdAt,
     env: intent,
+    k: textChecksum(JSON.stringify(intent)),
   };
 }
 
-export function recordToQueued(r: IdbRecord, now: number): QueuedIntent {
+/** Whether the record's envelope still matches its checksum and the fields that order delivery. */
+export function intact(r: IdbRecord): boolean {
+  const env = r.env as Partial<IntentEnvelope> | null;
+  if (typeof env !== 'object' || env === null) return false;
+  if (r.k !== undefined && textChecksum(JSON.stringify(env)) !== r.k) return false;
+  return env.id === r.id && env.partitionKey === r.pk && env.createdAt === r.c;
+}
+
+/** The record dead-lettered as altered at rest. */
+export function corruptRecord(r: IdbRecord, now: number): IdbRecord {
+  return { ...r, dead: 1, r: 'corrupt', x: r.dead ? r.x : now, l: 0, e: CORRUPT_ERROR };
+}
+
+/**
+ * The public view; a record that fails {@link intact} shows as dead with
+ * reason `corrupt` and the record's id, never as deliverable.
+ */
+export function recordToQueued(record: IdbRecord, now: number): QueuedIntent {
+  const r = intact(record) ? record : corruptRecord(record, now);
+  const env = r === record ? r.env : { ...(r.env as object), id: r.id };
   return toQueued(
     {
       seq: r.seq!,
@@ -53,7 +80,7 @@ export function recordToQueued(r: IdbRecord, now: number): QueuedIntent {
       deadReason: r.dead ? r.r : undefined,
       deadAt: r.x,
     },
-    r.env,
+    env as IntentEnvelope,
     now,
   );
 }

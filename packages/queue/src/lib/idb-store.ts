@@ -13,7 +13,7 @@ import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { IdbClaims } from './idb-claim.js';
 import { acquireIdbReplayer, type LockManagerLike } from './idb-lock.js';
-import { type IdbRecord, newRecord, recordToQueued } from './idb-record.js';
+import { type IdbRecord, intact, newRecord, recordToQueued } from './idb-record.js';
 import { inTransaction, request, walk } from './idb-util.js';
 import { DueTracker } from './picker.js';
 import { statusOf } from './state.js';
@@ -132,7 +132,8 @@ export class IndexedDbQueueStore implements QueueStore {
       const range = req.afterSeq === undefined ? undefined : this.keyRange.lowerBound(req.afterSeq, true);
       const store = this.db.transaction('intents', 'readonly').objectStore('intents');
       await walk<IdbRecord>(store.openCursor(range), (r) => {
-        if (!req.status || statusOf(r.dead ? (r.r ?? 'permanent') : undefined, r.l, req.now) === req.status) {
+        const dead = r.dead ? (r.r ?? 'permanent') : intact(r) ? undefined : 'corrupt';
+        if (!req.status || statusOf(dead, r.l, req.now) === req.status) {
           out.push(recordToQueued(r, req.now));
         }
         return out.length < req.limit;
@@ -185,7 +186,8 @@ export class IndexedDbQueueStore implements QueueStore {
         let n = 0;
         for (const ref of [...refs].sort((a, b) => a.seq - b.seq)) {
           const r = (await request(store.get(ref.seq))) as IdbRecord | undefined;
-          if (!r?.dead || r.id !== ref.id) continue;
+          // A record altered at rest stays dead: a requeue must not launder it (a discard may remove it).
+          if (!r?.dead || r.id !== ref.id || (what === 'requeueing' && !intact(r))) continue;
           act(r, store);
           n++;
         }

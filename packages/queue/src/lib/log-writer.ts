@@ -1,16 +1,25 @@
-import { toStoreError } from './errors.js';
-import { commitFrame, concatFrames } from './file-frame.js';
+import { isOutOfSpace, toStoreError } from './errors.js';
+import { commitFrame, concatFrames, HEADER_BYTES } from './file-frame.js';
 import { type FileHandleLike, writeFully, writeFullySync } from './fs-layer.js';
 import { GroupPace } from './group-pace.js';
+import { LogRoom } from './log-room.js';
 
 interface Pending {
   frames: readonly Uint8Array[];
+  /** May use the reserved room (a settling record: it is what frees space). */
+  settles: boolean;
   resolve(offsets: number[]): void;
   reject(error: unknown): void;
 }
 
 /** A group is capped so one huge burst does not delay every caller in it. */
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+/**
+ * Room even settling writes leave: what a compaction of a nearly empty log
+ * needs on a full disk (it gives the room back first), so that once delivery
+ * has emptied the backlog, the log can always shrink.
+ */
+const COMPACT_ROOM = 4096;
 
 /**
  * Appends frames to the log with group commit: everything submitted while a
@@ -29,29 +38,43 @@ export class LogWriter {
   private drainQueued = false;
   /** Bytes of the log that are known good; a write failure truncates back to it. */
   private size: number;
-  /** Physical size: zeros past `size` are preallocated room for the next groups. */
-  private allocated: number;
+  /** Zero-filled room past `size` for the next groups. */
+  private readonly room: LogRoom;
   private needsTruncate = false;
   /** Counts write+fsync rounds, for tests and benchmarks. */
   groups = 0;
+  /**
+   * The last write that grows the log (not a settling one) found no room: the
+   * disk is full. Optional records (CLAIM) are skipped while it holds.
+   */
+  tight = false;
 
   constructor(
     private handle: FileHandleLike,
     size: number,
+    /**
+     * Bytes of room past the log that only settling writes may use, so that
+     * delivery can record itself on a full disk: a write that grows the log
+     * must leave this much room behind it, or it fails as storage full.
+     */
+    private readonly reserve: () => number = () => 0,
     private readonly pace = new GroupPace(),
   ) {
     this.size = size;
-    this.allocated = size;
+    this.room = new LogRoom(size);
   }
 
   get length(): number {
     return this.size;
   }
 
-  /** Resolves with each frame's offset once all of them are durable. */
-  append(frames: readonly Uint8Array[]): Promise<number[]> {
+  /**
+   * Resolves with each frame's offset once all of them are durable. `settles`:
+   * the frames record delivery (SETTLE, DISCARD), so they may use the reserved room.
+   */
+  append(frames: readonly Uint8Array[], settles = false): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ frames, resolve, reject });
+      this.pending.push({ frames, settles, resolve, reject });
       this.pace.arrived();
       if (this.held) return; // the running group looks at what is waiting when it ends
       // Started synchronously, so the fsync runs on the thread pool while this burst goes on.
@@ -70,8 +93,9 @@ export class LogWriter {
         fn((handle, size) => {
           this.handle = handle;
           this.size = size;
-          this.allocated = size;
+          this.room.allocated = size;
           this.needsTruncate = false;
+          this.tight = false;
         }).then(resolve, reject),
       );
     });
@@ -81,8 +105,13 @@ export class LogWriter {
   async close(): Promise<void> {
     await this.exclusive(async () => {
       while (this.pending.length > 0) await this.writeGroup();
-      if (this.allocated > this.size) await this.discardTail();
+      await this.trimRoom();
     });
+  }
+
+  /** Gives the zero-filled room back to the disk (inside {@link exclusive}: compaction needs the space). */
+  async trimRoom(): Promise<void> {
+    if (this.room.allocated > this.size) await this.discardTail();
   }
 
   /** Runs `job` holding the writer, now if it is free, otherwise after the jobs already waiting. */
@@ -130,14 +159,27 @@ export class LogWriter {
   /** Writes one group; returns whether the next one should start at once. */
   private async writeGroup(): Promise<boolean> {
     const startedAt = this.pace.groupStarted();
-    const group: Pending[] = [];
+    const taken: Pending[] = [];
     let bytes = 0;
-    while (this.pending.length > 0 && (group.length === 0 || bytes < MAX_GROUP_BYTES)) {
+    while (this.pending.length > 0 && (taken.length === 0 || bytes < MAX_GROUP_BYTES)) {
       const next = this.pending.shift()!;
-      group.push(next);
+      taken.push(next);
       for (const frame of next.frames) bytes += frame.length;
     }
     const start = this.size;
+    let group: Pending[];
+    try {
+      if (this.needsTruncate) {
+        await this.handle.truncate(this.size);
+        this.needsTruncate = false;
+      }
+      group = await this.fit(taken);
+    } catch (error) {
+      const wrapped = toStoreError(error, 'writing the queue log');
+      for (const member of taken) member.reject(wrapped);
+      return false;
+    }
+    if (group.length === 0) return false;
     const frames: Uint8Array[] = [];
     const offsets: number[][] = [];
     let at = start;
@@ -152,12 +194,7 @@ export class LogWriter {
     }
     frames.push(commitFrame(start));
     try {
-      if (this.needsTruncate) {
-        await this.handle.truncate(this.size);
-        this.needsTruncate = false;
-      }
       const buffer = concatFrames(frames);
-      if (start + buffer.length > this.allocated) await this.preallocate(start + buffer.length);
       // Synchronous when it can be, so a group started mid-burst has its fsync under way before the
       // burst goes on.
       const { handle } = this;
@@ -179,26 +216,33 @@ export class LogWriter {
   }
 
   /**
-   * Keeps zero-filled room ahead of the log. fdatasync after overwriting
-   * allocated blocks flushes data only; after growing the file it must also
-   * commit the new size to the file-system journal, which measured 1.6-1.9x
-   * slower here. The room doubles with the log, from 1 MiB up to 64 MiB.
-   * Recovery sees the zeros as a torn tail and cuts them off.
+   * Makes room for the group and returns the members that got it. A group
+   * that grows the log must leave the reserve behind it; when the disk cannot
+   * give that, its growing members fail as storage full and its settling
+   * members are written alone, so delivery goes on while enqueues are refused.
    */
-  private async preallocate(end: number): Promise<void> {
-    if (end <= this.allocated) return;
-    const step = Math.min(64, Math.max(1, 2 ** Math.ceil(Math.log2(end / 2 ** 20 + 1)))) * 2 ** 20;
-    const target = end + step;
-    const zeros = new Uint8Array(Math.min(step, 2 ** 20));
-    for (let at = Math.max(this.allocated, this.size); at < target; at += zeros.length) {
-      await writeFully(this.handle, zeros.subarray(0, Math.min(zeros.length, target - at)), at);
+  private async fit(group: Pending[]): Promise<Pending[]> {
+    const grows = group.some((member) => !member.settles);
+    let bytes = HEADER_BYTES + String(this.size).length;
+    for (const member of group) for (const frame of member.frames) bytes += frame.length;
+    try {
+      await this.room.make(this.handle, this.size, this.size + bytes, grows ? this.reserve() : COMPACT_ROOM);
+      if (grows) this.tight = false;
+      return group;
+    } catch (error) {
+      if (this.room.allocated === this.size) this.needsTruncate = true;
+      const full = isOutOfSpace(error);
+      if (grows && full) this.tight = true;
+      const settling = grows && full ? group.filter((member) => member.settles) : [];
+      const wrapped = toStoreError(error, 'writing the queue log');
+      for (const member of group) if (!member.settles || settling.length === 0) member.reject(wrapped);
+      return settling.length > 0 ? this.fit(settling) : [];
     }
-    this.allocated = target;
   }
 
   /** Cuts a partly written group off; if even that fails, the next group retries it first. */
   private async discardTail(): Promise<void> {
-    this.allocated = this.size;
+    this.room.allocated = this.size;
     try {
       await this.handle.truncate(this.size);
       this.needsTruncate = false;

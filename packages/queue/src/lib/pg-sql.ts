@@ -1,3 +1,4 @@
+import { textChecksum } from './checksum.js';
 import { ROW_COLUMNS } from './sql-row.js';
 
 /**
@@ -5,7 +6,11 @@ import { ROW_COLUMNS } from './sql-row.js';
  * row is live and leased until the claim's lease; id, partition key and
  * creation time are in the envelope). Each column costs a parse per row.
  */
-export const CLAIMED_COLUMNS = 'seq, attempts, next_attempt_at, last_error, enqueued_at, envelope';
+export const CLAIMED_COLUMNS =
+  'seq, attempts, next_attempt_at, last_error, enqueued_at, envelope::text AS envelope, checksum';
+
+/** `ROW_COLUMNS` with the envelope as its stored text (a `json` column keeps it byte for byte), for the checksum. */
+const PG_ROW_COLUMNS = ROW_COLUMNS.replace('envelope,', 'envelope::text AS envelope,');
 
 /** The Postgres adapter's schema and statements for table `t` (and `<t>_meta`). */
 export function postgresSql(t: string) {
@@ -41,17 +46,20 @@ export function postgresSql(t: string) {
         dead_at bigint NOT NULL DEFAULT 0,
         enqueued_at bigint NOT NULL,
         created_at bigint NOT NULL,
-        envelope json NOT NULL
+        envelope json NOT NULL,
+        checksum bigint
       ) WITH (fillfactor = 45);
+      ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS checksum bigint;
       CREATE INDEX IF NOT EXISTS ${t}_live ON ${t} (seq) WHERE NOT dead;
       CREATE INDEX IF NOT EXISTS ${t}_partition ON ${t} (partition_key, seq) WHERE NOT dead;
       CREATE TABLE IF NOT EXISTS ${t}_meta (k text PRIMARY KEY, v text NOT NULL);`,
     /** Rows in array order, so seqs follow enqueue order; the HLC mark rises in the same statement. */
     append: `
       WITH ins AS (
-        INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope)
-        SELECT u.id, u.pk, $3, $3, u.created, u.env
-        FROM unnest($1::uuid[], $2::text[], $4::bigint[], $5::json[]) WITH ORDINALITY AS u(id, pk, created, env, ord)
+        INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum)
+        SELECT u.id, u.pk, $3, $3, u.created, u.env, u.sum
+        FROM unnest($1::uuid[], $2::text[], $4::bigint[], $5::json[], $7::bigint[])
+          WITH ORDINALITY AS u(id, pk, created, env, sum, ord)
         ORDER BY u.ord
         RETURNING 1
       )
@@ -128,16 +136,24 @@ export function postgresSql(t: string) {
         WHERE ${t}.seq = u.s AND NOT ${t}.dead
       )
       DELETE FROM ${t} WHERE seq = ANY($1::bigint[]) AND ${live} AND (SELECT v FROM relaxed) = 'off'`,
+    /** The checksum moves with the row: a damaged row cannot be laundered by a requeue; a corrupt one stays put. */
     requeue: `
-      WITH moved AS (DELETE FROM ${t} WHERE dead AND ${pairs} RETURNING *)
-      INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope)
-      SELECT id, partition_key, 0, $3, last_error, $3, created_at, envelope FROM moved ORDER BY seq`,
+      WITH moved AS (DELETE FROM ${t} WHERE dead AND dead_reason IS DISTINCT FROM 'corrupt' AND ${pairs} RETURNING *)
+      INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope, checksum)
+      SELECT id, partition_key, 0, $3, last_error, $3, created_at, envelope, checksum FROM moved ORDER BY seq`,
+    /** Dead-letters rows found altered at rest ($1 seqs, at $2, with reason text $3). */
+    markCorrupt: `UPDATE ${t} SET dead = true, dead_reason = 'corrupt', lease_until = 0, last_error = $3,
+      dead_at = CASE WHEN dead THEN dead_at ELSE $2 END WHERE seq = ANY($1::bigint[])`,
+    /** Rows from before checksums were kept, for the one-time fill at open. */
+    unsummed: `SELECT seq, envelope::text AS envelope FROM ${t} WHERE checksum IS NULL LIMIT 1000`,
+    setSums: `UPDATE ${t} SET checksum = u.c FROM unnest($1::bigint[], $2::bigint[]) AS u(s, c)
+      WHERE seq = u.s AND checksum IS NULL`,
     discard: `DELETE FROM ${t} WHERE dead AND ${pairs}`,
     count: `SELECT count(*) FILTER (WHERE ${live} AND lease_until <= $1)::int AS pending,
       count(*) FILTER (WHERE ${live} AND lease_until > $1)::int AS inflight,
       count(*) FILTER (WHERE dead)::int AS dead FROM ${t}`,
     list: (status: string | undefined) =>
-      `SELECT ${ROW_COLUMNS} FROM ${t} WHERE seq > $1 ${
+      `SELECT ${PG_ROW_COLUMNS} FROM ${t} WHERE seq > $1 ${
         status === 'dead'
           ? 'AND dead'
           : status === 'pending'
@@ -150,4 +166,22 @@ export function postgresSql(t: string) {
       AND (partition_key IS NULL OR seq = (SELECT min(seq) FROM ${t} AS j WHERE j.partition_key = i.partition_key AND NOT j.dead))`,
     highWater: `SELECT v FROM ${t}_meta WHERE k = 'hlc'`,
   };
+}
+
+/**
+ * Fills the checksum of rows written before checksums were kept, at open,
+ * inside the schema transaction: they are blessed as they are then, the best
+ * anyone can do for data never checksummed. A row still without one (written
+ * by an older version sharing the table) is read unchecked.
+ */
+export async function fillChecksums(
+  client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> },
+  sql: ReturnType<typeof postgresSql>,
+): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query(sql.unsummed);
+    if (rows.length === 0) return;
+    const list = rows as { seq: string; envelope: string }[];
+    await client.query(sql.setSums, [list.map((r) => r.seq), list.map((r) => textChecksum(r.envelope))]);
+  }
 }

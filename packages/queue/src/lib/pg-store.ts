@@ -10,11 +10,12 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import { CORRUPT_ERROR, textChecksum } from './checksum.js';
+import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import type { postgresSql } from './pg-sql.js';
-import { type IntentRow, rowToQueued } from './sql-row.js';
-import { toQueued } from './state.js';
+import { type ClaimedRow, claimedToQueued, type IntentRow, readRow } from './sql-row.js';
 
 interface Pending {
   intent: IntentEnvelope;
@@ -48,13 +49,15 @@ export class PostgresQueueStore implements PostgresStore {
     this.appends = createGroupCommit(async (items) => {
       let top = '';
       for (const { intent } of items) if (intent.hlc > top) top = intent.hlc;
+      const texts = items.map((p) => envelopeJson(p.intent));
       await this.pool.query(this.sql.append, [
         items.map((p) => p.intent.id),
         items.map((p) => p.intent.partitionKey ?? null),
         items[items.length - 1]!.now,
         items.map((p) => p.intent.createdAt),
-        items.map((p) => JSON.stringify(p.intent)),
+        texts,
         top,
+        texts.map(textChecksum),
       ]);
     }, 1000);
   }
@@ -75,8 +78,18 @@ export class PostgresQueueStore implements PostgresStore {
         const rows = result.rows as (ClaimedRow & { scanned: number })[];
         const leased = rows[0]!.seq === null ? [] : rows;
         if (leased.length > 0 || window === null || rows[0]!.scanned < window) {
-          this.held += leased.length;
-          return leased.map((row) => claimedToQueued(row, now + leaseMs, now)).sort((a, b) => a.seq - b.seq);
+          const out: QueuedIntent[] = [];
+          const corrupt: number[] = [];
+          for (const row of leased) {
+            const queued = claimedToQueued(row, now + leaseMs, now);
+            if (queued) out.push(queued);
+            else corrupt.push(Number(row.seq));
+          }
+          // Altered at rest: dead-lettered, never delivered; later intents of its partition go on, as
+          // after any dead letter. Should this fail, the lease runs out and the next claim tries again.
+          if (corrupt.length > 0) await this.pool.query(this.sql.markCorrupt, [corrupt, now, CORRUPT_ERROR]);
+          this.held += out.length;
+          return out.sort((a, b) => a.seq - b.seq);
         }
       }
       return [];
@@ -147,7 +160,20 @@ export class PostgresQueueStore implements PostgresStore {
       ...(status === 'pending' || status === 'inflight' ? [now] : []),
     ];
     const result = await this.guard('listing', () => this.pool.query(this.sql.list(status), params));
-    return (result.rows as IntentRow[]).map((row) => rowToQueued(row, now));
+    const out: QueuedIntent[] = [];
+    const corrupt: number[] = [];
+    for (const row of result.rows as IntentRow[]) {
+      const { queued, corrupt: bad } = readRow(row, now);
+      if (bad && row.dead_reason !== 'corrupt') corrupt.push(Number(row.seq));
+      // Found altered while listing: dead-lettered now, and shown only where dead ones are.
+      if (!bad || status === undefined || status === 'dead') out.push(queued);
+    }
+    if (corrupt.length > 0) {
+      await this.guard('dead-lettering corrupt intents', () =>
+        this.pool.query(this.sql.markCorrupt, [corrupt, now, CORRUPT_ERROR]),
+      );
+    }
+    return out;
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -200,32 +226,4 @@ export class PostgresQueueStore implements PostgresStore {
 
 function pairs(refs: readonly IntentRef[]): [number[], string[]] {
   return [refs.map((r) => r.seq), refs.map((r) => r.id)];
-}
-
-/** A row as the claim returns it: `CLAIMED_COLUMNS` (pg-sql.ts). */
-type ClaimedRow = Pick<
-  IntentRow,
-  'seq' | 'attempts' | 'next_attempt_at' | 'last_error' | 'enqueued_at' | 'envelope'
->;
-
-/** Like rowToQueued, for a row just leased until `leaseUntil` (so live, and pending no longer). */
-function claimedToQueued(row: ClaimedRow, leaseUntil: number, now: number): QueuedIntent {
-  const intent = row.envelope as IntentEnvelope;
-  return toQueued(
-    {
-      seq: Number(row.seq),
-      id: intent.id,
-      partitionKey: intent.partitionKey,
-      createdAt: intent.createdAt,
-      enqueuedAt: Number(row.enqueued_at),
-      attempts: row.attempts,
-      nextAttemptAt: Number(row.next_attempt_at),
-      leaseUntil,
-      lastError: row.last_error ?? undefined,
-      deadReason: undefined,
-      deadAt: 0,
-    },
-    intent,
-    now,
-  );
 }

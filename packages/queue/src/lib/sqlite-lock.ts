@@ -20,21 +20,25 @@ export function acquireSqliteReplayer(
   stmt: Record<string, Database.Statement>,
   who: { owner: string; ttlMs: number; now: number; alive: (pid: number) => boolean },
   closed: () => boolean,
+  /** Runs each write: the store's delivery guard, which frees its disk reserve on a full disk. */
+  write: <T>(fn: () => T) => T = (fn) => fn(),
 ): ReplayerLease | undefined {
   const { owner, ttlMs, now } = who;
   const host = hostname();
-  const acquired = db
-    .transaction(() => {
-      const held = stmt.lockGet!.get() as LockRow | undefined;
-      const free =
-        !held ||
-        held.owner === owner ||
-        held.expires_at <= now ||
-        (held.host === host && held.pid !== process.pid && !who.alive(held.pid));
-      if (free) stmt.lockPut!.run(owner, process.pid, host, now + ttlMs);
-      return free;
-    })
-    .immediate();
+  const acquired = write(() =>
+    db
+      .transaction(() => {
+        const held = stmt.lockGet!.get() as LockRow | undefined;
+        const free =
+          !held ||
+          held.owner === owner ||
+          held.expires_at <= now ||
+          (held.host === host && held.pid !== process.pid && !who.alive(held.pid));
+        if (free) stmt.lockPut!.run(owner, process.pid, host, now + ttlMs);
+        return free;
+      })
+      .immediate(),
+  );
   if (!acquired) return undefined;
   let expiresAt = now + ttlMs;
   return {
@@ -42,12 +46,12 @@ export function acquireSqliteReplayer(
     renew: async (at) => {
       if (closed()) return false;
       if (at < expiresAt - ttlMs / 2) return true;
-      const ok = stmt.lockRenew!.run(at + ttlMs, owner).changes === 1;
+      const ok = write(() => stmt.lockRenew!.run(at + ttlMs, owner).changes === 1);
       if (ok) expiresAt = at + ttlMs;
       return ok;
     },
     release: async () => {
-      if (!closed()) stmt.lockRelease!.run(owner);
+      if (!closed()) write(() => stmt.lockRelease!.run(owner));
     },
   };
 }

@@ -20,7 +20,8 @@ export function sqliteSql(p: string) {
         dead_at INTEGER NOT NULL DEFAULT 0,
         enqueued_at INTEGER NOT NULL,
         created_at INTEGER NOT NULL,
-        envelope TEXT NOT NULL
+        envelope TEXT NOT NULL,
+        checksum INTEGER
       );
       CREATE INDEX IF NOT EXISTS ${t}_live ON ${t} (dead, seq);
       CREATE INDEX IF NOT EXISTS ${t}_partition ON ${t} (partition_key, seq) WHERE dead = 0;
@@ -32,9 +33,10 @@ export function sqliteSql(p: string) {
         host TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       );`,
-    insert: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope) VALUES (?, ?, ?, ?, ?, ?)`,
-    reinsert: `INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope)
-      VALUES (?, ?, 0, ?, ?, ?, ?, ?)`,
+    insert: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    /** A requeue keeps the row's checksum as it was: a damaged row cannot be laundered by moving it. */
+    reinsert: `INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope, checksum)
+      VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)`,
     raiseHighWater: `INSERT INTO ${p}_meta (k, v) VALUES ('hlc', ?)
       ON CONFLICT (k) DO UPDATE SET v = excluded.v WHERE excluded.v > v`,
     highWater: `SELECT v FROM ${p}_meta WHERE k = 'hlc'`,
@@ -51,6 +53,9 @@ export function sqliteSql(p: string) {
     buryMany: `UPDATE ${t} SET dead = 1, dead_reason = u.value ->> 1, dead_at = u.value ->> 2, lease_until = 0,
         last_error = coalesce(u.value ->> 3, last_error)
       FROM json_each(?) AS u WHERE seq = u.value ->> 0 AND ${live}`,
+    markCorrupt: `UPDATE ${t} SET dead = 1, dead_reason = 'corrupt', dead_at = CASE WHEN dead = 1 THEN dead_at ELSE ? END,
+        lease_until = 0, last_error = ? WHERE seq = ?`,
+    anyLive: `SELECT EXISTS (SELECT 1 FROM ${t} WHERE ${live}) AS v`,
     getDead: `SELECT ${ROW_COLUMNS} FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     deleteDead: `DELETE FROM ${t} WHERE seq = ? AND id = ? AND dead = 1`,
     count: `SELECT coalesce(sum(dead = 0 AND lease_until <= ?), 0) AS pending,

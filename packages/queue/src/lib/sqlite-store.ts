@@ -10,12 +10,14 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import { textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
-import { BatchPicker } from './picker.js';
-import { type IntentRow, rowToQueued } from './sql-row.js';
+import { type IntentRow, readRow } from './sql-row.js';
 import { acquireSqliteReplayer } from './sqlite-lock.js';
+import { claimRows, listRows } from './sqlite-read.js';
+import type { SqliteSpace } from './sqlite-space.js';
 import { sqliteSql } from './sqlite-sql.js';
 
 /** The SQLite adapter's store over one better-sqlite3 connection. */
@@ -36,6 +38,7 @@ export class SqliteQueueStore implements SqliteStore {
     readonly database: Database.Database,
     prefix: string,
     private readonly alive: (pid: number) => boolean,
+    private readonly space: SqliteSpace,
   ) {
     this.sql = sqliteSql(prefix);
     const { schema: _schema, list: _list, ...statements } = this.sql;
@@ -44,7 +47,15 @@ export class SqliteQueueStore implements SqliteStore {
       let top: string | undefined;
       for (const { intent, now } of items) {
         const env = envelopeJson(intent);
-        this.stmt.insert!.run(intent.id, intent.partitionKey ?? null, now, now, intent.createdAt, env);
+        this.stmt.insert!.run(
+          intent.id,
+          intent.partitionKey ?? null,
+          now,
+          now,
+          intent.createdAt,
+          env,
+          textChecksum(env),
+        );
         if (top === undefined || intent.hlc > top) top = intent.hlc;
       }
       if (top !== undefined) this.stmt.raiseHighWater!.run(top);
@@ -68,41 +79,21 @@ export class SqliteQueueStore implements SqliteStore {
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
     this.assertOpen('claim');
-    return this.relaxed(() => this.claimNow(request));
+    return this.relaxed(() => this.space.deliver(() => this.claimNow(request)));
   }
 
   private claimNow(request: ClaimRequest): QueuedIntent[] {
-    return this.run('claiming', () =>
-      this.database
-        .transaction(() => {
-          const picker = new BatchPicker(request.limit, request.now);
-          const seqs: number[] = [];
-          for (const row of this.stmt.scanLive!.iterate() as Iterable<{
-            seq: number;
-            partition_key: string | null;
-            next_attempt_at: number;
-            lease_until: number;
-          }>) {
-            if (picker.full) break;
-            if (picker.offer(row.partition_key ?? undefined, row.next_attempt_at, row.lease_until))
-              seqs.push(row.seq);
-          }
-          if (seqs.length === 0) return [];
-          const lease = request.now + request.leaseMs;
-          return this.stmt.claimMany!.all(lease, request.owner, JSON.stringify(seqs)) as IntentRow[];
-        })
-        .immediate()
-        .map((row) => rowToQueued(row, request.now))
-        .sort((a, b) => a.seq - b.seq),
-    );
+    return this.run('claiming', () => claimRows(this.database, this.stmt, request));
   }
 
   async renewLeases(refs: readonly IntentRef[], owner: string, leaseUntil: number): Promise<number> {
     this.assertOpen('renewLeases');
     return this.relaxed(() =>
-      this.run(
-        'renewing leases',
-        () => this.stmt.renewMany!.run(leaseUntil, JSON.stringify(refs.map((r) => r.seq)), owner).changes,
+      this.space.deliver(() =>
+        this.run(
+          'renewing leases',
+          () => this.stmt.renewMany!.run(leaseUntil, JSON.stringify(refs.map((r) => r.seq)), owner).changes,
+        ),
       ),
     );
   }
@@ -117,17 +108,26 @@ export class SqliteQueueStore implements SqliteStore {
       else if (s.kind === 'reschedule') re.push([s.seq, s.attempts, s.nextAttemptAt, s.error ?? null]);
       else dead.push([s.seq, s.reason, s.at, s.error ?? null]);
     }
-    this.relaxed(() =>
-      this.run('settling', () =>
-        this.database
-          .transaction(() => {
-            if (acks.length > 0) this.stmt.ackMany!.run(JSON.stringify(acks));
-            if (re.length > 0) this.stmt.rescheduleMany!.run(JSON.stringify(re));
-            if (dead.length > 0) this.stmt.buryMany!.run(JSON.stringify(dead));
-          })
-          .immediate(),
+    const empty = this.relaxed(() =>
+      this.space.deliver(() =>
+        this.run('settling', () =>
+          this.database
+            .transaction(() => {
+              if (acks.length > 0) this.stmt.ackMany!.run(JSON.stringify(acks));
+              if (re.length > 0) this.stmt.rescheduleMany!.run(JSON.stringify(re));
+              if (dead.length > 0) this.stmt.buryMany!.run(JSON.stringify(dead));
+              return acks.length > 0 && (this.stmt.anyLive!.get() as { v: number }).v === 0;
+            })
+            .immediate(),
+        ),
       ),
     );
+    // The backlog just emptied: give the disk back (free pages, the WAL), unless there is little to give.
+    if (empty && (this.space.walBytes() > 64 * 1024 || this.freePages() > 16)) this.space.drained();
+  }
+
+  private freePages(): number {
+    return this.database.pragma('freelist_count', { simple: true }) as number;
   }
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
@@ -139,7 +139,7 @@ export class SqliteQueueStore implements SqliteStore {
           let moved = 0;
           for (const ref of sorted) {
             const row = this.stmt.getDead!.get(ref.seq, ref.id) as IntentRow | undefined;
-            if (!row) continue;
+            if (!row || readRow(row, now).corrupt) continue;
             this.stmt.deleteDead!.run(ref.seq, ref.id);
             this.stmt.reinsert!.run(
               row.id,
@@ -149,6 +149,7 @@ export class SqliteQueueStore implements SqliteStore {
               now,
               row.created_at,
               row.envelope,
+              row.checksum ?? null,
             );
             moved++;
           }
@@ -160,10 +161,14 @@ export class SqliteQueueStore implements SqliteStore {
 
   async discard(refs: readonly IntentRef[]): Promise<number> {
     this.assertOpen('discard');
-    return this.run('discarding', () =>
-      this.database
-        .transaction(() => refs.reduce((n, ref) => n + this.stmt.deleteDead!.run(ref.seq, ref.id).changes, 0))
-        .immediate(),
+    return this.space.deliver(() =>
+      this.run('discarding', () =>
+        this.database
+          .transaction(() =>
+            refs.reduce((n, ref) => n + this.stmt.deleteDead!.run(ref.seq, ref.id).changes, 0),
+          )
+          .immediate(),
+      ),
     );
   }
 
@@ -179,9 +184,7 @@ export class SqliteQueueStore implements SqliteStore {
     const after = request.afterSeq ?? 0;
     const params =
       status === 'pending' || status === 'inflight' ? [after, now, request.limit] : [after, request.limit];
-    return this.run('listing', () =>
-      (stmt.all(...params) as IntentRow[]).map((row) => rowToQueued(row, now)),
-    );
+    return this.run('listing', () => listRows(this.database, this.stmt, stmt, params, request));
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -205,6 +208,7 @@ export class SqliteQueueStore implements SqliteStore {
         this.stmt,
         { owner, ttlMs, now, alive: this.alive },
         () => this.closed,
+        (fn) => this.space.deliver(fn),
       ),
     );
   }
