@@ -98,8 +98,7 @@ export function diskFs(capacity: number): FileSystem & {
         const limit = Math.max(size, size + free);
         if (position + length > limit && position >= limit) throw fail();
         let n = Math.min(length, limit - position);
-        // Not the lock file: lib/lock-file.ts writes it once without a loop (it is being replaced).
-        if (fs.shortWrites && n > 1 && !name.includes('.lock')) n = Math.ceil(n / 2);
+        if (fs.shortWrites && n > 1) n = Math.ceil(n / 2);
         return n;
       };
       const grew = (position: number, n: number) => {
