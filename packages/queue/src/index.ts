@@ -21,6 +21,7 @@ export {
 } from './online.js';
 export {
   createIntentQueue,
+  type EnqueueOptions,
   type FlushResult,
   type IntentQueue,
   type IntentQueueOptions,

@@ -9,6 +9,7 @@ import { createIntentQueue } from '../src/queue.js';
 import type { QueueStore, StoreCapabilities } from '../src/store.js';
 import { ackAll, envelope, ids, listAll } from './helpers.js';
 import { describeLeaseRenewal } from './lease-contract.js';
+import { describeAppendIfAbsent } from './unique-contract.js';
 
 export interface StoreHarness {
   capabilities: StoreCapabilities;
@@ -292,6 +293,7 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
     });
 
     describeLeaseRenewal(h);
+    describeAppendIfAbsent(h);
 
     describe.skipIf(!h.fill)('storage full', () => {
       it('fails with QUEUE_STORAGE_FULL, keeps everything stored before, and recovers once space is freed', async () => {

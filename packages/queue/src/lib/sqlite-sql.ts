@@ -33,6 +33,9 @@ export function sqliteSql(p: string) {
         expires_at INTEGER NOT NULL
       );`,
     insert: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope) VALUES (?, ?, ?, ?, ?, ?)`,
+    insertIfAbsent: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO NOTHING`,
+    envelopeById: `SELECT envelope FROM ${t} WHERE id = ?`,
     reinsert: `INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope)
       VALUES (?, ?, 0, ?, ?, ?, ?, ?)`,
     raiseHighWater: `INSERT INTO ${p}_meta (k, v) VALUES ('hlc', ?)

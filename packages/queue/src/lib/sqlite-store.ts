@@ -18,6 +18,14 @@ import { type IntentRow, rowToQueued } from './sql-row.js';
 import { acquireSqliteReplayer } from './sqlite-lock.js';
 import { sqliteSql } from './sqlite-sql.js';
 
+/** One append waiting for its group; `unique` ones leave the envelope held under their id in `held`. */
+interface Append {
+  intent: IntentEnvelope;
+  now: number;
+  unique?: true;
+  held?: IntentEnvelope;
+}
+
 /** The SQLite adapter's store over one better-sqlite3 connection. */
 export class SqliteQueueStore implements SqliteStore {
   readonly kind = 'sqlite';
@@ -29,7 +37,7 @@ export class SqliteQueueStore implements SqliteStore {
   } as const;
   private readonly sql: ReturnType<typeof sqliteSql>;
   private readonly stmt: Record<string, Database.Statement>;
-  private readonly appends: GroupCommit<{ intent: IntentEnvelope; now: number }>;
+  private readonly appends: GroupCommit<Append>;
   private closed = false;
 
   constructor(
@@ -40,11 +48,25 @@ export class SqliteQueueStore implements SqliteStore {
     this.sql = sqliteSql(prefix);
     const { schema: _schema, list: _list, ...statements } = this.sql;
     this.stmt = Object.fromEntries(Object.entries(statements).map(([k, v]) => [k, database.prepare(v)]));
-    const insertAll = database.transaction((items: { intent: IntentEnvelope; now: number }[]) => {
+    const insertAll = database.transaction((items: Append[]) => {
       let top: string | undefined;
-      for (const { intent, now } of items) {
+      for (const item of items) {
+        const { intent, now } = item;
         const env = envelopeJson(intent);
-        this.stmt.insert!.run(intent.id, intent.partitionKey ?? null, now, now, intent.createdAt, env);
+        const insert = item.unique ? this.stmt.insertIfAbsent! : this.stmt.insert!;
+        const { changes } = insert.run(
+          intent.id,
+          intent.partitionKey ?? null,
+          now,
+          now,
+          intent.createdAt,
+          env,
+        );
+        if (changes === 0) {
+          const row = this.stmt.envelopeById!.get(intent.id) as { envelope: string };
+          item.held = JSON.parse(row.envelope) as IntentEnvelope;
+          continue;
+        }
         if (top === undefined || intent.hlc > top) top = intent.hlc;
       }
       if (top !== undefined) this.stmt.raiseHighWater!.run(top);
@@ -64,6 +86,18 @@ export class SqliteQueueStore implements SqliteStore {
     } catch (error) {
       throw toStoreError(error, 'appending to the SQLite queue');
     }
+  }
+
+  async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertOpen('appendIfAbsent');
+    // Through the group commit like any append, so seqs keep call order.
+    const item: Append = { intent, now, unique: true };
+    try {
+      await this.appends.submit([item]);
+    } catch (error) {
+      throw toStoreError(error, 'appending to the SQLite queue');
+    }
+    return item.held;
   }
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
