@@ -124,4 +124,8 @@ export interface Verifier {
   /** Replaces the revocation list, e.g. after a download. */
   updateRevocations(list: RevocationList | undefined): void;
   readonly spent: SpentStore;
+  /** The clock a call without `now` reads (the `clock` option, or the system clock). */
+  readonly clock: Clock;
+  /** The skew in force, ms: spent entries are kept until expiry plus this. */
+  readonly clockSkewMs: number;
 }
