@@ -92,6 +92,25 @@ export function describeAppendIfAbsent(h: StoreHarness): void {
         expect(await again.appendIfAbsent({ ...one, createdAt: 5 }, T0 + 1)).toEqual(one);
         expect(await again.count(T0 + 1)).toEqual({ pending: 1, inflight: 0, dead: 0 });
       });
+
+      it('decides concurrent calls right after a reopen, while the store may still be reading its ids', async () => {
+        const store = await openStore();
+        const held = Array.from({ length: 30 }, (_, i) => envelope({ i }));
+        await store.append(held, T0);
+        await store.close();
+        const again = await openStore();
+        const fresh = envelope();
+        const calls = [...held, fresh, ...held.map((e) => ({ ...e })), { ...fresh }];
+        // The first call starts the file store's pass over its log; the rest arrive while it reads.
+        const first = again.appendIfAbsent(calls[0]!, T0 + 1);
+        await new Promise((resolve) => setImmediate(resolve));
+        const results = await Promise.all([
+          first,
+          ...calls.slice(1).map((e) => again.appendIfAbsent(e, T0 + 1)),
+        ]);
+        expect(results.filter((r) => r === undefined)).toHaveLength(1);
+        expect(ids(await listAll(again, T0 + 1))).toEqual([...held.map((e) => e.id), fresh.id]);
+      });
     });
 
     describe.skipIf(!h.capabilities.sharedAccess)('shared access', () => {

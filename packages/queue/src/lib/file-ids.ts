@@ -1,9 +1,31 @@
 import type { IntentEnvelope } from '@tallystick/core';
 import type { ListRequest } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import type { LogCursor } from './file-cursor.js';
+import { RecordType } from './file-frame.js';
+import type { LogReader } from './file-reader.js';
+import { parseEnqueueHeader } from './file-records.js';
+import { FrameScanner } from './file-scan.js';
 
 /** Reads one page of the store's intents, every status, in seq order. */
 export type PageReader = (request: ListRequest) => Promise<QueuedIntent[]>;
+
+/**
+ * The ids of every live intent in one pass: the window's envelopes read back
+ * (it is small: in flight, retrying, dead, held), then only the ENQUEUE
+ * headers past the cursor, which carry the id, so no payload is parsed.
+ * Paging through `list` instead rescans from the cursor for every page.
+ */
+export async function scanLiveIds(cursor: LogCursor, reader: LogReader, end: number): Promise<string[]> {
+  const { window } = cursor;
+  const spots = [...window.indices()].map((i) => ({ pos: window.pos(i), len: window.len(i) }));
+  const ids = (await reader.read(spots)).map((intent) => intent.id);
+  const scanner = new FrameScanner(reader.handle, cursor.cursor, end);
+  for (let next = await scanner.next(); next; next = await scanner.next()) {
+    if (next.frame.type === RecordType.enqueue) ids.push(parseEnqueueHeader(next.frame.body).i);
+  }
+  return ids;
+}
 
 const PAGE = 1000;
 
@@ -23,11 +45,17 @@ const PAGE = 1000;
 export class LiveIds {
   private ids: Set<string> | undefined;
   private building: Promise<Set<string>> | undefined;
-  /** appendIfAbsent calls run one at a time: a check and its append must not interleave with another's. */
+  /** The first pass is complete: a miss in the set is a miss in the store. */
+  private built = false;
+  /** Calls that must read the log (building the set, confirming a hit) run one at a time. */
   private turn: Promise<unknown> = Promise.resolve();
-  private busy = 0;
+  /** Fast-path appends not yet durable. */
+  private readonly writing = new Set<Promise<unknown>>();
 
-  constructor(private readonly readPage: PageReader) {}
+  constructor(
+    private readonly scanIds: () => Promise<string[]>,
+    private readonly readPage: PageReader,
+  ) {}
 
   /** An append of `id` became durable. */
   added(id: string): void {
@@ -49,58 +77,52 @@ export class LiveIds {
     append: () => Promise<void>,
   ): Promise<IntentEnvelope | undefined> {
     const { ids } = this;
-    if (ids && this.busy === 0 && !ids.has(intent.id)) {
-      // The common case once the set is built: decided now, so the append takes its seq in call order.
+    if (ids && this.built && !ids.has(intent.id)) {
+      // The common case once the set is built: decided now, so the append takes its seq in call
+      // order and shares a group commit with its neighbours; the id is taken before any await.
       ids.add(intent.id);
-      return this.take(
-        append().then(
-          () => undefined,
-          (error: unknown) => {
-            ids.delete(intent.id);
-            throw error;
-          },
-        ),
-      );
-    }
-    return this.take(
-      this.turn.then(async () => {
-        const ids = await this.index(now);
-        if (ids.has(intent.id)) {
-          const held = await this.find(intent.id, now);
-          if (held) return held;
-          ids.delete(intent.id);
-        }
-        ids.add(intent.id);
-        try {
-          await append();
-        } catch (error) {
+      const run = append().then(
+        () => undefined,
+        (error: unknown) => {
           ids.delete(intent.id);
           throw error;
-        }
-        return undefined;
-      }),
-    );
+        },
+      );
+      this.writing.add(run);
+      void run.catch(() => undefined).then(() => this.writing.delete(run));
+      return run;
+    }
+    // Building the set, or a hit to confirm: one at a time, after every append already under way,
+    // so a hit finds its intent in the log.
+    const run = this.turn.then(async () => {
+      await Promise.allSettled([...this.writing]);
+      const ids = await this.index();
+      if (ids.has(intent.id)) {
+        const held = await this.find(intent.id, now);
+        if (held) return held;
+        ids.delete(intent.id);
+      }
+      ids.add(intent.id);
+      try {
+        await append();
+      } catch (error) {
+        ids.delete(intent.id);
+        throw error;
+      }
+      return undefined;
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
-  /** Makes `run` the turn the next call waits for. */
-  private take<T>(run: Promise<T>): Promise<T> {
-    this.busy++;
-    const done = run.finally(() => this.busy--);
-    this.turn = done.catch(() => undefined);
-    return done;
-  }
-
-  private index(now: number): Promise<Set<string>> {
+  private index(): Promise<Set<string>> {
     this.building ??= (async () => {
       const ids = new Set<string>();
       this.ids = ids;
       try {
-        for (let afterSeq: number | undefined; ; ) {
-          const page = await this.readPage({ limit: PAGE, afterSeq, now });
-          for (const q of page) ids.add(q.intent.id);
-          if (page.length < PAGE) return ids;
-          afterSeq = page[page.length - 1]!.seq;
-        }
+        for (const id of await this.scanIds()) ids.add(id);
+        this.built = true;
+        return ids;
       } catch (error) {
         // A failed pass leaves no half-built set behind: the next call starts over.
         this.ids = undefined;

@@ -15,7 +15,7 @@ import { compactLog, LogReplacedError } from './file-compact.js';
 import { LogCursor } from './file-cursor.js';
 import { type DeadLetterLog, discardDead, requeueDead } from './file-dead.js';
 import { renewInWindow, settleInWindow } from './file-entry.js';
-import { LiveIds } from './file-ids.js';
+import { LiveIds, scanLiveIds } from './file-ids.js';
 import { listEntries, nextDue } from './file-inspect.js';
 import { pickBatch } from './file-pick.js';
 import { LogReader } from './file-reader.js';
@@ -46,7 +46,10 @@ export class FileQueueStore implements FileStore {
   private readonly cursor: LogCursor;
   private readonly replayer = createLocalReplayerLock();
   private readonly deadLetters: DeadLetterLog;
-  private readonly liveIds = new LiveIds((request) => this.list(request));
+  private readonly liveIds = new LiveIds(
+    () => this.serial(() => scanLiveIds(this.cursor, this.reader, this.writer.length)),
+    (request) => this.list(request),
+  );
   private lastSeq: number;
   private highWaterMark: string | undefined;
   private liveBytes: number;
