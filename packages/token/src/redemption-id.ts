@@ -11,7 +11,7 @@ const encoder = new TextEncoder();
  * it, computed from stable inputs only, so a retry after a crash gets the same
  * id and the outbox and the server's idempotency store each keep one copy.
  *
- * Layout (part of the wire contract, docs/spec/redemption.md):
+ * Layout (part of the wire contract, docs/spec/redemption.md in the repository):
  * - `unix_ts_ms` (48 bits): the token's issued-at, epoch ms. Stable across
  *   retries (the redemption time is not) and keeps ids roughly time-ordered.
  * - `ver` = 7; `rand_a` (12 bits) and, after `var` = 0b10, `rand_b` (62 bits):

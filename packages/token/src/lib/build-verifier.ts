@@ -65,9 +65,7 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
   return {
     spent,
     clock,
-    get clockSkewMs() {
-      return policy.skewMs;
-    },
+    clockSkewMs: policy.skewMs,
     verify(input, o) {
       if (o?.now !== undefined && !Number.isFinite(o.now))
         return fail('malformed', 'options.now is not a finite number');

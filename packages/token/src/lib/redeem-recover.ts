@@ -2,7 +2,7 @@ import type { RecoveryReport, RedemptionOutbox } from '../redeemer.js';
 import { REDEMPTION_INTENT_TYPE, type Redemption } from '../redemption.js';
 import type { SpentStore } from '../spent-store.js';
 
-const PAGE = 500;
+const PAGE = 5000;
 const TOKEN_ID = /^[0-9a-f]{32}$/;
 
 /**
