@@ -209,6 +209,28 @@ describe('openRedeemer: verify, record, redeem', () => {
     expect(await queue.size()).toBe(1);
   });
 
+  it('runs recovery alone: a recover() during redeems never steals their redemptions', async () => {
+    const { verifier, voucher } = world();
+    const { queue } = memoryQueue();
+    const slow: RedemptionOutbox = {
+      list: (o) => queue.list(o),
+      // Recorded at once, answered a few turns later: the window recovery must not fall into.
+      enqueue: async (input, o) => {
+        const stored = await queue.enqueue(input, o);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return stored;
+      },
+    };
+    const redeemer = await openRedeemer({ verifier, outbox: slow, device: DEVICE });
+    const vouchers = Array.from({ length: 6 }, () => voucher());
+    const calls = vouchers.map((v) => redeemer.redeem(v.qr));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const report = await redeemer.recover();
+    expect((await Promise.all(calls)).map((r) => r.ok)).toEqual(vouchers.map(() => true));
+    expect(report.inDoubt).toEqual([]);
+    expect(await queue.size()).toBe(6);
+  });
+
   it('refuses bad options', async () => {
     const { verifier } = world();
     const { queue } = memoryQueue();
