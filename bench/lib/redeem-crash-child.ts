@@ -45,6 +45,13 @@ async function main(): Promise<void> {
   });
   const redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
   for (const r of redeemer.inDoubt) process.stdout.write(`doubt ${r.tokenId}\n`);
+  // What the outbox holds after recovery, for the parent's check at every restart.
+  for (let after: number | undefined; ; ) {
+    const page = await outbox.list(after === undefined ? { limit: 1000 } : { limit: 1000, afterSeq: after });
+    for (const q of page) process.stdout.write(`held ${(q.intent.payload as { tokenId: string }).tokenId}\n`);
+    if (page.length < 1000) break;
+    after = page[page.length - 1]!.seq;
+  }
   process.stdout.write(`ready ${Math.round(performance.now() - started)}\n`);
   online.set(true);
   for (let c = 0; c < CASHIERS; c++) {

@@ -3,8 +3,10 @@
  * in the token package's tests: a till (bench/lib/redeem-crash-child.ts) that
  * verifies, records and redeems vouchers with `openRedeemer` over a file queue
  * and a file spent store is SIGKILLed at random moments and restarted (its
- * recovery runs at each open). At the end the parent reopens the till once
- * more, drains its outbox into an idempotent ledger, and counts:
+ * recovery runs at each open). After every restart the till lists its outbox
+ * and the parent checks that each redemption accepted so far is in it or in
+ * the ledger already, and none is there twice. At the end the parent reopens
+ * the till once more, drains its outbox into an idempotent ledger, and counts:
  * - lost: a redemption the till accepted that is neither in the outbox nor in
  *   the ledger, or a voucher the spent store has with no record anywhere (spent,
  *   so refused from now on, but never reconciled: the customer's money is gone);
@@ -115,6 +117,8 @@ interface Seen {
   accepted: Map<string, number>;
   inDoubt: Set<string>;
   failures: string[];
+  /** Token ids of the intents the outbox held after the current life's recovery, with their counts. */
+  held: Map<string, number>;
 }
 
 function launch(script: string, dir: string, url: string, seen: Seen): Life {
@@ -130,6 +134,7 @@ function launch(script: string, dir: string, url: string, seen: Seen): Life {
       const [tag, value = ''] = line.split(' ');
       if (tag === 'ok') seen.accepted.set(value, (seen.accepted.get(value) ?? 0) + 1);
       else if (tag === 'doubt') seen.inDoubt.add(value);
+      else if (tag === 'held') seen.held.set(value, (seen.held.get(value) ?? 0) + 1);
       else if (tag === 'ready') onReady(Number(value));
       else seen.failures.push(line);
     }
@@ -166,15 +171,24 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
       vouchers: issued.map((t) => t.qr),
     }),
   );
-  const seen: Seen = { accepted: new Map(), inDoubt: new Set(), failures: [] };
+  const seen: Seen = { accepted: new Map(), inDoubt: new Set(), failures: [], held: new Map() };
+  /** Checked after every restart: accepted so far but in neither the outbox nor the ledger; held twice. */
+  let lostAtRestart = 0;
+  let doubledAtRestart = 0;
   const script = await bundleChild();
   let cleanOpens = 0;
   let slowestOpenMs = 0;
   try {
     for (let k = 0; k < kills; k++) {
+      seen.held.clear();
       const life = launch(script, dir, ledger.url, seen);
       const openMs = await life.ready;
       if (openMs < 0) break;
+      const delivered = new Set([...ledger.applied.values()].map((a) => a.tokenId));
+      for (const tokenId of seen.accepted.keys()) {
+        if (!seen.held.has(tokenId) && !delivered.has(tokenId)) lostAtRestart++;
+      }
+      for (const n of seen.held.values()) if (n > 1) doubledAtRestart++;
       cleanOpens++;
       slowestOpenMs = Math.max(slowestOpenMs, openMs);
       await new Promise((r) => setTimeout(r, minRunMs + randomBelow(maxRunMs - minRunMs)));
@@ -228,7 +242,9 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
     }
     for (const tokenId of seen.accepted.keys()) if (!perToken.has(tokenId)) lost++;
     for (const t of issued) if ((await spent.has(t.token.id)) && !perToken.has(t.token.id)) lost++;
+    lost += lostAtRestart;
     const doubled =
+      doubledAtRestart +
       [...seen.accepted.values()].filter((n) => n > 1).length +
       [...held.values()].filter((ids) => ids.length > 1).length +
       [...perToken.values()].filter((n) => n > 1).length +
