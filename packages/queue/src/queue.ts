@@ -1,12 +1,6 @@
-import {
-  canonicalJson,
-  type IntentEnvelope,
-  isIntentId,
-  newRandomId,
-  systemClock,
-  TallystickError,
-} from '@tallystick/core';
+import { type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
 import { backoffDelay } from './lib/backoff.js';
+import { chosenId, sameIntent } from './lib/chosen-id.js';
 import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
 import { Emitter } from './lib/emitter.js';
 import { buildEnvelope } from './lib/envelope.js';
@@ -18,37 +12,6 @@ import { createStamps } from './lib/stamps.js';
 import { browserOnlineSignal } from './online.js';
 import { systemScheduler } from './scheduler.js';
 import type { IntentInput } from './types.js';
-
-function chosenId(options: EnqueueOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('enqueue options must be an object');
-  const { id } = options;
-  if (id === undefined) return undefined;
-  if (typeof id !== 'string') throw new TypeError(`options.id must be a string, got ${typeof id}`);
-  if (!isIntentId(id)) {
-    throw new TallystickError(
-      'ERR_SCHEMA',
-      `invalid intent: id must be a lower-case UUIDv7, got ${JSON.stringify(id)}`,
-    );
-  }
-  return id;
-}
-
-/** The held envelope when it is the intent the caller meant; a different one under the same id is refused. */
-function sameIntent(held: IntentEnvelope, wanted: IntentEnvelope): IntentEnvelope {
-  if (
-    held.type !== wanted.type ||
-    held.partitionKey !== wanted.partitionKey ||
-    canonicalJson(held.payload) !== canonicalJson(wanted.payload)
-  ) {
-    throw new TallystickError(
-      'ERR_IDEMPOTENCY',
-      `intent ${wanted.id} is already queued with a different type, partition key or payload; nothing was stored`,
-    );
-  }
-  return held;
-}
 
 export type {
   EnqueueOptions,

@@ -2,6 +2,7 @@ import type { IntentEnvelope, JsonValue } from '@tallystick/core';
 import type { TokenInput } from './lib/input.js';
 import { RedeemLocks } from './lib/redeem-locks.js';
 import { recoverOutbox } from './lib/redeem-recover.js';
+import { checkOptions, outboxFailed, spentAlready, storeFailed } from './lib/redeem-results.js';
 import { redemptionOf } from './lib/redemption-of.js';
 import { REDEMPTION_INTENT_TYPE, type Redemption } from './redemption.js';
 import { redemptionIntentId } from './redemption-id.js';
@@ -222,31 +223,3 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
     },
   };
 }
-
-function checkOptions(options: RedeemerOptions): RedeemerOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const { verifier, outbox, device } = options;
-  if (typeof verifier?.verify !== 'function' || typeof verifier.spent?.checkAndAdd !== 'function') {
-    throw new TypeError('options.verifier must be a Verifier with a spent store');
-  }
-  if (typeof outbox?.enqueue !== 'function' || typeof outbox.list !== 'function') {
-    throw new TypeError('options.outbox must have enqueue and list (an IntentQueue does)');
-  }
-  if (typeof device !== 'string') throw new TypeError('options.device must be a string');
-  return options;
-}
-
-const spentAlready = (): VerifyFailure => ({
-  ok: false,
-  code: 'already_spent',
-  message: 'token was already redeemed here',
-});
-
-const storeFailed = (message: string, error: unknown): VerifyFailure => ({
-  ok: false,
-  code: 'store_unavailable',
-  message: `${message}: ${String(error)}`,
-});
-
-const outboxFailed = (message: string, error: unknown) =>
-  ({ ok: false, code: 'outbox_unavailable', message: `${message}: ${String(error)}` }) as const;
