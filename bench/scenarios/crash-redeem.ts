@@ -12,7 +12,7 @@ export async function run(): Promise<void> {
   const kills = QUICK ? 20 : 200;
   const result = await runRedeemCrashTest({
     kills,
-    vouchers: 3_000,
+    vouchers: 15_000,
     log: (line) => console.log(`  ${line}`),
   });
   const { failures, ...figures } = result;
