@@ -156,6 +156,7 @@ export interface Redeemer {
  */
 export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> {
   const { verifier, outbox, device } = checkOptions(options);
+  // A malformed device throws here, at open, rather than from a redeem that must never throw.
   redemptionIntentId(device, '0'.repeat(32), 0);
   const { spent } = verifier;
   const locks = new RedeemLocks();
