@@ -119,6 +119,11 @@ interface Seen {
   failures: string[];
   /** Token ids of the intents the outbox held after the current life's recovery, with their counts. */
   held: Map<string, number>;
+  /**
+   * The tokens accepted before the current life printed `ready`, taken when that line is read: lines
+   * after it in the same chunk are the new life's acceptances, made after its outbox listing.
+   */
+  acceptedBeforeReady: string[];
 }
 
 function launch(script: string, dir: string, url: string, seen: Seen): Life {
@@ -135,8 +140,10 @@ function launch(script: string, dir: string, url: string, seen: Seen): Life {
       if (tag === 'ok') seen.accepted.set(value, (seen.accepted.get(value) ?? 0) + 1);
       else if (tag === 'doubt') seen.inDoubt.add(value);
       else if (tag === 'held') seen.held.set(value, (seen.held.get(value) ?? 0) + 1);
-      else if (tag === 'ready') onReady(Number(value));
-      else seen.failures.push(line);
+      else if (tag === 'ready') {
+        seen.acceptedBeforeReady = [...seen.accepted.keys()];
+        onReady(Number(value));
+      } else seen.failures.push(line);
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -171,7 +178,13 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
       vouchers: issued.map((t) => t.qr),
     }),
   );
-  const seen: Seen = { accepted: new Map(), inDoubt: new Set(), failures: [], held: new Map() };
+  const seen: Seen = {
+    accepted: new Map(),
+    inDoubt: new Set(),
+    failures: [],
+    held: new Map(),
+    acceptedBeforeReady: [],
+  };
   /** Checked after every restart: accepted so far but in neither the outbox nor the ledger; held twice. */
   let lostAtRestart = 0;
   let doubledAtRestart = 0;
@@ -185,8 +198,14 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
       const openMs = await life.ready;
       if (openMs < 0) break;
       const delivered = new Set([...ledger.applied.values()].map((a) => a.tokenId));
-      for (const tokenId of seen.accepted.keys()) {
-        if (!seen.held.has(tokenId) && !delivered.has(tokenId)) lostAtRestart++;
+      const early = seen.accepted.size - seen.acceptedBeforeReady.length;
+      if (process.env.REDEEM_CRASH_DEBUG && early > 0)
+        console.log(`restart ${k}: ${early} accepted after ready`);
+      for (const tokenId of seen.acceptedBeforeReady) {
+        if (!seen.held.has(tokenId) && !delivered.has(tokenId)) {
+          lostAtRestart++;
+          if (process.env.REDEEM_CRASH_DEBUG) console.log(`lost at restart ${k}: ${tokenId}`);
+        }
       }
       for (const n of seen.held.values()) if (n > 1) doubledAtRestart++;
       cleanOpens++;
@@ -242,6 +261,7 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
     }
     for (const tokenId of seen.accepted.keys()) if (!perToken.has(tokenId)) lost++;
     for (const t of issued) if ((await spent.has(t.token.id)) && !perToken.has(t.token.id)) lost++;
+    if (process.env.REDEEM_CRASH_DEBUG) console.log(`lost: ${lostAtRestart} at restarts, ${lost} at the end`);
     lost += lostAtRestart;
     const doubled =
       doubledAtRestart +
