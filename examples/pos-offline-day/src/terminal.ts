@@ -1,8 +1,12 @@
 /**
  * One market stall's till: it verifies and redeems vouchers with no network,
  * sells within its stock quota, and records every sale and redemption in its
- * own durable file queue until the link returns.
+ * own durable file queue until the link returns. A voucher is redeemed with
+ * `openRedeemer`: verified, recorded in the queue and marked spent as one
+ * crash-safe step, so a till killed mid-redemption neither loses the record
+ * nor lets the voucher be taken twice.
  */
+import { join } from 'node:path';
 import type { Clock, Money } from '@tallystick/core';
 import {
   createIntentQueue,
@@ -12,11 +16,13 @@ import {
 } from '@tallystick/queue';
 import { type FileStore, openFileStore } from '@tallystick/queue/file';
 import {
-  createMemorySpentStore,
   createVerifier,
+  openRedeemer,
+  type Redeemer,
   type VerificationKey,
   type Verifier,
 } from '@tallystick/token';
+import { type FileSpentStore, openFileSpentStore } from '@tallystick/token/spent-file';
 
 export interface TerminalOptions {
   id: string;
@@ -36,13 +42,15 @@ export interface Terminal {
   readonly redeemed: number;
   readonly quotas: Record<string, number>;
   queue: IntentQueue;
+  /** Verifies, records and redeems vouchers; reopened (recovery runs) with the queue. */
+  redeemer: Redeemer;
   /** Sells `quantity` of `sku`; refuses past the quota unless the manager overrides. */
   sell(sku: string, unitPrice: Money, options?: { override?: boolean }): Promise<'sold' | 'quota'>;
-  /** Verifies and spends a voucher offline; an accepted one is queued as a redemption intent. */
+  /** Verifies, records (a `token.redeemed` intent) and spends a voucher offline, in one step. */
   redeem(text: string, presentedAt?: number): Promise<{ ok: true } | { ok: false; code: string }>;
-  /** Closes the queue, as when the till's process stops. */
+  /** Closes the queue and the spent store, as when the till's process stops. */
   close(): Promise<void>;
-  /** Opens the queue again, as when the till restarts. */
+  /** Opens them again, as when the till restarts; recovery runs before the first redemption. */
   reopen(): Promise<void>;
   goOnline(): void;
 }
@@ -50,16 +58,12 @@ export interface Terminal {
 export async function openTerminal(options: TerminalOptions): Promise<Terminal> {
   const { id, dir, clock } = options;
   const online = createManualOnlineSignal(false);
-  const verifier = createVerifier({
-    keys: options.keys,
-    audience: id,
-    terminal: id,
-    clock,
-    spent: createMemorySpentStore(),
-  });
   let store: FileStore | undefined;
-  const openQueue = async () =>
-    createIntentQueue({
+  let spent: FileSpentStore | undefined;
+  let verifier: Verifier | undefined;
+  /** The till starting up: queue, spent store, then the redeemer, which recovers before serving. */
+  const start = async () => {
+    const queue = createIntentQueue({
       store: (store = await openFileStore({ dir })),
       send: options.send,
       device: id,
@@ -68,6 +72,12 @@ export async function openTerminal(options: TerminalOptions): Promise<Terminal> 
       autoDeliver: false,
       batchSize: 100,
     });
+    spent = await openFileSpentStore({ path: join(dir, 'spent.log') });
+    verifier = createVerifier({ keys: options.keys, audience: id, terminal: id, clock, spent });
+    const redeemer = await openRedeemer({ verifier, outbox: queue, device: id });
+    return { queue, redeemer };
+  };
+  const started = await start();
   const sold: Record<string, number> = {};
   const refusals: Record<string, number> = {};
   let redeemed = 0;
@@ -75,11 +85,14 @@ export async function openTerminal(options: TerminalOptions): Promise<Terminal> 
   const terminal: Terminal = {
     id,
     dir,
-    verifier,
+    get verifier() {
+      return verifier!;
+    },
     sold,
     refusals,
     quotas: options.quotas,
-    queue: await openQueue(),
+    queue: started.queue,
+    redeemer: started.redeemer,
     get redeemed() {
       return redeemed;
     },
@@ -95,17 +108,15 @@ export async function openTerminal(options: TerminalOptions): Promise<Terminal> 
       return 'sold';
     },
     async redeem(text, presentedAt) {
-      const result = await verifier.redeem(text, presentedAt === undefined ? {} : { now: presentedAt });
+      // The redemption record carries the token's bytes (not the presentation): the server re-verifies them.
+      const result = await terminal.redeemer.redeem(
+        text,
+        presentedAt === undefined ? {} : { now: presentedAt },
+      );
       if (!result.ok) {
         refusals[result.code] = (refusals[result.code] ?? 0) + 1;
         return { ok: false, code: result.code };
       }
-      // The token text (without the presentation) is what the server re-verifies in batch.
-      await terminal.queue.enqueue({
-        type: 'redemption',
-        payload: { token: result.redemption.token },
-        partitionKey: result.redemption.tokenId,
-      });
       redeemed++;
       return { ok: true };
     },
@@ -113,9 +124,12 @@ export async function openTerminal(options: TerminalOptions): Promise<Terminal> 
       // The queue does not own its store: closing the store releases the file lock.
       await terminal.queue.close();
       await store?.close();
+      await spent?.close();
     },
     async reopen() {
-      terminal.queue = await openQueue();
+      const again = await start();
+      terminal.queue = again.queue;
+      terminal.redeemer = again.redeemer;
     },
     goOnline() {
       online.set(true);

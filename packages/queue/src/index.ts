@@ -18,6 +18,7 @@ export {
 } from './online.js';
 export {
   createIntentQueue,
+  type EnqueueOptions,
   type FlushResult,
   type IntentQueue,
   type IntentQueueOptions,

@@ -89,6 +89,8 @@ class MemoryQueueStore implements MemoryStore {
     renewsLeases: true,
   } as const;
   private readonly table = new StateTable<MemoryEntry>();
+  /** Every entry the table holds, by intent id, for `appendIfAbsent`. */
+  private readonly byId = new Map<string, MemoryEntry>();
   private readonly replayer = createLocalReplayerLock();
   private seq = 0;
   private used = 0;
@@ -117,10 +119,19 @@ class MemoryQueueStore implements MemoryStore {
       entry.intent = intent;
       entry.bytes = sizes[i]!;
       this.table.add(entry);
+      this.byId.set(intent.id, entry);
       if (this.highWaterMark === undefined || intent.hlc > this.highWaterMark)
         this.highWaterMark = intent.hlc;
     });
     this.used += total;
+  }
+
+  async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertOpen('appendIfAbsent');
+    const held = this.byId.get(intent.id);
+    if (held) return held.intent;
+    await this.append([intent], now);
+    return undefined;
   }
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {
@@ -135,6 +146,7 @@ class MemoryQueueStore implements MemoryStore {
       if (s.kind === 'ack' && entry && entry.deadReason === undefined) this.used -= entry.bytes;
     }
     this.table.settle(settlements);
+    for (const s of settlements) if (!this.table.get(s.seq)) this.forget(s.id, s.seq);
   }
 
   async requeue(refs: readonly IntentRef[], now: number): Promise<number> {
@@ -142,7 +154,7 @@ class MemoryQueueStore implements MemoryStore {
     const dead = this.table.deadAmong(refs);
     for (const old of dead) {
       this.table.remove(old.seq);
-      this.table.add({
+      const fresh: MemoryEntry = {
         ...old,
         seq: ++this.seq,
         enqueuedAt: now,
@@ -151,7 +163,9 @@ class MemoryQueueStore implements MemoryStore {
         leaseUntil: 0,
         deadReason: undefined,
         deadAt: 0,
-      });
+      };
+      this.table.add(fresh);
+      this.byId.set(fresh.intent.id, fresh);
     }
     return dead.length;
   }
@@ -161,6 +175,7 @@ class MemoryQueueStore implements MemoryStore {
     const dead = this.table.deadAmong(refs);
     for (const entry of dead) {
       this.table.remove(entry.seq);
+      this.forget(entry.intent.id, entry.seq);
       this.used -= entry.bytes;
     }
     return dead.length;
@@ -197,6 +212,10 @@ class MemoryQueueStore implements MemoryStore {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private forget(id: string, seq: number): void {
+    if (this.byId.get(id)?.seq === seq) this.byId.delete(id);
   }
 
   private assertOpen(what: string): void {

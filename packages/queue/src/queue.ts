@@ -1,10 +1,11 @@
 import { type IntentEnvelope, newRandomId, systemClock } from '@tallystick/core';
 import { backoffDelay } from './lib/backoff.js';
+import { chosenId, sameIntent } from './lib/chosen-id.js';
 import { type BatchReport, Delivery, type RoundEnd } from './lib/delivery.js';
 import { Emitter } from './lib/emitter.js';
 import { buildEnvelope } from './lib/envelope.js';
 import { closedError, toStoreError } from './lib/errors.js';
-import type { FlushResult, IntentQueue, QueueEvents } from './lib/queue-api.js';
+import type { EnqueueOptions, FlushResult, IntentQueue, QueueEvents } from './lib/queue-api.js';
 import { checkOptions, type IntentQueueOptions } from './lib/queue-options.js';
 import { deadRefs } from './lib/refs.js';
 import { createStamps } from './lib/stamps.js';
@@ -12,7 +13,14 @@ import { browserOnlineSignal } from './online.js';
 import { systemScheduler } from './scheduler.js';
 import type { IntentInput } from './types.js';
 
-export type { FlushResult, IntentQueue, ListOptions, QueueEvents, QueueStats } from './lib/queue-api.js';
+export type {
+  EnqueueOptions,
+  FlushResult,
+  IntentQueue,
+  ListOptions,
+  QueueEvents,
+  QueueStats,
+} from './lib/queue-api.js';
 export type { IntentQueueOptions } from './lib/queue-options.js';
 
 /**
@@ -143,19 +151,24 @@ export function createIntentQueue(options: IntentQueueOptions): IntentQueue {
   };
 
   return {
-    async enqueue(input: IntentInput): Promise<IntentEnvelope> {
+    async enqueue(input: IntentInput, options?: EnqueueOptions): Promise<IntentEnvelope> {
       assertOpen('enqueue');
+      const id = chosenId(options);
       const envelope = buildEnvelope(input, {
         device,
         hlc: await stamps(),
         clock,
         maxPayloadBytes: o.maxPayloadBytes,
+        id,
       });
+      let held: IntentEnvelope | undefined;
       try {
-        await store.append([envelope], clock.now());
+        if (id === undefined) await store.append([envelope], clock.now());
+        else held = await store.appendIfAbsent(envelope, clock.now());
       } catch (error) {
         throw toStoreError(error, 'enqueue');
       }
+      if (held) return sameIntent(held, envelope);
       counters.enqueued++;
       events.emit('enqueued', { intent: envelope }, reportError);
       // While the receiver is failing, the backoff timer decides; otherwise deliver promptly.

@@ -134,6 +134,19 @@ export interface QueueStore {
    */
   append(intents: readonly IntentEnvelope[], now: number): Promise<void>;
   /**
+   * Stores one envelope as pending, like `append`, unless the store still holds
+   * an intent with its id (pending, inflight or dead): then nothing is written
+   * and it resolves with the envelope held under that id. Resolves undefined
+   * when `intent` was stored. Atomic against concurrent calls with one id, from
+   * any handle of a shared store: of those, one stores and the others see it.
+   * An id that was acknowledged has left the store, so it is stored again
+   * (the receiver's idempotency, keyed by id, catches that one). Seqs follow
+   * call order with other appends, except that the file store reads its log
+   * once, on the first call after open, before deciding.
+   * @throws {TallystickError} as `append`.
+   */
+  appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined>;
+  /**
    * Claims up to `limit` deliverable intents: due, unleased, and first in their
    * partition (or following the partition's first within this claim). Each
    * gets `attempts + 1` and a lease until `now + leaseMs`.

@@ -10,6 +10,7 @@ import type { QueueStore, StoreCapabilities } from '../src/store.js';
 import type { QueuedIntent } from '../src/types.js';
 import { ackAll, envelope, ids, listAll } from './helpers.js';
 import { describeLeaseRenewal } from './lease-contract.js';
+import { describeAppendIfAbsent } from './unique-contract.js';
 
 export interface StoreHarness {
   capabilities: StoreCapabilities;
@@ -300,6 +301,7 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
     });
 
     describeLeaseRenewal(h);
+    describeAppendIfAbsent(h);
 
     describe.skipIf(!h.tamper)('integrity', () => {
       /** Claims until nothing comes; returns what was delivered, or the refusal. */

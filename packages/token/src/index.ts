@@ -27,7 +27,16 @@ export {
 } from './issuer.js';
 export { generateIssuerKey, type IssuerKey, kidFromPublicKey, type VerificationKey } from './keys.js';
 export type { TokenInput } from './lib/input.js';
+export {
+  openRedeemer,
+  type RecoveryReport,
+  type RedeemAndRecordResult,
+  type Redeemer,
+  type RedeemerOptions,
+  type RedemptionOutbox,
+} from './redeemer.js';
 export { REDEMPTION_INTENT_TYPE, type RedeemResult, type Redemption } from './redemption.js';
+export { redemptionIntentId } from './redemption-id.js';
 export type { VerifyCode, VerifyFailure, VerifyResult } from './result.js';
 export { RevocationList } from './revocation.js';
 export { createMemorySpentStore, type SpentStore } from './spent-store.js';

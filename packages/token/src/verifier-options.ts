@@ -150,4 +150,8 @@ export interface Verifier {
   updateRevocations(list: RevocationList | undefined): void;
   /** The store given as `spent`, if any. */
   readonly spent: SpentStore | undefined;
+  /** The clock a call without `now` reads (the `clock` option, or the system clock). */
+  readonly clock: Clock;
+  /** The skew in force, ms: spent entries are kept until expiry plus this. */
+  readonly clockSkewMs: number;
 }

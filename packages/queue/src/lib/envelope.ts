@@ -16,6 +16,8 @@ export interface EnvelopeContext {
   hlc: Hlc;
   clock: Clock;
   maxPayloadBytes: number;
+  /** A caller-chosen id (checked by the caller); a fresh UUIDv7 otherwise. */
+  id?: string | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export function buildEnvelope(input: IntentInput, context: EnvelopeContext): Int
   // rejected intent never advances the clock.
   const checked = callerFieldsValid(type, partitionKey, createdAt);
   if (!checked) rejectFields(type, partitionKey, createdAt, context.device);
-  const id = newIntentId();
+  const id = context.id ?? newIntentId();
   const hlc = encodeHlc(context.hlc.now());
   const envelope: IntentEnvelope = {
     id,

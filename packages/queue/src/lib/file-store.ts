@@ -16,6 +16,7 @@ import { compactLog, LogReplacedError } from './file-compact.js';
 import { LogCursor } from './file-cursor.js';
 import { type DeadLetterLog, discardDead, requeueDead } from './file-dead.js';
 import { renewInWindow, settleInWindow } from './file-entry.js';
+import { LiveIds, scanLiveIds } from './file-ids.js';
 import { listEntries, nextDue } from './file-inspect.js';
 import { pickBatch } from './file-pick.js';
 import { LogReader } from './file-reader.js';
@@ -56,6 +57,10 @@ export class FileQueueStore implements FileStore {
   private readonly cursor: LogCursor;
   private readonly replayer = createLocalReplayerLock();
   private readonly deadLetters: DeadLetterLog;
+  private readonly liveIds = new LiveIds(
+    () => this.serial(() => scanLiveIds(this.cursor, this.reader, this.writer.length)),
+    (request) => this.list(request),
+  );
   private lastSeq: number;
   private highWaterMark: string | undefined;
   private liveBytes: number;
@@ -135,6 +140,12 @@ export class FileQueueStore implements FileStore {
       if (this.highWaterMark === undefined || hlc > this.highWaterMark) this.highWaterMark = hlc;
     }
     this.liveCount += intents.length;
+    for (const intent of intents) this.liveIds.added(intent.id);
+  }
+
+  appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertUsable('appendIfAbsent');
+    return this.liveIds.appendIfAbsent(intent, now, () => this.append([intent], now));
   }
 
   claim(request: ClaimRequest): Promise<QueuedIntent[]> {
@@ -162,6 +173,7 @@ export class FileQueueStore implements FileStore {
     this.assertUsable('settle');
     if (settlements.length === 0) return;
     const freed = settleInWindow(this.cursor.window, settlements);
+    for (const s of settlements) if (s.kind === 'ack') this.liveIds.removed(s.id);
     this.liveBytes -= freed.bytes;
     this.liveCount -= freed.intents;
     // Memory is already ahead of the log: losing this write only means a redelivery after a restart.
@@ -185,6 +197,7 @@ export class FileQueueStore implements FileStore {
     this.assertUsable('discard');
     return this.serial(async () => {
       const removed = await discardDead(this.deadLetters, refs);
+      for (const ref of refs) this.liveIds.removed(ref.id);
       this.maybeCompact();
       return removed;
     });

@@ -29,6 +29,8 @@ export class IndexedDbQueueStore implements QueueStore {
   } as const;
   private readonly appends: GroupCommit<IdbRecord>;
   private readonly claims: IdbClaims;
+  /** Records of `appendIfAbsent` calls waiting for their group, and what they found held. */
+  private readonly unique = new WeakMap<IdbRecord, { held?: IntentEnvelope }>();
   private closed = false;
 
   constructor(
@@ -44,6 +46,14 @@ export class IndexedDbQueueStore implements QueueStore {
         const intents = tx.objectStore('intents');
         let top: string | undefined;
         for (const r of records) {
+          const unique = this.unique.get(r);
+          if (unique) {
+            const held = (await request(intents.index('id').get(r.id))) as IdbRecord | undefined;
+            if (held) {
+              unique.held = held.env;
+              continue;
+            }
+          }
           intents.add(r);
           if (top === undefined || r.env.hlc > top) top = r.env.hlc;
         }
@@ -57,6 +67,15 @@ export class IndexedDbQueueStore implements QueueStore {
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertOpen('append');
     await this.guard('appending', () => this.appends.submit(intents.map((i) => newRecord(i, now))));
+  }
+
+  async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertOpen('appendIfAbsent');
+    const record = newRecord(intent, now);
+    const found: { held?: IntentEnvelope } = {};
+    this.unique.set(record, found);
+    await this.guard('appending', () => this.appends.submit([record]));
+    return found.held;
   }
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {

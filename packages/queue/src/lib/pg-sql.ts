@@ -66,6 +66,25 @@ export function postgresSql(t: string) {
       INSERT INTO ${t}_meta (k, v) SELECT 'hlc', $6 WHERE (SELECT count(*) FROM ins) > 0
       ON CONFLICT (k) DO UPDATE SET v = GREATEST(${t}_meta.v COLLATE "C", excluded.v COLLATE "C")`,
     /**
+     * `append` for a group holding an `appendIfAbsent`: rows whose id is held
+     * are skipped, and the ids inserted come back (the store sorts out whose).
+     */
+    appendIfAbsent: `
+      WITH ins AS (
+        INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum)
+        SELECT u.id, u.pk, $3, $3, u.created, u.env, u.sum
+        FROM unnest($1::uuid[], $2::text[], $4::bigint[], $5::json[], $7::bigint[])
+          WITH ORDINALITY AS u(id, pk, created, env, sum, ord)
+        ORDER BY u.ord
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+      ), mark AS (
+        INSERT INTO ${t}_meta (k, v) SELECT 'hlc', $6 WHERE EXISTS (SELECT 1 FROM ins)
+        ON CONFLICT (k) DO UPDATE SET v = GREATEST(${t}_meta.v COLLATE "C", excluded.v COLLATE "C")
+      )
+      SELECT id::text AS id FROM ins`,
+    envelopesById: `SELECT id::text AS id, envelope FROM ${t} WHERE id = ANY($1::uuid[])`,
+    /**
      * One statement, so one round trip and one commit per claim:
      * - `head`: the first $5 live intents in seq order (NULL: all of them);
      * - `cand`: the due, unleased ones that are unpartitioned or in an unbroken

@@ -1,4 +1,4 @@
-import type { IntentEnvelope } from '@tallystick/core';
+import { type IntentEnvelope, TallystickError } from '@tallystick/core';
 import type pg from 'pg';
 import type { PostgresStore } from '../postgres.js';
 import type {
@@ -20,6 +20,13 @@ import { type ClaimedRow, claimedToQueued, type IntentRow, readRow } from './sql
 interface Pending {
   intent: IntentEnvelope;
   now: number;
+  /** An `appendIfAbsent`: gets the envelope held under its id in `held` when one was. */
+  unique?: true;
+  held?: IntentEnvelope;
+  /** A plain append whose id was held by another intent (only in a group with a unique one). */
+  clash?: true;
+  /** An `appendIfAbsent` skipped for an intent that left (acked elsewhere) before it could be read: try again. */
+  gone?: true;
 }
 
 /** The Postgres adapter's store: claims with FOR UPDATE SKIP LOCKED, so any number of workers share it. */
@@ -50,7 +57,8 @@ export class PostgresQueueStore implements PostgresStore {
       let top = '';
       for (const { intent } of items) if (intent.hlc > top) top = intent.hlc;
       const texts = items.map((p) => envelopeJson(p.intent));
-      await this.pool.query(this.sql.append, [
+      const unique = items.some((p) => p.unique);
+      const result = await this.pool.query(unique ? this.sql.appendIfAbsent : this.sql.append, [
         items.map((p) => p.intent.id),
         items.map((p) => p.intent.partitionKey ?? null),
         items[items.length - 1]!.now,
@@ -59,12 +67,47 @@ export class PostgresQueueStore implements PostgresStore {
         top,
         texts.map(textChecksum),
       ]);
+      if (unique) await this.sortOutHeld(items, result.rows as { id: string }[]);
     }, 1000);
   }
 
   async append(intents: readonly IntentEnvelope[], now: number): Promise<void> {
     this.assertOpen('append');
-    await this.guard('appending', () => this.appends.submit(intents.map((intent) => ({ intent, now }))));
+    const items: Pending[] = intents.map((intent) => ({ intent, now }));
+    await this.guard('appending', () => this.appends.submit(items));
+    if (items.some((p) => p.clash)) {
+      throw new TallystickError(
+        'ERR_STORE',
+        'an intent with this id is already in the queue; not appended again',
+      );
+    }
+  }
+
+  async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertOpen('appendIfAbsent');
+    for (;;) {
+      const item: Pending = { intent, now, unique: true };
+      await this.guard('appending', () => this.appends.submit([item]));
+      if (!item.gone) return item.held;
+    }
+  }
+
+  /** Marks which items of a group were skipped for a held id: the first of an id in the group was inserted, if any. */
+  private async sortOutHeld(items: Pending[], inserted: { id: string }[]): Promise<void> {
+    const fresh = new Set(inserted.map((r) => r.id));
+    const skipped = items.filter((p) => !fresh.delete(p.intent.id));
+    if (skipped.length === 0) return;
+    const result = await this.pool.query(this.sql.envelopesById, [skipped.map((p) => p.intent.id)]);
+    const held = new Map<string, IntentEnvelope>();
+    for (const row of result.rows as { id: string; envelope: string | IntentEnvelope }[]) {
+      held.set(row.id, typeof row.envelope === 'string' ? JSON.parse(row.envelope) : row.envelope);
+    }
+    for (const p of skipped) {
+      const found = held.get(p.intent.id);
+      if (!p.unique) p.clash = true;
+      else if (found) p.held = found;
+      else p.gone = true;
+    }
   }
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {

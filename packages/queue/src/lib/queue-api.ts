@@ -81,6 +81,27 @@ export interface ListOptions {
 }
 
 /**
+ * Options of {@link IntentQueue.enqueue}.
+ *
+ * @example
+ * ```ts
+ * const once: EnqueueOptions = { id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' };
+ * ```
+ */
+export interface EnqueueOptions {
+  /**
+   * The intent's id, chosen by the caller (a lower-case UUIDv7, as `isIntentId`
+   * accepts) instead of a fresh one, so a retry after a crash cannot add a second
+   * copy: while the store holds an intent with this id (pending, inflight or
+   * dead), `enqueue` stores nothing and resolves with the held envelope. The held
+   * intent must be the same (type, partition key and payload) or the call fails
+   * with `ERR_IDEMPOTENCY`. Once delivered, an id has left the queue and is
+   * enqueued again; the receiver's idempotency, keyed by id, absorbs that copy.
+   */
+  id?: string;
+}
+
+/**
  * A durable intent queue, made by `createIntentQueue`.
  *
  * @example
@@ -97,9 +118,10 @@ export interface IntentQueue {
    * @throws {TypeError} if `input` is not an object.
    * @throws {TallystickError} `ERR_SCHEMA` for an invalid intent (nothing is stored),
    * `QUEUE_STORAGE_FULL` when out of space (nothing is stored, earlier intents are intact),
-   * `ERR_STORE` for other store failures, `ERR_QUEUE_CLOSED` after `close()`.
+   * `ERR_STORE` for other store failures, `ERR_QUEUE_CLOSED` after `close()`,
+   * `ERR_IDEMPOTENCY` when `options.id` is held by a different intent (nothing is stored).
    */
-  enqueue(input: IntentInput): Promise<IntentEnvelope>;
+  enqueue(input: IntentInput, options?: EnqueueOptions): Promise<IntentEnvelope>;
   /** Delivers everything deliverable now, whatever the online signal says; not while paused. */
   flush(): Promise<FlushResult>;
   /** Stops delivery after the batch in flight; enqueue keeps working. */

@@ -34,6 +34,9 @@ export function sqliteSql(p: string) {
         expires_at INTEGER NOT NULL
       );`,
     insert: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertIfAbsent: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO NOTHING`,
+    envelopeById: `SELECT envelope FROM ${t} WHERE id = ?`,
     /** A requeue keeps the row's checksum as it was: a damaged row cannot be laundered by moving it. */
     reinsert: `INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope, checksum)
       VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)`,

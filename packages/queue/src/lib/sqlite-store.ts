@@ -20,6 +20,14 @@ import { claimRows, listRows } from './sqlite-read.js';
 import type { SqliteSpace } from './sqlite-space.js';
 import { sqliteSql } from './sqlite-sql.js';
 
+/** One append waiting for its group; `unique` ones leave the envelope held under their id in `held`. */
+interface Append {
+  intent: IntentEnvelope;
+  now: number;
+  unique?: true;
+  held?: IntentEnvelope;
+}
+
 /** The SQLite adapter's store over one better-sqlite3 connection. */
 export class SqliteQueueStore implements SqliteStore {
   readonly kind = 'sqlite';
@@ -31,7 +39,7 @@ export class SqliteQueueStore implements SqliteStore {
   } as const;
   private readonly sql: ReturnType<typeof sqliteSql>;
   private readonly stmt: Record<string, Database.Statement>;
-  private readonly appends: GroupCommit<{ intent: IntentEnvelope; now: number }>;
+  private readonly appends: GroupCommit<Append>;
   private closed = false;
 
   constructor(
@@ -43,11 +51,13 @@ export class SqliteQueueStore implements SqliteStore {
     this.sql = sqliteSql(prefix);
     const { schema: _schema, list: _list, ...statements } = this.sql;
     this.stmt = Object.fromEntries(Object.entries(statements).map(([k, v]) => [k, database.prepare(v)]));
-    const insertAll = database.transaction((items: { intent: IntentEnvelope; now: number }[]) => {
+    const insertAll = database.transaction((items: Append[]) => {
       let top: string | undefined;
-      for (const { intent, now } of items) {
+      for (const item of items) {
+        const { intent, now } = item;
         const env = envelopeJson(intent);
-        this.stmt.insert!.run(
+        const insert = item.unique ? this.stmt.insertIfAbsent! : this.stmt.insert!;
+        const { changes } = insert.run(
           intent.id,
           intent.partitionKey ?? null,
           now,
@@ -56,6 +66,11 @@ export class SqliteQueueStore implements SqliteStore {
           env,
           textChecksum(env),
         );
+        if (changes === 0) {
+          const row = this.stmt.envelopeById!.get(intent.id) as { envelope: string };
+          item.held = JSON.parse(row.envelope) as IntentEnvelope;
+          continue;
+        }
         if (top === undefined || intent.hlc > top) top = intent.hlc;
       }
       if (top !== undefined) this.stmt.raiseHighWater!.run(top);
@@ -75,6 +90,18 @@ export class SqliteQueueStore implements SqliteStore {
     } catch (error) {
       throw toStoreError(error, 'appending to the SQLite queue');
     }
+  }
+
+  async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
+    this.assertOpen('appendIfAbsent');
+    // Through the group commit like any append, so seqs keep call order.
+    const item: Append = { intent, now, unique: true };
+    try {
+      await this.appends.submit([item]);
+    } catch (error) {
+      throw toStoreError(error, 'appending to the SQLite queue');
+    }
+    return item.held;
   }
 
   async claim(request: ClaimRequest): Promise<QueuedIntent[]> {

@@ -80,6 +80,8 @@ export function buildVerifier(options: VerifierOptions, verifyBatchSignatures: B
 
   return {
     spent,
+    clock,
+    clockSkewMs: policy.skewMs,
     verify(input, o) {
       const call = readCall(input, o, false, undefined, clock);
       return 'ok' in call ? call : verifyAt(call);

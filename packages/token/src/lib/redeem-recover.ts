@@ -1,0 +1,47 @@
+import type { RecoveryReport, RedemptionOutbox } from '../redeemer.js';
+import { REDEMPTION_INTENT_TYPE, type Redemption } from '../redemption.js';
+import type { SpentStore } from '../spent-store.js';
+
+const PAGE = 5000;
+const TOKEN_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Restores "recorded ⇒ spent": every redemption intent the outbox holds
+ * (pending, in flight or dead) whose token the spent store lacks is marked
+ * spent now. Those are the redemptions a stop interrupted between recording
+ * and marking; they are real (the server will see them), so they are kept
+ * and reported, never undone. Intents of other types, and redemption
+ * payloads that are not ours to read, are left alone.
+ */
+export async function recoverOutbox(
+  outbox: RedemptionOutbox,
+  spent: SpentStore,
+  skewMs: number,
+  now: number,
+): Promise<RecoveryReport> {
+  const inDoubt: Redemption[] = [];
+  let scanned = 0;
+  for (let afterSeq: number | undefined; ; ) {
+    const page = await outbox.list(afterSeq === undefined ? { limit: PAGE } : { limit: PAGE, afterSeq });
+    for (const { intent } of page) {
+      if (intent.type !== REDEMPTION_INTENT_TYPE) continue;
+      const redemption = asRedemption(intent.payload);
+      if (!redemption) continue;
+      scanned++;
+      if (await spent.has(redemption.tokenId)) continue;
+      if (await spent.checkAndAdd(redemption.tokenId, redemption.expiresAt + skewMs, now)) {
+        inDoubt.push(redemption);
+      }
+    }
+    if (page.length < PAGE) return { inDoubt, scanned };
+    afterSeq = page[page.length - 1]!.seq;
+  }
+}
+
+function asRedemption(payload: unknown): Redemption | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const r = payload as Partial<Redemption>;
+  if (typeof r.tokenId !== 'string' || !TOKEN_ID.test(r.tokenId)) return undefined;
+  if (typeof r.expiresAt !== 'number' || !Number.isFinite(r.expiresAt)) return undefined;
+  return r as Redemption;
+}
