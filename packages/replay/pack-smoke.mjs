@@ -66,7 +66,11 @@ export default {
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${server.address().port}/sales`;
-      const init = { method: 'POST', headers: { 'idempotency-key': 'k' }, body: '{"a":1}' };
+      const init = {
+        method: 'POST',
+        headers: { 'idempotency-key': 'k', 'content-type': 'application/json' },
+        body: '{"a":1}',
+      };
       const first = await fetch(url, init);
       const again = await fetch(url, init);
       if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true')
@@ -80,7 +84,11 @@ export default {
     const app = new Hono();
     app.use('*', hono.idempotency({ store: installed().createMemoryStore(), scope: () => 'smoke' }));
     app.post('/sales', (c) => c.text('sold', 201));
-    const init = { method: 'POST', headers: { 'idempotency-key': 'k' }, body: '{"a":1}' };
+    const init = {
+      method: 'POST',
+      headers: { 'idempotency-key': 'k', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    };
     const first = await app.request('/sales', init);
     const again = await app.request('/sales', init);
     if (first.status !== 201 || again.headers.get('idempotent-replayed') !== 'true')
