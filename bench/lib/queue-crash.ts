@@ -5,7 +5,6 @@
  * duplicated and that a replay through an idempotent server applies every
  * intent exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +16,7 @@ import { openFileStore } from '@tallystick/queue/file';
 import { openSqliteStore } from '@tallystick/queue/sqlite';
 import { createMemoryStore } from '@tallystick/replay/memory';
 import { withIdempotency } from '@tallystick/replay/node';
-import { build } from 'esbuild';
+import { bundleChild, type Life, launchChild } from './crash-child.js';
 
 export interface CrashOptions {
   kills: number;
@@ -77,34 +76,6 @@ async function startSink(): Promise<{
   return { server, url, applied, requests: () => requests };
 }
 
-interface Life {
-  child: ChildProcess;
-  ready: Promise<number>;
-  exited: Promise<void>;
-}
-
-/**
- * Bundles the child once with esbuild, so each restart costs a plain `node`
- * start rather than a TypeScript compile (better-sqlite3 stays external and
- * resolves from the repository's node_modules, where the bundle is written).
- */
-async function bundleChild(): Promise<string> {
-  const root = join(here, '..', '..');
-  const outfile = join(root, 'node_modules', '.cache', 'tallystick-bench', 'queue-crash-child.mjs');
-  await build({
-    entryPoints: [join(here, 'queue-crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@tallystick/source'],
-    external: ['better-sqlite3', 'pg'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
 function launch(
   script: string,
   dir: string,
@@ -112,30 +83,15 @@ function launch(
   acked: { f: Set<string>; s: Set<string> },
   failures: string[],
 ): Life {
-  const child = spawn(process.execPath, [script, dir, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let rest = '';
-  let stderr = '';
-  let onReady: (ms: number) => void = () => {};
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      const [tag, value] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+  return launchChild(
+    script,
+    [dir, url],
+    (tag, value) => {
       if (tag === 'f' || tag === 's') acked[tag].add(value);
-      else if (tag === 'ready') onReady(Number(value.split(' ')[0]));
       else if (tag === 'fatal') failures.push(value);
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') failures.push(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`);
-      onReady(-1);
-      resolve();
-    }),
+    },
+    (message) => failures.push(message),
   );
-  return { child, ready, exited };
 }
 
 async function verdict(
@@ -183,7 +139,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
   const sink = await startSink();
   const acked = { f: new Set<string>(), s: new Set<string>() };
   const failures: string[] = [];
-  const script = await bundleChild();
+  const script = await bundleChild(join(here, 'queue-crash-child.ts'), ['better-sqlite3', 'pg']);
   let cleanOpens = 0;
   let slowestOpenMs = 0;
   try {

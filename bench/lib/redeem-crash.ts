@@ -14,7 +14,6 @@
  *   the ledger, or an intent applied twice;
  * - unspent: a recorded redemption whose token the spent store lacks.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +33,7 @@ import {
   redemptionIntentId,
 } from '@tallystick/token';
 import { openFileSpentStore } from '@tallystick/token/spent-file';
-import { build } from 'esbuild';
+import { bundleChild, type Life, launchChild } from './crash-child.js';
 
 export interface RedeemCrashOptions {
   kills: number;
@@ -89,29 +88,6 @@ async function startLedger(): Promise<Ledger> {
   return { server, url, applied };
 }
 
-async function bundleChild(): Promise<string> {
-  const root = join(here, '..', '..');
-  const outfile = join(root, 'node_modules', '.cache', 'tallystick-bench', 'redeem-crash-child.mjs');
-  await build({
-    entryPoints: [join(here, 'redeem-crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@tallystick/source'],
-    external: ['better-sqlite3', 'pg', 'ioredis'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-interface Life {
-  child: ChildProcess;
-  ready: Promise<number>;
-  exited: Promise<void>;
-}
-
 interface Seen {
   /** Acceptances per token id (more than one is a double spend). */
   accepted: Map<string, number>;
@@ -127,35 +103,22 @@ interface Seen {
 }
 
 function launch(script: string, dir: string, url: string, seen: Seen): Life {
-  const child = spawn(process.execPath, [script, dir, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let rest = '';
-  let stderr = '';
-  let onReady: (ms: number) => void = () => {};
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      const [tag, value = ''] = line.split(' ');
+  return launchChild(
+    script,
+    [dir, url],
+    (tag, rest, line) => {
+      // `ok <tokenId> <intentId>`: the token id is the first word.
+      const value = rest.split(' ')[0]!;
       if (tag === 'ok') seen.accepted.set(value, (seen.accepted.get(value) ?? 0) + 1);
       else if (tag === 'doubt') seen.inDoubt.add(value);
       else if (tag === 'held') seen.held.set(value, (seen.held.get(value) ?? 0) + 1);
-      else if (tag === 'ready') {
-        seen.acceptedBeforeReady = [...seen.accepted.keys()];
-        onReady(Number(value));
-      } else seen.failures.push(line);
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (signal !== 'SIGKILL')
-        seen.failures.push(`till exited with ${code ?? signal}: ${stderr.slice(-2000)}`);
-      onReady(-1);
-      resolve();
-    }),
+      else seen.failures.push(line);
+    },
+    (message) => seen.failures.push(`till: ${message}`),
+    () => {
+      seen.acceptedBeforeReady = [...seen.accepted.keys()];
+    },
   );
-  return { child, ready, exited };
 }
 
 const randomBelow = (n: number) => Math.floor((crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32) * n);
@@ -188,7 +151,7 @@ export async function runRedeemCrashTest(options: RedeemCrashOptions): Promise<R
   /** Checked after every restart: accepted so far but in neither the outbox nor the ledger; held twice. */
   let lostAtRestart = 0;
   let doubledAtRestart = 0;
-  const script = await bundleChild();
+  const script = await bundleChild(join(here, 'redeem-crash-child.ts'), ['better-sqlite3', 'pg', 'ioredis']);
   let cleanOpens = 0;
   let slowestOpenMs = 0;
   try {

@@ -5,13 +5,12 @@
  * lost (not spent after a reopen) or doubled (acknowledged twice across
  * restarts, i.e. a token redeemed a second time).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openFileSpentStore } from '@tallystick/token/spent-file';
-import { build } from 'esbuild';
+import { bundleChild, type Life, launchChild } from './crash-child.js';
 
 export interface SpentCrashOptions {
   kills: number;
@@ -39,56 +38,16 @@ export interface SpentCrashResult {
 const here = dirname(fileURLToPath(import.meta.url));
 const random = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 
-/** Bundles the child once, so each restart is a plain `node` start rather than a TypeScript compile. */
-async function bundleChild(): Promise<string> {
-  const outfile = join(
-    here,
-    '..',
-    '..',
-    'node_modules',
-    '.cache',
-    'tallystick-bench',
-    'spent-crash-child.mjs',
+function launch(script: string, args: string[], acks: Map<string, number>, failures: string[]): Life {
+  return launchChild(
+    script,
+    args,
+    (tag, value) => {
+      if (tag === 'a') acks.set(value, (acks.get(value) ?? 0) + 1);
+      else if (tag === 'fatal') failures.push(value);
+    },
+    (message) => failures.push(message),
   );
-  await build({
-    entryPoints: [join(here, 'spent-crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@tallystick/source'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-function launch(script: string, args: string[], acks: Map<string, number>, failures: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [script, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let rest = '';
-  let stderr = '';
-  let onReady: (ms: number) => void = () => {};
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      if (line.startsWith('a ')) acks.set(line.slice(2), (acks.get(line.slice(2)) ?? 0) + 1);
-      else if (line.startsWith('ready ')) onReady(Number(line.slice(6)));
-      else if (line.startsWith('fatal ')) failures.push(line.slice(6));
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') failures.push(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`);
-      onReady(-1);
-      resolve();
-    }),
-  );
-  return { child, ready, exited };
 }
 
 export async function runSpentCrashTest(options: SpentCrashOptions): Promise<SpentCrashResult> {
@@ -99,7 +58,7 @@ export async function runSpentCrashTest(options: SpentCrashOptions): Promise<Spe
   const previous = join(dir, 'previous.txt');
   const acks = new Map<string, number>();
   const failures: string[] = [];
-  const script = await bundleChild();
+  const script = await bundleChild(join(here, 'spent-crash-child.ts'));
   let cleanOpens = 0;
   let slowestOpenMs = 0;
   try {
