@@ -58,9 +58,10 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
   }
 
   const post = async (q: QueuedIntent): Promise<SendOutcome> => {
-    const extra = typeof headers === 'function' ? headers(q) : headers;
     let response: Response;
     try {
+      // Inside the try: a headers or url callback that throws fails this intent (retry), not the whole send.
+      const extra = typeof headers === 'function' ? headers(q) : headers;
       response = await doFetch(typeof url === 'string' ? url : url(q), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...extra, 'idempotency-key': q.intent.id },

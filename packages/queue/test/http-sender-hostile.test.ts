@@ -125,6 +125,26 @@ describe('http sender: Retry-After is read strictly', () => {
   });
 });
 
+describe('http sender: a caller callback that throws', () => {
+  it('fails only its own intent (retry), never the whole send, and the others keep their outcomes', async () => {
+    const good = queued();
+    const bad = { ...queued(), seq: 2, intent: { ...queued().intent, partitionKey: 'other' } };
+    const send = createHttpSender({
+      url: `${base}/landing`,
+      headers: (q) => {
+        if (q === bad) throw new Error('no token for this till');
+        return {};
+      },
+    });
+    const outcomes = await send([good, bad]);
+    expect(outcomes[0]).toEqual({ status: 'acked' });
+    expect(outcomes[1]).toMatchObject({
+      status: 'retry',
+      error: expect.stringContaining('no token for this till'),
+    });
+  });
+});
+
 describe('http sender: answer bodies', () => {
   it('acks a 2xx without buffering a 64 MiB answer body', async () => {
     const send = createHttpSender({ url: `${base}/huge`, timeoutMs: 5_000 });
