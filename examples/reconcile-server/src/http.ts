@@ -62,6 +62,15 @@ export async function readJson(
     chunks.push(chunk);
   }
   if (size === 0) return { ok: true, value: undefined };
+  const coding = req.headers['content-encoding'];
+  if (coding !== undefined && coding.trim().toLowerCase() !== 'identity' && coding.trim() !== '') {
+    // Not decoded here: read as identity, the bytes would mean something the client did not send.
+    const detail = 'Send the body without a Content-Encoding.';
+    return {
+      ok: false,
+      reply: problem(415, 'unsupported-media-type', 'Request body must not be content-coded', detail),
+    };
+  }
   if (!isJson(req.headers['content-type'])) {
     const detail = 'Send the body as application/json.';
     return {

@@ -50,20 +50,29 @@ export const API_ROUTES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The method a request is routed as: HEAD as GET (RFC 9110 §9.3.2: a server
+ * that answers GET answers HEAD; Node drops the body of a HEAD response).
+ */
+export function routedMethod(method: string): string {
+  return method === 'HEAD' ? 'GET' : method;
+}
+
+/**
  * A 405 problem with `Allow` when `path` is an API route that does not serve
  * `method`; undefined when the route matches or `path` is not an API route.
  */
 export function methodNotAllowed(method: string, path: string): Reply | undefined {
   if (!Object.hasOwn(API_ROUTES, path)) return undefined;
   const allowed = API_ROUTES[path]!;
-  if (method === allowed) return undefined;
+  if (routedMethod(method) === allowed) return undefined;
+  const allow = allowed === 'GET' ? 'GET, HEAD' : allowed;
   return problem(
     405,
     'method-not-allowed',
     'Method not allowed',
-    `${path} answers ${allowed} only; this request was ${method.slice(0, 16)}.`,
+    `${path} answers ${allow} only; this request was ${method.slice(0, 16)}.`,
     {},
-    { allow: allowed },
+    { allow },
   );
 }
 

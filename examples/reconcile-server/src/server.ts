@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type Clock, isConnectionFailure, isTallystickError, systemClock } from '@tallystick/core';
 import { createReconciler, type ReconcilePolicies, type Reconciler } from '@tallystick/reconcile';
 import type { ScopeQuota } from '@tallystick/replay';
@@ -19,7 +20,7 @@ import { publishKey, type ServerKeys } from './keys.js';
 import { Metrics, type MetricsSnapshot } from './metrics.js';
 import { issueReceiptCodes } from './receipt-codes.js';
 import { createRedemptionVerifier } from './redemptions.js';
-import { badTarget, methodNotAllowed, pathOf } from './request-checks.js';
+import { badTarget, methodNotAllowed, pathOf, routedMethod } from './request-checks.js';
 import { createStaticHandler } from './static.js';
 import { openStorage, type StorageOptions } from './storage.js';
 
@@ -146,7 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const path = pathOf(req.url);
     if (path === undefined) return send(res, badTarget());
     const method = req.method ?? 'GET';
-    const name = `${method} ${path}`;
+    const name = `${routedMethod(method)} ${path}`;
     const notAllowed = methodNotAllowed(method, path);
     if (notAllowed) {
       metrics.route('unknown');
@@ -238,6 +239,38 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   answerClientErrors(server);
+  // Node answers these itself with a bare status (417) or by dropping the socket (CONNECT).
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    const expect = JSON.stringify(String(req.headers.expect).slice(0, 40));
+    send(
+      res,
+      problem(
+        417,
+        'expectation-failed',
+        'Expectation failed',
+        `Only "100-continue" is understood, not ${expect}.`,
+        {},
+        { connection: 'close' },
+      ),
+    );
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify({
+      type: 'urn:tallystick:problem:method-not-allowed',
+      title: 'Method not allowed',
+      status: 405,
+      detail: 'This server is not a proxy: CONNECT is not served.',
+    });
+    socket.on('error', () => socket.destroy());
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/problem+json\r\nconnection: close\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+  // A client may half-close (send FIN) once its request is out; without this Node ends the socket at
+  // the FIN and an answer that waited on I/O (the database, a file) is lost. Node's own property.
+  (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { send } from './http.js';
+import { problem, send } from './http.js';
 import { badTarget, pathOf } from './request-checks.js';
 
 const TYPES: Record<string, string> = {
@@ -63,7 +63,7 @@ export function createStaticHandler(
   };
 }
 
+// A problem like every other refusal of this server, so a client parses one format.
 function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end('not found');
+  send(res, problem(404, 'not-found', 'No such file', 'Nothing is served at this path.'));
 }

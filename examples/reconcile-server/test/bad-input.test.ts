@@ -127,7 +127,7 @@ describe('reconcile server: the named regressions', () => {
       headers: [],
       body: new Uint8Array(),
     });
-    expect([post.status, post.headers.allow]).toEqual([405, 'GET']);
+    expect([post.status, post.headers.allow]).toEqual([405, 'GET, HEAD']);
   });
 
   it('answers a request target that is not a URL with a 400 problem, not a 500', async () => {

@@ -58,14 +58,18 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
   }
 
   const post = async (q: QueuedIntent): Promise<SendOutcome> => {
-    const extra = typeof headers === 'function' ? headers(q) : headers;
     let response: Response;
     try {
+      // Inside the try: a headers or url callback that throws fails this intent (retry), not the whole send.
+      const extra = typeof headers === 'function' ? headers(q) : headers;
       response = await doFetch(typeof url === 'string' ? url : url(q), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...extra, 'idempotency-key': q.intent.id },
         body: JSON.stringify(q.intent),
         signal: AbortSignal.timeout(timeoutMs),
+        // Following a 301/302/303 turns the POST into a GET whose 200 would read as an ack for an
+        // intent the server never received; a 3xx is a misconfigured URL, reported, not followed.
+        redirect: 'manual',
       });
     } catch (error) {
       return {
@@ -73,11 +77,12 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
         error: `network error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    // Drain the body so the connection can be reused; its content does not change the outcome.
-    await response.arrayBuffer().catch(() => undefined);
+    await drain(response);
     const kind = classifyHttpStatus(response.status);
     if (kind === 'acked') return { status: 'acked' };
-    const error = `HTTP ${response.status}`;
+    // A browser's manual redirect is opaque (status 0): name it, it is still never an ack.
+    const error =
+      response.type === 'opaqueredirect' ? 'HTTP redirect (not followed)' : `HTTP ${response.status}`;
     if (kind === 'permanent') return { status: 'permanent', error };
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
     return retryAfterMs === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs };
@@ -121,9 +126,63 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
  * ```
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
+  if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  // Huge delay-seconds are capped, not turned into Infinity; the queue caps delays at a day anyway.
+  if (/^\d+$/.test(text)) return Math.min(Number(text), MAX_RETRY_AFTER_S) * 1000;
+  const at = parseHttpDate(text);
+  return at === undefined ? undefined : Math.max(0, at - now);
+}
+
+const MAX_RETRY_AFTER_S = 365 * 86_400;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MON = `(${MONTHS.join('|')})`;
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+// RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept.
+const IMF = new RegExp(`^${DAY}, (\\d{2}) ${MON} (\\d{4}) ${TIME} GMT$`);
+const RFC850 = new RegExp(`^${LONG_DAY}, (\\d{2})-${MON}-(\\d{2}) ${TIME} GMT$`);
+const ASCTIME = new RegExp(`^${DAY} ${MON} ( \\d|\\d{2}) ${TIME} (\\d{4})$`);
+
+/** An HTTP-date in one of its three forms, as epoch ms; undefined for anything else. `Date.parse` would take "Friday 3000". */
+function parseHttpDate(text: string): number | undefined {
+  let m = IMF.exec(text);
+  let parts: [string, string, string, string, string, string] | undefined;
+  if (m) parts = [m[3]!, m[2]!, m[1]!, m[4]!, m[5]!, m[6]!];
+  else if ((m = RFC850.exec(text))) {
+    // Two-digit years: RFC 9110 says a date more than 50 years ahead is in the past century.
+    const yy = Number(m[3]);
+    parts = [String(yy + (yy < 70 ? 2000 : 1900)), m[2]!, m[1]!, m[4]!, m[5]!, m[6]!];
+  } else if ((m = ASCTIME.exec(text))) parts = [m[6]!, m[1]!, m[2]!.trim(), m[3]!, m[4]!, m[5]!];
+  if (!parts) return undefined;
+  const [year, month, day, h, min, s] = parts;
+  const y = Number(year);
+  const mo = MONTHS.indexOf(month);
+  const d = Number(day);
+  const at = Date.UTC(y, mo, d, Number(h), Number(min), Number(s));
+  const check = new Date(at);
+  // Refuse dates that do not exist (31 Feb, 25:00): Date.UTC would roll them over.
+  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo || check.getUTCHours() !== Number(h))
+    return undefined;
+  if (check.getUTCMinutes() !== Number(min) || check.getUTCSeconds() !== Number(s)) return undefined;
+  return at;
+}
+
+/** The answer body is not read for its content: up to 64 KiB is drained so the connection can be reused, the rest cancelled. */
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  let left = 64 * 1024;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+      if (left < 0) break;
+    }
+    await reader.cancel();
+  } catch {
+    // A body cut off mid-way does not change what the status said.
+  }
 }

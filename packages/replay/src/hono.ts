@@ -20,6 +20,13 @@ import type { StoredResponse } from './store.js';
 export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
   /** The tenant or client a request belongs to; keys are unique within it. Authenticate before trusting it. */
   readonly scope: (c: Context) => string | Promise<string>;
+  /**
+   * Time allowed for a whole request body, from when the middleware starts
+   * reading it (default 10,000 ms). Past it: 408, nothing runs, nothing is
+   * stored. On Workers, Bun or a bare `app.fetch` no server timeout cuts a
+   * stalled upload, so the middleware bounds it itself.
+   */
+  readonly bodyTimeoutMs?: number;
 }
 
 /**
@@ -43,7 +50,7 @@ export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
  * Downstream handlers read the body as usual (`c.req.json()`).
  *
  * @throws {TypeError} if `store` or `scope` is missing.
- * @throws {RangeError} if `maxBodyBytes` or `retryAfterSeconds` is out of range.
+ * @throws {RangeError} if `maxBodyBytes`, `retryAfterSeconds` or `bodyTimeoutMs` is out of range.
  * @example
  * ```ts
  * import { Hono } from 'hono';
@@ -58,12 +65,22 @@ export interface HonoIdempotencyOptions extends IdempotencyHttpOptions {
 export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler {
   const resolved = resolveHttpOptions(options);
   if (typeof options.scope !== 'function') throw new TypeError('scope must be a function of the context');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs < 1)
+    throw new RangeError(`bodyTimeoutMs must be a positive integer, got ${bodyTimeoutMs}`);
 
   return async (c, next) => {
     const admitted = admitRequest(resolved, c.req.method, c.req.header('idempotency-key'));
     if (admitted.kind === 'pass') return next();
     if (admitted.kind === 'refuse') return toResponse(admitted.response);
-    const body = await readBody(c.req.raw, resolved.maxBodyBytes);
+    const body = await readBody(c.req.raw, resolved.maxBodyBytes, bodyTimeoutMs);
+    if (body === 'timeout') {
+      return toResponse(
+        problemResponse('body-timeout', `Send the whole body within ${bodyTimeoutMs} ms.`, {
+          connection: 'close',
+        }),
+      );
+    }
     // Downstream reads the body again; hand it a request whose body we already hold.
     if (body !== 'too_large' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       c.req.raw = new Request(c.req.raw, { body });
@@ -81,6 +98,7 @@ export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler 
           key: admitted.key,
           body,
           contentType: c.req.header('content-type') ?? null,
+          contentEncoding: c.req.header('content-encoding') ?? null,
         },
         async () => {
           await next();
@@ -106,22 +124,40 @@ export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler 
   };
 }
 
-async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | 'too_large'> {
+async function readBody(
+  request: Request,
+  limit: number,
+  timeoutMs: number,
+): Promise<Uint8Array<ArrayBuffer> | 'too_large' | 'timeout'> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) return 'too_large';
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      return 'too_large';
+  // One deadline for the whole body, not per read: a dribble of a byte a second would reset an idle timer.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === 'timeout') {
+        reader.cancel().catch(() => undefined);
+        return 'timeout';
+      }
+      const { done, value } = next;
+      if (done) break;
+      size += value.length;
+      if (size > limit) {
+        await reader.cancel();
+        return 'too_large';
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   const out = new Uint8Array(size);
   let offset = 0;

@@ -9,6 +9,13 @@ import { problemResponse } from './problem.js';
 import type { IdempotencyStore, StoredResponse } from './store.js';
 
 /**
+ * A payload at core's bound, plus its envelope: id, type, device and hlc are
+ * bounded by the schema to well under 1 KiB, a partition key of 128
+ * characters escapes to at most 768 bytes; 4 KiB leaves room for both.
+ */
+const DEFAULT_MAX_BODY_BYTES = MAX_INTENT_PAYLOAD_BYTES + 4096;
+
+/**
  * What the Node wrapper and the Hono middleware share. Each adds how to find
  * the scope (tenant or client) of a request.
  *
@@ -24,7 +31,11 @@ export interface IdempotencyHttpOptions {
   readonly required?: boolean;
   /** Methods protected (default POST and PATCH, the non-idempotent ones); others pass straight through. */
   readonly methods?: readonly string[];
-  /** Largest body read, in bytes (default 65,536, core's `MAX_INTENT_PAYLOAD_BYTES`). Larger gets 413. */
+  /**
+   * Largest body read, in bytes. Larger gets 413. Default 69,632: core's
+   * `MAX_INTENT_PAYLOAD_BYTES` plus 4 KiB for the envelope around the payload,
+   * so the largest intent a queue accepts is never refused here.
+   */
   readonly maxBodyBytes?: number;
   /** Body fields that define "the same request" (default: the whole body). */
   readonly fields?: readonly string[];
@@ -77,7 +88,7 @@ export interface ResolvedHttpOptions extends IdempotencyHttpOptions {
  * ```ts
  * import { resolveHttpOptions } from '@tallystick/replay';
  * import { createMemoryStore } from '@tallystick/replay/memory';
- * resolveHttpOptions({ store: createMemoryStore() }).maxBodyBytes; // 65536
+ * resolveHttpOptions({ store: createMemoryStore() }).maxBodyBytes; // 69632
  * ```
  */
 export function resolveHttpOptions(options: IdempotencyHttpOptions): ResolvedHttpOptions {
@@ -85,7 +96,7 @@ export function resolveHttpOptions(options: IdempotencyHttpOptions): ResolvedHtt
   if (store === null || typeof store !== 'object' || typeof store.claim !== 'function') {
     throw new TypeError('store must be an IdempotencyStore');
   }
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_INTENT_PAYLOAD_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
   }

@@ -34,6 +34,8 @@ export interface IdempotentExchange {
    * JSON (415 otherwise). Leave it out only if your framework checked it.
    */
   readonly contentType?: string | null;
+  /** The Content-Encoding header, `null` when absent: a coding other than identity gets 415. */
+  readonly contentEncoding?: string | null;
 }
 
 /**
@@ -87,7 +89,12 @@ export async function serveIdempotent(
       return answer('scope-invalid', error.message);
     throw error;
   }
-  const parsed = readJsonInput(exchange.body, exchange.contentType, options.maxBodyBytes);
+  const parsed = readJsonInput(
+    exchange.body,
+    exchange.contentType,
+    options.maxBodyBytes,
+    exchange.contentEncoding,
+  );
   if (!parsed.ok) return { kind: 'answered', response: parsed.response };
   const refusal = options.validate?.(parsed.value);
   if (refusal !== undefined) {

@@ -168,15 +168,16 @@ export function withIdempotency(
         }),
       );
     const contentType = headerOf(req, 'content-type') ?? null;
+    const contentEncoding = headerOf(req, 'content-encoding') ?? null;
     if (admitted.kind === 'pass') {
-      const parsed = readJsonInput(body, contentType, resolved.maxBodyBytes);
+      const parsed = readJsonInput(body, contentType, resolved.maxBodyBytes, contentEncoding);
       if (!parsed.ok) return send(res, parsed.response);
       return send(res, await handler({ method, url, body: parsed.value, raw: req }));
     }
     const scope = await options.scope(req);
     const result = await serveIdempotent(
       resolved,
-      { method, path: url, scope, key: admitted.key, body, contentType },
+      { method, path: url, scope, key: admitted.key, body, contentType, contentEncoding },
       (value) => Promise.resolve(handler({ method, url, body: value, raw: req })),
     );
     send(res, result.response);

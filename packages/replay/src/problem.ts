@@ -10,7 +10,7 @@ import type { StoredResponse } from './store.js';
  * | `idempotency-key-invalid` | 400 | empty, over 255 characters, not visible ASCII, or a broken quoted string |
  * | `scope-invalid` | 400 | the scope the request maps to (tenant, device) is missing (not a string), empty, over 255 characters or holds a control character |
  * | `invalid-json` | 400 | the body is not UTF-8 JSON, holds a lone surrogate, or nests more than 63 levels deep |
- * | `unsupported-media-type` | 415 | a body was sent without a JSON Content-Type (`application/json` or `application/*+json`) |
+ * | `unsupported-media-type` | 415 | a body was sent without a JSON Content-Type (`application/json` or `application/*+json`), or with a Content-Encoding other than identity |
  * | `body-too-large` | 413 | the body exceeds `maxBodyBytes` |
  * | `idempotency-key-in-flight` | 409 | the first request with the key is still running; see Retry-After |
  * | `idempotency-key-reused` | 422 | the key was first used with a different request |

@@ -33,14 +33,27 @@ export function isJsonMediaType(header: string | null | undefined): boolean {
 }
 
 /**
+ * True for a `Content-Encoding` that leaves the bytes as they are: absent,
+ * empty or `identity` (any case). Anything else (gzip, br, a list) is a
+ * coding the wrappers do not decode, and reading it as identity would parse
+ * bytes the client meant as something else.
+ */
+export function isIdentityCoding(header: string | null | undefined): boolean {
+  if (typeof header !== 'string') return true;
+  const coding = header.trim().toLowerCase();
+  return coding === '' || coding === 'identity';
+}
+
+/**
  * Checks and parses a protected request's body. `contentType` undefined
  * means the integration did not pass the header (not checked); null means
- * the request had none.
+ * the request had none. `contentEncoding` likewise (415 unless identity).
  */
 export function readJsonInput(
   body: Uint8Array | 'too_large',
   contentType: string | null | undefined,
   maxBodyBytes: number,
+  contentEncoding?: string | null,
 ): JsonInput {
   if (body === 'too_large') {
     return refuse(
@@ -50,6 +63,15 @@ export function readJsonInput(
     );
   }
   if (body.length === 0) return { ok: true, value: undefined };
+  if (!isIdentityCoding(contentEncoding)) {
+    const sent = JSON.stringify(String(contentEncoding).slice(0, 40));
+    return refuse(
+      problemResponse(
+        'unsupported-media-type',
+        `Send the body without a content coding (Content-Encoding was ${sent}).`,
+      ),
+    );
+  }
   if (contentType !== undefined && !isJsonMediaType(contentType)) {
     const sent = contentType === null ? 'none' : JSON.stringify(contentType.slice(0, 80));
     return refuse(
