@@ -1,6 +1,7 @@
 import type { RecoveryReport, RedemptionOutbox } from '../redeemer.js';
 import { REDEMPTION_INTENT_TYPE, type Redemption } from '../redemption.js';
 import type { SpentStore } from '../spent-store.js';
+import { notBoolean } from './redeem-results.js';
 
 const PAGE = 5000;
 const TOKEN_ID = /^[0-9a-f]{32}$/;
@@ -28,10 +29,12 @@ export async function recoverOutbox(
       const redemption = asRedemption(intent.payload);
       if (!redemption) continue;
       scanned++;
-      if (await spent.has(redemption.tokenId)) continue;
-      if (await spent.checkAndAdd(redemption.tokenId, redemption.expiresAt + skewMs, now)) {
-        inDoubt.push(redemption);
-      }
+      const seen: unknown = await spent.has(redemption.tokenId);
+      if (typeof seen !== 'boolean') throw notBoolean('has', seen);
+      if (seen) continue;
+      const won: unknown = await spent.checkAndAdd(redemption.tokenId, redemption.expiresAt + skewMs, now);
+      if (typeof won !== 'boolean') throw notBoolean('checkAndAdd', won);
+      if (won) inDoubt.push(redemption);
     }
     if (page.length < PAGE) return { inDoubt, scanned };
     afterSeq = page[page.length - 1]!.seq;
