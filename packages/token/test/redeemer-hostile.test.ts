@@ -16,6 +16,7 @@ import {
   createVerifier,
   openRedeemer,
   type RedemptionOutbox,
+  redemptionIntentId,
   type SpentStore,
 } from '../src/index.js';
 import { ISSUER_KEY, NOW } from './fixtures.js';
@@ -224,5 +225,21 @@ describe('two redeemers on one spent store in one process', () => {
       'already_spent',
     ]);
     expect(await queue.size()).toBe(1);
+  });
+});
+
+describe('redemptionIntentId: devices that would encode alike', () => {
+  const tokenId = '00112233445566778899aabbccddeeff';
+  it('refuses a device with a lone surrogate (UTF-8 turns each into U+FFFD, so two tills would share ids)', async () => {
+    // Before: 'till-\uD800' and 'till-\uDC00' both hashed as 'till-\uFFFD', one id for two terminals.
+    for (const device of ['till-\uD800', 'till-\uDC00', '\uDFFFx', 'a\uD83D']) {
+      expect(() => redemptionIntentId(device, tokenId, NOW)).toThrow(RangeError);
+      const { verifier, queue } = world();
+      await expect(openRedeemer({ verifier, outbox: queue, device })).rejects.toThrow(RangeError);
+    }
+    // A well-formed pair is one code point, and fine.
+    expect(redemptionIntentId('till-\uD83D\uDE00', tokenId, NOW)).not.toBe(
+      redemptionIntentId('till-\uFFFD', tokenId, NOW),
+    );
   });
 });
