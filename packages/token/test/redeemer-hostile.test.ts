@@ -273,3 +273,29 @@ describe('recovery of a recorded redemption whose stored expiry is unusable', ()
     });
   }
 });
+
+describe('recovery over an outbox that pages wrongly', () => {
+  it('an outbox that ignores afterSeq (the same full page again) fails the open instead of looping forever', async () => {
+    const { verifier } = world();
+    const page = Array.from({ length: 5000 }, (_, i) => ({
+      seq: i + 1,
+      intent: { id: `id-${i}`, type: 'sale', payload: {} },
+    }));
+    let calls = 0;
+    const outbox: RedemptionOutbox = {
+      enqueue: async () => ({ id: '' }),
+      list: async () => {
+        calls++;
+        if (calls > 50) throw new Error('looped');
+        return page;
+      },
+    };
+    const error = await openRedeemer({ verifier, outbox, device: DEVICE }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).not.toBe('looped');
+    expect(error?.message).toMatch(/seq/);
+    expect(calls).toBe(2);
+  });
+});

@@ -1,3 +1,4 @@
+import { TallystickError } from '@tallystick/core';
 import { LIMITS } from '../format.js';
 import type { RecoveryReport, RedemptionOutbox } from '../redeemer.js';
 import { REDEMPTION_INTENT_TYPE, type Redemption } from '../redemption.js';
@@ -43,7 +44,12 @@ export async function recoverOutbox(
       if (won) inDoubt.push(redemption);
     }
     if (page.length < PAGE) return { inDoubt, scanned };
-    afterSeq = page[page.length - 1]!.seq;
+    const last: unknown = page[page.length - 1]?.seq;
+    // An outbox that ignored afterSeq would hand back the same full page forever: the till would never open.
+    if (typeof last !== 'number' || !(last > (afterSeq ?? Number.NEGATIVE_INFINITY))) {
+      throw new TallystickError('ERR_STORE', `outbox list did not advance past seq ${String(afterSeq)}`);
+    }
+    afterSeq = last;
   }
 }
 
