@@ -362,6 +362,55 @@ export function describeStoreContract(name: string, harness: StoreHarness | unde
         expect(await store.count(T0)).toEqual({ pending: 0, inflight: 0, dead: 0 });
       });
 
+      it('never delivers an intent altered at rest while dead: requeue cannot launder it, appendIfAbsent never hands it back', async () => {
+        const store = await openStore();
+        const victim = envelope({ amount: 1250 }, 'p');
+        await store.append([victim, envelope({ amount: 2 }, 'q')], T0);
+        const first = (await claim(store, T0)).find((q) => q.intent.id === victim.id)!;
+        await store.settle([
+          { kind: 'dead', seq: first.seq, id: victim.id, reason: 'permanent', at: T0 + 1 },
+        ]);
+        await h.tamper!(store, victim.id, (text) => text.replace('"amount":1250', '"amount":1850'));
+        // Held under its id (so a retry stores no second copy), but never handed back as the altered envelope.
+        const again = await store.appendIfAbsent(victim, T0 + 2).then(
+          (held) => JSON.stringify(held ?? null),
+          (error: unknown) => error,
+        );
+        expect(isTallystickError(again, 'ERR_STORE')).toBe(true);
+        try {
+          await store.requeue([{ seq: first.seq, id: victim.id }], T0 + 3);
+        } catch (error) {
+          expect(h.corruption).toBe('refuses');
+          expect(isTallystickError(error, 'ERR_STORE')).toBe(true);
+          return;
+        }
+        for (let round = 0; round < 5; round++) {
+          const batch = await claim(store, T0 + 10 + round);
+          for (const q of batch) expect(JSON.stringify(q.intent)).not.toContain('1850');
+          await store.settle(batch.map((q) => ({ kind: 'ack' as const, seq: q.seq, id: q.intent.id })));
+        }
+        const dead = await listAll(store, T0 + 20, 'dead');
+        expect(dead.map((q) => [q.intent.id, q.deadReason])).toEqual([[victim.id, 'corrupt']]);
+      });
+
+      it('a held intent altered at rest fails only its own appendIfAbsent, never the appends grouped with it', async () => {
+        const store = await openStore();
+        const victim = envelope({ amount: 1250 });
+        await store.append([victim], T0);
+        await h.tamper!(store, victim.id, (text) => text.replace('"amount":1250', '"amount":1850'));
+        const bystanders = [envelope({ amount: 1 }), envelope({ amount: 2 })];
+        const outcomes = await Promise.allSettled([
+          store.appendIfAbsent(victim, T0 + 1),
+          store.append([bystanders[0]!], T0 + 1),
+          store.appendIfAbsent(bystanders[1]!, T0 + 1),
+        ]);
+        if (h.corruption === 'refuses') return;
+        expect(outcomes[0]!.status).toBe('rejected');
+        expect(isTallystickError((outcomes[0] as PromiseRejectedResult).reason, 'ERR_STORE')).toBe(true);
+        expect(outcomes.slice(1).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+        expect(ids(await listAll(store, T0 + 2, 'pending'))).toEqual(bystanders.map((b) => b.id));
+      });
+
       it('lists an altered pending intent as corrupt, never as deliverable', async () => {
         const store = await openStore();
         const victim = envelope({ amount: 1250 });

@@ -134,4 +134,24 @@ describe('sqlite store integrity on disk', () => {
     expect(dead?.intent.id).toBe(victim.id);
     await again.close();
   });
+
+  it('a held row whose text no longer parses fails only its own appendIfAbsent, not the enqueues grouped with it', async () => {
+    const store = await openSqliteStore({ path: join(root, 'unparseable.db') });
+    const victim = envelope({ amount: 7319 });
+    await store.append([victim], 1);
+    store.database
+      .prepare('UPDATE tallystick_queue_intents SET envelope = ? WHERE id = ?')
+      .run('{"id":', victim.id);
+    const others = [envelope({ amount: 1 }), envelope({ amount: 2 })];
+    const outcomes = await Promise.allSettled([
+      store.appendIfAbsent(victim, 2),
+      store.append([others[0]!], 2),
+      store.appendIfAbsent(others[1]!, 2),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(isTallystickError((outcomes[0] as PromiseRejectedResult).reason, 'ERR_STORE')).toBe(true);
+    const pending = await store.list({ status: 'pending', limit: 10, now: 3 });
+    expect(pending.map((q) => q.intent.id)).toEqual(others.map((o) => o.id));
+    await store.close();
+  });
 });

@@ -1,8 +1,15 @@
 import type { IntentEnvelope, JsonValue } from '@tallystick/core';
 import type { TokenInput } from './lib/input.js';
-import { RedeemLocks } from './lib/redeem-locks.js';
+import { locksOf } from './lib/redeem-locks.js';
 import { recoverOutbox } from './lib/redeem-recover.js';
-import { checkOptions, outboxFailed, spentAlready, storeFailed } from './lib/redeem-results.js';
+import {
+  checkOptions,
+  notBoolean,
+  outboxFailed,
+  readRedeemOptions,
+  spentAlready,
+  storeFailed,
+} from './lib/redeem-results.js';
 import { redemptionOf } from './lib/redemption-of.js';
 import { REDEMPTION_INTENT_TYPE, type Redemption } from './redemption.js';
 import { redemptionIntentId } from './redemption-id.js';
@@ -162,7 +169,9 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
   redemptionIntentId(device, '0'.repeat(32), 0);
   // checkOptions refused a verifier without one; the type cannot know that.
   const spent = verifier.spent as SpentStore;
-  const locks = new RedeemLocks();
+  // Redeemers sharing a spent store in one process share its locks: otherwise one's recovery could mark a
+  // token spent between another's enqueue and check-and-add, which would refuse its own recorded redemption.
+  const locks = locksOf(spent);
   const inDoubt: Redemption[] = [];
   let dirty = false;
 
@@ -176,7 +185,9 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
 
   const redeemOnce = async (token: Token, now: number): Promise<RedeemAndRecordResult> => {
     try {
-      if (await spent.has(token.id)) return spentAlready();
+      const seen: unknown = await spent.has(token.id);
+      if (typeof seen !== 'boolean') throw notBoolean('has', seen);
+      if (seen) return spentAlready();
     } catch (error) {
       return storeFailed('spent store failed, not redeemed', error);
     }
@@ -184,18 +195,21 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
     const intentId = redemptionIntentId(device, token.id, token.issuedAt);
     try {
       const payload = redemption as unknown as JsonValue;
-      await outbox.enqueue(
+      const held = await outbox.enqueue(
         { type: REDEMPTION_INTENT_TYPE, payload, partitionKey: token.id },
         { id: intentId },
       );
+      // An outbox that ignored `{ id }` would store a fresh copy on every retry: not the contract.
+      if (held?.id !== intentId) throw new Error(`outbox stored ${String(held?.id)}, not ${intentId}`);
     } catch (error) {
       // It may have been stored all the same (a failed flush): recovery settles it before the next call.
       dirty = true;
       return outboxFailed('outbox failed, not redeemed', error);
     }
-    let won: boolean;
+    let won: unknown;
     try {
       won = await spent.checkAndAdd(token.id, token.expiresAt + verifier.clockSkewMs, now);
+      if (typeof won !== 'boolean') throw notBoolean('checkAndAdd', won);
     } catch (error) {
       dirty = true;
       return storeFailed('spent store failed after the redemption was recorded; it is in doubt', error);
@@ -207,8 +221,15 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
   await recover();
   return {
     async redeem(input, o) {
-      const now = o?.now ?? verifier.clock.now();
-      const verdict = verifier.verify(input, { ...o, now });
+      const call = readRedeemOptions(o, verifier.clock);
+      if (!call.ok) return call;
+      const { now } = call.options;
+      let verdict: ReturnType<typeof verifier.verify>;
+      try {
+        verdict = verifier.verify(input, call.options);
+      } catch (error) {
+        return { ok: false, code: 'malformed', message: `verifier threw: ${String(error)}` };
+      }
       if (!verdict.ok) return verdict;
       const { token } = verdict;
       if (dirty) {

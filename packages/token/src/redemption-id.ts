@@ -4,6 +4,7 @@ import { assertId } from './lib/assert-id.js';
 const DOMAIN = 'tallystick/redemption-id/v1';
 const MAX_MS = 2 ** 48 - 1;
 const encoder = new TextEncoder();
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * The intent id of one terminal's redemption of one token: a lower-case
@@ -25,8 +26,8 @@ const encoder = new TextEncoder();
  * intent the same.
  *
  * @throws {TypeError} if `device` or `tokenId` is not a string.
- * @throws {RangeError} if `device` is empty, longer than 128 characters or
- * holds a NUL, if `tokenId` is not 32 lower-case hex digits, or if `issuedAt`
+ * @throws {RangeError} if `device` is empty, longer than 128 characters,
+ * holds a NUL or a lone surrogate, if `tokenId` is not 32 lower-case hex digits, or if `issuedAt`
  * is not an integer from 0 to 2^48 − 1.
  * @example
  * ```ts
@@ -40,6 +41,9 @@ export function redemptionIntentId(device: string, tokenId: string, issuedAt: nu
   if (device.length === 0 || device.length > 128 || device.includes('\0')) {
     throw new RangeError('device must be 1 to 128 characters without NUL');
   }
+  // UTF-8 encodes every lone surrogate as U+FFFD, so two such devices would share every id.
+  if (LONE_SURROGATE.test(device))
+    throw new RangeError('device must be well-formed Unicode (no lone surrogate)');
   assertId(tokenId);
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0 || issuedAt > MAX_MS) {
     throw new RangeError('issuedAt must be epoch milliseconds from 0 to 2^48 - 1');

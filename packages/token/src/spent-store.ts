@@ -1,4 +1,4 @@
-import { assertId } from './lib/assert-id.js';
+import { assertId, assertNow } from './lib/assert-id.js';
 
 /**
  * Remembers which tokens were redeemed, so each redeems once.
@@ -68,6 +68,7 @@ export function createMemorySpentStore(): SpentStore {
       return entries.has(tokenId);
     },
     async prune(now) {
+      assertNow(now);
       let forgotten = 0;
       for (const [id, keepUntil] of entries) {
         if (keepUntil <= now) {

@@ -74,6 +74,35 @@ export function spentStoreContract(name: string, options: ContractOptions): void
       expect(await store.prune(now)).toBe(0);
     });
 
+    it('rejects a keepUntil that is not a time, recording nothing', async () => {
+      for (const bad of [
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        '1',
+        undefined,
+        null,
+      ]) {
+        const a = id();
+        await expect(store.checkAndAdd(a, bad as number, T0)).rejects.toThrow();
+        expect(await store.has(a)).toBe(false);
+      }
+    });
+
+    it.skipIf(options.expiresItself)(
+      'prune refuses a now that is not a time (a clock glitch) and forgets nothing',
+      async () => {
+        const a = id();
+        await store.checkAndAdd(a, FAR, T0);
+        // Infinity would forget every token ever redeemed, so each could be redeemed again.
+        for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, '9'.repeat(20), undefined, null, {}]) {
+          await expect(store.prune(bad as number)).rejects.toThrow(/now/);
+          expect(await store.has(a)).toBe(true);
+        }
+        expect(await store.prune(T0)).toBe(0);
+      },
+    );
+
     it.runIf(options.expiresItself)('entries expire by themselves at keepUntil', async () => {
       const a = id();
       expect(await store.checkAndAdd(a, Date.now() + 150, Date.now())).toBe(true);

@@ -4,7 +4,7 @@
  * disk, and the loops that turn a short write into either progress or an
  * error.
  */
-import { writeSync } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /**
@@ -75,15 +75,58 @@ export interface FileSystem {
  * ```
  */
 export const nodeFileSystem: FileSystem = {
-  open: async (path, flags) => withWriteSync(await fsp.open(path, flags)),
+  open: async (path, flags) => withWriteSync(await openRegular(path, flags)),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, created) => fsp.link(existing, created),
   unlink: (path) => fsp.unlink(path),
   mkdir: async (path) => {
     await fsp.mkdir(path, { recursive: true });
   },
-  readFile: (path) => fsp.readFile(path),
+  readFile: async (path) => {
+    const handle = await openRegular(path, 'r');
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  },
 };
+
+// Windows has no O_NONBLOCK (and no FIFOs at a path); there the flag is 0.
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const FLAGS: Record<string, number> = {
+  r: constants.O_RDONLY,
+  'r+': constants.O_RDWR,
+  w: constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC,
+  wx: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+  'wx+': constants.O_RDWR | constants.O_CREAT | constants.O_EXCL,
+};
+
+/**
+ * Opens `path` only if it is a regular file. A FIFO where a log or lock should
+ * be would block a read until some writer came (forever, on a till) and take
+ * writes that persist nothing; a directory opens read-only. O_NONBLOCK makes
+ * the open itself return at once (it changes nothing for a regular file's
+ * reads and writes), then fstat decides.
+ */
+async function openRegular(path: string, flags: string): Promise<fsp.FileHandle> {
+  const mode = FLAGS[flags];
+  const handle = await fsp.open(path, mode === undefined ? flags : mode | NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, socket or device?)';
+      throw Object.assign(new Error(`${path} is ${kind}`), {
+        code: stat.isDirectory() ? 'EISDIR' : 'EINVAL',
+        path,
+      });
+    }
+    return handle;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
 
 function withWriteSync(handle: fsp.FileHandle): FileHandleLike {
   return {

@@ -1,4 +1,4 @@
-import type { IntentEnvelope } from '@tallystick/core';
+import { type IntentEnvelope, TallystickError } from '@tallystick/core';
 
 /**
  * Integrity of what a store keeps at rest. Every durable store keeps, next to
@@ -19,6 +19,17 @@ export function textChecksum(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/**
+ * What `appendIfAbsent` throws when the intent held under the id fails its integrity check: handing back
+ * the altered envelope would pass damaged data off as what the caller stored. Nothing is stored.
+ */
+export function corruptHeldError(id: string): TallystickError {
+  return new TallystickError(
+    'ERR_STORE',
+    `intent ${id} is held but failed its integrity check (altered at rest; listed as dead, reason corrupt); nothing was stored`,
+  );
 }
 
 /** The dead-letter reason text of an intent whose stored envelope no longer matches its checksum. */

@@ -9,6 +9,7 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
+import { corruptHeldError } from './checksum.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { IdbClaims } from './idb-claim.js';
@@ -30,7 +31,7 @@ export class IndexedDbQueueStore implements QueueStore {
   private readonly appends: GroupCommit<IdbRecord>;
   private readonly claims: IdbClaims;
   /** Records of `appendIfAbsent` calls waiting for their group, and what they found held. */
-  private readonly unique = new WeakMap<IdbRecord, { held?: IntentEnvelope }>();
+  private readonly unique = new WeakMap<IdbRecord, { held?: IntentEnvelope; corrupt?: true }>();
   private closed = false;
 
   constructor(
@@ -50,7 +51,9 @@ export class IndexedDbQueueStore implements QueueStore {
           if (unique) {
             const held = (await request(intents.index('id').get(r.id))) as IdbRecord | undefined;
             if (held) {
-              unique.held = held.env;
+              // A record altered at rest is never handed back as what the caller stored.
+              if (intact(held)) unique.held = held.env;
+              else unique.corrupt = true;
               continue;
             }
           }
@@ -72,9 +75,10 @@ export class IndexedDbQueueStore implements QueueStore {
   async appendIfAbsent(intent: IntentEnvelope, now: number): Promise<IntentEnvelope | undefined> {
     this.assertOpen('appendIfAbsent');
     const record = newRecord(intent, now);
-    const found: { held?: IntentEnvelope } = {};
+    const found: { held?: IntentEnvelope; corrupt?: true } = {};
     this.unique.set(record, found);
     await this.guard('appending', () => this.appends.submit([record]));
+    if (found.corrupt) throw corruptHeldError(intent.id);
     return found.held;
   }
 

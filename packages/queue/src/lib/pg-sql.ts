@@ -83,7 +83,7 @@ export function postgresSql(t: string) {
         ON CONFLICT (k) DO UPDATE SET v = GREATEST(${t}_meta.v COLLATE "C", excluded.v COLLATE "C")
       )
       SELECT id::text AS id FROM ins`,
-    envelopesById: `SELECT id::text AS id, envelope FROM ${t} WHERE id = ANY($1::uuid[])`,
+    envelopesById: `SELECT id::text AS id, envelope::text AS envelope, checksum, partition_key, created_at FROM ${t} WHERE id = ANY($1::uuid[])`,
     /**
      * One statement, so one round trip and one commit per claim:
      * - `head`: the first $5 live intents in seq order (NULL: all of them);

@@ -10,7 +10,7 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { CORRUPT_ERROR, textChecksum } from './checksum.js';
+import { CORRUPT_ERROR, corruptHeldError, readChecked, textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
@@ -27,6 +27,8 @@ interface Pending {
   clash?: true;
   /** An `appendIfAbsent` skipped for an intent that left (acked elsewhere) before it could be read: try again. */
   gone?: true;
+  /** The row held under the id failed its integrity check. */
+  corrupt?: true;
 }
 
 /** The Postgres adapter's store: claims with FOR UPDATE SKIP LOCKED, so any number of workers share it. */
@@ -88,6 +90,7 @@ export class PostgresQueueStore implements PostgresStore {
     for (;;) {
       const item: Pending = { intent, now, unique: true };
       await this.guard('appending', () => this.appends.submit([item]));
+      if (item.corrupt) throw corruptHeldError(intent.id);
       if (!item.gone) return item.held;
     }
   }
@@ -98,13 +101,27 @@ export class PostgresQueueStore implements PostgresStore {
     const skipped = items.filter((p) => !fresh.delete(p.intent.id));
     if (skipped.length === 0) return;
     const result = await this.pool.query(this.sql.envelopesById, [skipped.map((p) => p.intent.id)]);
-    const held = new Map<string, IntentEnvelope>();
-    for (const row of result.rows as { id: string; envelope: string | IntentEnvelope }[]) {
-      held.set(row.id, typeof row.envelope === 'string' ? JSON.parse(row.envelope) : row.envelope);
+    const held = new Map<string, IntentEnvelope | 'corrupt'>();
+    type Row = {
+      id: string;
+      envelope: string;
+      checksum: string | null;
+      partition_key: string | null;
+      created_at: string;
+    };
+    for (const row of result.rows as Row[]) {
+      // Checked as every read is: a damaged held row must neither be handed back nor, by throwing, fail the group.
+      const expect = {
+        id: row.id,
+        partitionKey: row.partition_key ?? undefined,
+        createdAt: Number(row.created_at),
+      };
+      held.set(row.id, readChecked(row.envelope, row.checksum, expect) ?? 'corrupt');
     }
     for (const p of skipped) {
       const found = held.get(p.intent.id);
       if (!p.unique) p.clash = true;
+      else if (found === 'corrupt') p.corrupt = true;
       else if (found) p.held = found;
       else p.gone = true;
     }

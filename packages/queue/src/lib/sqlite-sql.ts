@@ -36,7 +36,7 @@ export function sqliteSql(p: string) {
     insert: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     insertIfAbsent: `INSERT INTO ${t} (id, partition_key, next_attempt_at, enqueued_at, created_at, envelope, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO NOTHING`,
-    envelopeById: `SELECT envelope FROM ${t} WHERE id = ?`,
+    envelopeById: `SELECT envelope, checksum, partition_key, created_at FROM ${t} WHERE id = ?`,
     /** A requeue keeps the row's checksum as it was: a damaged row cannot be laundered by moving it. */
     reinsert: `INSERT INTO ${t} (id, partition_key, attempts, next_attempt_at, last_error, enqueued_at, created_at, envelope, checksum)
       VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)`,

@@ -10,7 +10,7 @@ import type {
   StoreCounts,
 } from '../store.js';
 import type { QueuedIntent } from '../types.js';
-import { textChecksum } from './checksum.js';
+import { corruptHeldError, readChecked, textChecksum } from './checksum.js';
 import { envelopeJson } from './envelope-json.js';
 import { closedError, toStoreError } from './errors.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
@@ -20,12 +20,21 @@ import { claimRows, listRows } from './sqlite-read.js';
 import type { SqliteSpace } from './sqlite-space.js';
 import { sqliteSql } from './sqlite-sql.js';
 
+type HeldRow = {
+  envelope: string;
+  checksum: number | null;
+  partition_key: string | null;
+  created_at: number;
+};
+
 /** One append waiting for its group; `unique` ones leave the envelope held under their id in `held`. */
 interface Append {
   intent: IntentEnvelope;
   now: number;
   unique?: true;
   held?: IntentEnvelope;
+  /** The row held under the id failed its integrity check. */
+  corrupt?: true;
 }
 
 /** The SQLite adapter's store over one better-sqlite3 connection. */
@@ -67,8 +76,15 @@ export class SqliteQueueStore implements SqliteStore {
           textChecksum(env),
         );
         if (changes === 0) {
-          const row = this.stmt.envelopeById!.get(intent.id) as { envelope: string };
-          item.held = JSON.parse(row.envelope) as IntentEnvelope;
+          const row = this.stmt.envelopeById!.get(intent.id) as HeldRow;
+          // Checked as every read is: a damaged held row must neither be handed back nor, by throwing, fail the group.
+          const held = readChecked(row.envelope, row.checksum, {
+            id: intent.id,
+            partitionKey: row.partition_key ?? undefined,
+            createdAt: Number(row.created_at),
+          });
+          if (held) item.held = held;
+          else item.corrupt = true;
           continue;
         }
         if (top === undefined || intent.hlc > top) top = intent.hlc;
@@ -101,6 +117,7 @@ export class SqliteQueueStore implements SqliteStore {
     } catch (error) {
       throw toStoreError(error, 'appending to the SQLite queue');
     }
+    if (item.corrupt) throw corruptHeldError(intent.id);
     return item.held;
   }
 

@@ -34,3 +34,15 @@ export class RedeemLocks {
     return run;
   }
 }
+
+const shared = new WeakMap<object, RedeemLocks>();
+
+/** The locks of every redeemer on `spent` in this process: one set per spent store. */
+export function locksOf(spent: object): RedeemLocks {
+  let locks = shared.get(spent);
+  if (locks === undefined) {
+    locks = new RedeemLocks();
+    shared.set(spent, locks);
+  }
+  return locks;
+}

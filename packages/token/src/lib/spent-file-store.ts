@@ -14,7 +14,7 @@ import {
   writeFully,
 } from '@tallystick/core/node';
 import type { FileSpentStore } from '../spent-file.js';
-import { assertId } from './assert-id.js';
+import { assertId, assertNow } from './assert-id.js';
 import { type Committed, encodeGroup, encodeLog, encodeSlot, nextSlotAt } from './spent-log.js';
 
 interface Pending {
@@ -137,7 +137,8 @@ export function createFileSpentStore(log: OpenedLog): FileSpentStore {
     async has(tokenId) {
       return entries.has(tokenId);
     },
-    prune(now) {
+    async prune(now) {
+      assertNow(now);
       return serial(async () => {
         if (closed) throw new TallystickError('ERR_STORE', 'spent store is closed');
         if (failed) throw failed;

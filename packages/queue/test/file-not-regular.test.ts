@@ -1,0 +1,75 @@
+/**
+ * The file queue store where its log or its lock should be a regular file finds a FIFO or a
+ * directory: it refuses to open at once (a typed error), never hangs waiting
+ * for a writer and never "writes" into a pipe that persists nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openFileStore } from '../src/file.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tallystick-nonreg-'));
+const fifos: string[] = [];
+let n = 0;
+const freshDir = () => {
+  const dir = join(root, `d${n++}`);
+  mkdirSync(dir);
+  return dir;
+};
+const fifo = (path: string) => {
+  execFileSync('mkfifo', [path]);
+  fifos.push(path);
+  return path;
+};
+afterAll(() => {
+  // Unblock a read that a regression left waiting, so the worker can exit.
+  for (const path of fifos) {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // No reader waiting.
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+const outcome = (p: Promise<{ close(): Promise<void> }>) =>
+  Promise.race([
+    p.then(
+      async (store) => {
+        await store.close();
+        return 'opened';
+      },
+      (e: unknown) => (e as { code?: string }).code,
+    ),
+    new Promise<string>((r) => setTimeout(() => r('hung'), 2000).unref()),
+  ]);
+
+describe.skipIf(process.platform === 'win32')(
+  'the file queue store refuses a log or lock that is not a regular file',
+  () => {
+    it('log is a FIFO: ERR_STORE at once', async () => {
+      const dir = freshDir();
+      fifo(join(dir, 'queue.log'));
+      expect(await outcome(openFileStore({ dir }))).toBe('ERR_STORE');
+    });
+
+    it('log is a directory: ERR_STORE', async () => {
+      const dir = freshDir();
+      const log = join(dir, 'queue.log');
+      mkdirSync(log);
+      expect(await outcome(openFileStore({ dir }))).toBe('ERR_STORE');
+    });
+
+    it('lock is a FIFO or a directory: ERR_LOCKED at once', async () => {
+      const a = freshDir();
+      fifo(join(a, 'queue.lock'));
+      expect(await outcome(openFileStore({ dir: a }))).toBe('ERR_LOCKED');
+      const b = freshDir();
+      mkdirSync(join(b, 'queue.lock'));
+      expect(await outcome(openFileStore({ dir: b }))).toBe('ERR_LOCKED');
+    });
+  },
+);
