@@ -45,9 +45,18 @@ async function sendBatch(device: string, batch: readonly QueuedIntent[]): Promis
       headers: { 'content-type': 'application/json', 'idempotency-key': key, 'x-tallystick-device': device },
       body: JSON.stringify({ intents }),
       signal: AbortSignal.timeout(15_000),
+      // A followed redirect turns the POST into a GET whose 200 (a captive portal's page) would
+      // read as an ack for intents the server never got.
+      redirect: 'manual',
     });
   } catch (error) {
     return all({ status: 'retry', error: `network error: ${(error as Error).message}` });
+  }
+  // Only our server's JSON answer can ack: a redirect (opaque in browsers) or a 2xx page from
+  // something in between is retried, never taken as delivery.
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+  if (response.type === 'opaqueredirect' || (response.status >= 200 && response.status < 400 && !isJson)) {
+    return all({ status: 'retry', error: `HTTP ${response.status}: not an answer from the intents route` });
   }
   const body = (await response.json().catch(() => ({}))) as {
     rejected?: { index: number; code: string; reason: string }[];
