@@ -152,7 +152,7 @@ describe('boundedCounter: laws under a simulated fleet', () => {
             const r = stock.transfer(mine, device, DEVICES[s.to]!, s.n);
             expect(isReview(r)).toBe(s.n > held);
             if (!isReview(r)) replicas[s.at] = r.value;
-          } else {
+          } else if (s.kind === 'sync') {
             // The state travels as JSON and is parsed on arrival, as between tills.
             const wire = stock.parse(JSON.parse(JSON.stringify(replicas[s.from]!)));
             replicas[s.at] = stock.merge(mine, wire);

@@ -43,7 +43,7 @@ export function checkState(state: unknown, name = 'state'): asserts state is Rig
     checkDevice(device, where);
     checkCount(decrements[device], where);
   }
-  for (const [device, held] of allRights(state as RightsState)) {
+  for (const [device, held] of allRights(state as unknown as RightsState)) {
     if (held < 0) {
       throw new RangeError(
         `${name} is not reachable: ${device} sold or gave away ${-held} more than it received`,
