@@ -8,7 +8,7 @@ import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
 import { isValidPayload } from './fast-parse.js';
 import { type SkuPass, sale } from './fold-sale.js';
-import { earliestReclaim, expireHolds, reclaimsAt } from './holds.js';
+import { earliestReclaim, expireHolds, reclaimOffset } from './holds.js';
 import { isolated, type Skipped, step, unprocessable } from './isolate.js';
 import { add } from './money.js';
 import { sortKey } from './order.js';
@@ -92,13 +92,15 @@ function foldPass(
   // is most of a short fold's cost, so they are copied on the first change only.
   const s: SkuState = { ...start };
   let owned = false;
+  const offset = reclaimOffset(options.holdPolicy);
   const pass: SkuPass = {
     s,
     group,
     sku: group.slice('sku:'.length),
     options,
     verdicts: [],
-    nextReclaim: earliestReclaim(s.holds, options.holdPolicy),
+    reclaimOffset: offset,
+    nextReclaim: earliestReclaim(s.holds, offset),
     own() {
       if (owned) return;
       owned = true;
@@ -126,7 +128,7 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
   const wall = wallOf(intent.hlc);
   if (pass.nextReclaim <= wall) {
     pass.own();
-    pass.nextReclaim = expireHolds(s, wall, options.holdPolicy);
+    pass.nextReclaim = expireHolds(s, wall, pass.reclaimOffset);
   }
   const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
   switch (intent.type) {
@@ -160,7 +162,7 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
       s.held += reserved;
       pass.own();
       s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
-      const reclaim = reclaimsAt(p, options.holdPolicy);
+      const reclaim = p.expiresAt + pass.reclaimOffset;
       if (reclaim < pass.nextReclaim) pass.nextReclaim = reclaim;
       if (reserved < p.quantity) {
         const conflict: OversellConflict = {
