@@ -17,8 +17,9 @@ export default {
     if (plan.devices.map((d) => d.quota).join() !== '73,51,28' || plan.serverRemainder !== 8) {
       throw new Error('allocation vector failed');
     }
-    const counter = reserve.createBoundedCounter('server');
-    counter.increment(2);
-    if (counter.decrement(3).ok) throw new Error('bounded counter sold beyond its rights');
+    const given = reserve.allotQuotas({ rights: { server: { server: 2 } }, decrements: {} }, 'server', [
+      { id: 'till-1', quota: 3 },
+    ]);
+    if (!('review' in given)) throw new Error('allotQuotas gave away rights the server does not hold');
   },
 };

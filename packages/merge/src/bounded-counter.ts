@@ -1,13 +1,5 @@
-import {
-  assertAmount,
-  assertDevice,
-  bump,
-  type Counts,
-  maxCounts,
-  own,
-  sortedRecord,
-  sum,
-} from './lib/records.js';
+import { addedOf, allRights, checkState, counterValue, grown, rightsOf } from './lib/counter-state.js';
+import { assertAmount, assertDevice, type Counts, maxCounts, sortedRecord } from './lib/records.js';
 import { type Resolution, type Resolved, resolved, review, type Suggestion, suggest } from './resolution.js';
 import { type Resolver, SEMILATTICE } from './resolver.js';
 
@@ -15,7 +7,8 @@ import { type Resolver, SEMILATTICE } from './resolver.js';
  * State of a bounded counter (Balegas et al., arXiv:1503.09052): the rights
  * matrix and the decrements. `rights[i][i]` is what device `i` added;
  * `rights[i][j]` is how much of its right to decrement `i` handed to `j`;
- * `decrements[i]` is what `i` took away.
+ * `decrements[i]` is what `i` took away. Plain JSON: send it as it is, and
+ * read what arrives with {@link BoundedCounter.parse}.
  *
  * @example
  * ```ts
@@ -54,6 +47,12 @@ export interface BoundedCounter extends Resolver<BoundedCounterState, number> {
   ): Resolution<BoundedCounterState>;
   /** `Σj rights[j][device] − Σj≠device rights[device][j] − decrements[device]`. */
   localRights(state: BoundedCounterState, device: string): number;
+  /**
+   * Checks a state that arrived from elsewhere (another till's JSON, a stored
+   * row) and returns it as a sorted copy. Every operation runs the same checks,
+   * so a state that fails them is never merged or read.
+   */
+  parse(value: unknown): BoundedCounterState;
   value(state: BoundedCounterState): number;
   resolve(state: BoundedCounterState): Resolved<number>;
 }
@@ -63,12 +62,22 @@ export interface BoundedCounter extends Resolver<BoundedCounterState, number> {
  * coordination at decrement time: each device may only take away what it holds
  * rights for, and rights move between devices by explicit transfer (as in
  * AntidoteDB's `antidote_crdt_counter_b`). This is how offline tills share one
- * stock count without overselling.
+ * stock count without overselling: hand each till its quota as rights
+ * (`@tallystick/reserve`'s `allotQuotas` does it for an `allocate` plan), let
+ * it sell within them offline, and merge states when they meet.
  *
  * Laws of `merge`: commutative, associative, idempotent, convergent (pointwise
- * maximum of the rights matrix and the decrements). Invariant: as long as each
+ * maximum of the rights matrix and the decrements). Invariants: as long as each
  * device runs its operations on its own replica, the value is never negative on
- * any replica or after any merge.
+ * any replica or after any merge; the local rights of all devices sum to the
+ * value (transfers conserve stock); and a replica never sees more rights for
+ * its own device than it truly holds, so spending what it sees is safe.
+ *
+ * Every function checks the states it is given (see {@link BoundedCounter.parse}):
+ * a state no sequence of operations can reach (a device that sold more than it
+ * received, a negative or fractional entry, a bad device id) is a RangeError or
+ * TypeError, never a silently wrong count. Counts are exact up to 2^53 − 1
+ * units added in total; past that an operation or merge throws RangeError.
  *
  * Lacks:
  * - Operations do not commute: whether a decrement is allowed depends on the
@@ -77,10 +86,12 @@ export interface BoundedCounter extends Resolver<BoundedCounterState, number> {
  * - Operations are not idempotent: repeat a decrement and it counts twice.
  * - Rights sitting on an offline device are stranded until it returns; a refused
  *   decrement suggests where to get rights, it does not take them.
+ * - Nothing stops a device from operating as another: the state cannot know
+ *   which replica it is on, so a till must only pass its own id.
  *
- * @throws {TypeError} from the operations if a device id is not valid or an amount not a number.
- * @throws {RangeError} from the operations if an amount is not a safe integer >= 1, or a
- * transfer names the same device twice.
+ * @throws {TypeError} if a device id is not valid, an amount not a number, or a state the wrong shape.
+ * @throws {RangeError} if an amount is not a safe integer >= 1, a transfer names the same device
+ * twice, a state is not reachable, or a count would pass 2^53 − 1.
  * @example
  * ```ts
  * import { boundedCounter, isReview } from '@tallystick/merge';
@@ -89,25 +100,11 @@ export interface BoundedCounter extends Resolver<BoundedCounterState, number> {
  * const moved = stock.transfer(s, 'hq', 'till-1', 4);
  * if (!isReview(moved)) s = moved.value;
  * isReview(stock.decrement(s, 'till-1', 5)); // true: till-1 holds 4
+ * const received = stock.parse(JSON.parse(JSON.stringify(s))); // as another till reads it
+ * stock.value(stock.merge(s, received)); // 10
  * ```
  */
 export function boundedCounter(): BoundedCounter {
-  const localRights = (state: BoundedCounterState, device: string): number => {
-    let rights = 0;
-    for (const [from, row] of Object.entries(state.rights)) {
-      if (from === device) {
-        for (const [to, amount] of Object.entries(row)) rights += to === device ? amount : -amount;
-      } else {
-        rights += own(row, device) ?? 0;
-      }
-    }
-    return rights - (own(state.decrements, device) ?? 0);
-  };
-  const value = (state: BoundedCounterState): number => {
-    let added = 0;
-    for (const [from, row] of Object.entries(state.rights)) added += own(row, from) ?? 0;
-    return added - sum(state.decrements);
-  };
   const addRight = (
     state: BoundedCounterState,
     from: string,
@@ -115,7 +112,9 @@ export function boundedCounter(): BoundedCounter {
     amount: number,
   ): BoundedCounterState => {
     const rows = new Map(Object.entries(state.rights));
-    rows.set(from, bump(rows.get(from) ?? {}, to, amount));
+    const row = new Map(Object.entries(rows.get(from) ?? {}));
+    row.set(to, grown(row.get(to) ?? 0, amount, `rights[${from}][${to}]`));
+    rows.set(from, sortedRecord(row));
     return { rights: sortedRecord(rows), decrements: state.decrements };
   };
   const shortage = (
@@ -126,7 +125,7 @@ export function boundedCounter(): BoundedCounter {
   ): Suggestion[] => {
     const missing = amount - held;
     const out: Suggestion[] = [];
-    const donor = richestOther(state, device, localRights);
+    const donor = richestOther(state, device);
     if (donor && donor.rights >= missing) {
       out.push(
         suggest(
@@ -150,34 +149,46 @@ export function boundedCounter(): BoundedCounter {
     laws: SEMILATTICE,
     empty: () => ({ rights: {}, decrements: {} }),
     merge(a, b) {
+      checkState(a, 'a');
+      checkState(b, 'b');
       const rows = new Map(Object.entries(a.rights));
       for (const [from, row] of Object.entries(b.rights))
         rows.set(from, maxCounts(rows.get(from) ?? {}, row));
-      return { rights: sortedRecord(rows), decrements: maxCounts(a.decrements, b.decrements) };
+      const merged = { rights: sortedRecord(rows), decrements: maxCounts(a.decrements, b.decrements) };
+      // Two valid states can still disagree about one device's history (a till restored twice
+      // from one backup): their join may then be unreachable, and is refused like a forged one.
+      checkState(merged, 'merge(a, b)');
+      return merged;
     },
     increment(state, device, amount) {
       assertDevice(device);
       assertAmount(amount, 'amount');
+      checkState(state);
+      grown(addedOf(state), amount, 'the units added across devices');
       return addRight(state, device, device, amount);
     },
     decrement(state, device, amount) {
       assertDevice(device);
       assertAmount(amount, 'amount');
-      const held = localRights(state, device);
+      checkState(state);
+      const held = rightsOf(state, device);
       if (amount > held) {
         return review(
           `${device} holds ${held} rights and asked to take ${amount}`,
           shortage(state, device, amount, held),
         );
       }
-      return resolved({ rights: state.rights, decrements: bump(state.decrements, device, amount) });
+      const decrements = new Map(Object.entries(state.decrements));
+      decrements.set(device, grown(decrements.get(device) ?? 0, amount, `decrements[${device}]`));
+      return resolved({ rights: state.rights, decrements: sortedRecord(decrements) });
     },
     transfer(state, from, to, amount) {
       assertDevice(from, 'from');
       assertDevice(to, 'to');
       assertAmount(amount, 'amount');
       if (from === to) throw new RangeError('from and to must be different devices');
-      const held = localRights(state, from);
+      checkState(state);
+      const held = rightsOf(state, from);
       if (amount > held) {
         return review(
           `${from} holds ${held} rights and asked to transfer ${amount}`,
@@ -188,10 +199,24 @@ export function boundedCounter(): BoundedCounter {
     },
     localRights(state, device) {
       assertDevice(device);
-      return localRights(state, device);
+      checkState(state);
+      return rightsOf(state, device);
     },
-    value,
-    resolve: (state) => resolved(value(state)),
+    parse(value) {
+      checkState(value);
+      const rows = Object.entries(value.rights).map(
+        ([from, row]) => [from, sortedRecord(Object.entries(row))] as [string, Counts],
+      );
+      return { rights: sortedRecord(rows), decrements: sortedRecord(Object.entries(value.decrements)) };
+    },
+    value(state) {
+      checkState(state);
+      return counterValue(state);
+    },
+    resolve(state) {
+      checkState(state);
+      return resolved(counterValue(state));
+    },
   };
 }
 
@@ -199,17 +224,12 @@ export function boundedCounter(): BoundedCounter {
 function richestOther(
   state: BoundedCounterState,
   device: string,
-  localRights: (state: BoundedCounterState, device: string) => number,
 ): { device: string; rights: number } | undefined {
-  const devices = new Set<string>(Object.keys(state.decrements));
-  for (const [from, row] of Object.entries(state.rights)) {
-    devices.add(from);
-    for (const to of Object.keys(row)) devices.add(to);
-  }
   let best: { device: string; rights: number } | undefined;
-  for (const candidate of [...devices].sort()) {
+  const all = allRights(state);
+  for (const candidate of [...all.keys()].sort()) {
     if (candidate === device) continue;
-    const rights = localRights(state, candidate);
+    const rights = all.get(candidate)!;
     if (rights > 0 && (!best || rights > best.rights)) best = { device: candidate, rights };
   }
   return best;

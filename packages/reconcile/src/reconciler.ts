@@ -1,4 +1,5 @@
-import { type Clock, isTallystickError, systemClock, TallystickError } from '@tallystick/core';
+import { type Clock, HLC_MAX_WALL, isTallystickError, systemClock, TallystickError } from '@tallystick/core';
+import { type HoldPolicy, holdDeadlines } from '@tallystick/reserve';
 import type { BatchResult, ReconcileEvent, RunTotals } from './events.js';
 import type { Ledger } from './ledger.js';
 import { applyBatch } from './lib/apply.js';
@@ -13,7 +14,10 @@ import type { RedemptionVerifier } from './verifier.js';
  * @example
  * ```ts
  * import { createMemoryLedger, type ReconcilerOptions } from '@tallystick/reconcile';
- * const options: ReconcilerOptions = { ledger: createMemoryLedger(), holdGraceMs: 30_000 };
+ * const options: ReconcilerOptions = {
+ *   ledger: createMemoryLedger(),
+ *   holdPolicy: { maxSkewMs: 30_000, graceMs: 60_000 },
+ * };
  * ```
  */
 export interface ReconcilerOptions {
@@ -26,8 +30,16 @@ export interface ReconcilerOptions {
   readonly clock?: Clock;
   /** Intents stamped further than this ahead of `clock` are rejected. Default 5 minutes. */
   readonly maxClockAheadMs?: number;
-  /** How long after its expiry a hold still covers a sale (clock skew allowance). Default 0. */
-  readonly holdGraceMs?: number;
+  /**
+   * When a hold's stock goes back to the SKU: `@tallystick/reserve`'s rule,
+   * at `holdDeadlines(hold, holdPolicy).serverReclaimsAt` = expiresAt + δ +
+   * grace on the sale's HLC time. A sale against the hold stamped before that
+   * is covered by it; one stamped at or after is an `expired_hold` conflict.
+   * Tills use the same policy with `terminalHoldStatus`, which stops them at
+   * expiresAt − δ. Default `{ maxSkewMs: 0, graceMs: 0 }`: a hold lapses at
+   * `expiresAt`. (Replaces `holdGraceMs`.)
+   */
+  readonly holdPolicy?: HoldPolicy;
   /**
    * A SKU's folded state is kept as a checkpoint after every this many of its
    * intents, so an intent arriving late (stamped before ones already applied)
@@ -97,9 +109,11 @@ export interface Reconciler {
  * the set of intents applied, so any order, batching, replay or number of
  * concurrent reconcilers sharing one Postgres gives the same result.
  *
- * @throws {TypeError} if `ledger` is missing or an option has the wrong type.
- * @throws {RangeError} if `maxClockAheadMs` or `holdGraceMs` is negative, or
- * `checkpointEvery` is not a positive integer.
+ * @throws {TypeError} if `ledger` is missing, an option has the wrong type, or the removed
+ * `holdGraceMs` is given (use `holdPolicy`).
+ * @throws {RangeError} if `maxClockAheadMs` is negative, `checkpointEvery` is not a positive
+ * integer, or `holdPolicy` holds a value that is not a safe integer ≥ 0 or is so large that a
+ * hold's reclaim time could pass 2^53 − 1.
  * @example
  * ```ts
  * import { createManualClock, newIntentId } from '@tallystick/core';
@@ -127,7 +141,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const maxAheadMs = nonNegative(options.maxClockAheadMs ?? 5 * 60_000, 'maxClockAheadMs');
   const fold = {
     policies: withPolicies(options.policies),
-    holdGraceMs: nonNegative(options.holdGraceMs ?? 0, 'holdGraceMs'),
+    holdPolicy: holdPolicyOf(options),
     checkpointEvery: positiveInteger(options.checkpointEvery ?? 64, 'checkpointEvery'),
   };
 
@@ -226,6 +240,32 @@ function done(
 ): BatchResult {
   rejected.sort((a, b) => a.index - b.index);
   return { received, accepted, duplicates, rejected, added, retracted };
+}
+
+function holdPolicyOf(options: ReconcilerOptions): HoldPolicy {
+  if (Object.hasOwn(options, 'holdGraceMs')) {
+    throw new TypeError(
+      'options.holdGraceMs was replaced by holdPolicy: { maxSkewMs, graceMs } (@tallystick/reserve); ' +
+        'a hold is reclaimed at expiresAt + maxSkewMs + graceMs, so holdGraceMs: g becomes ' +
+        'holdPolicy: { maxSkewMs: 0, graceMs: g + 1 } for the same cut-off',
+    );
+  }
+  const policy: unknown = options.holdPolicy ?? { maxSkewMs: 0, graceMs: 0 };
+  if (typeof policy !== 'object' || policy === null)
+    throw new TypeError('options.holdPolicy must be an object { maxSkewMs, graceMs }');
+  try {
+    // The latest wall an HLC (and so a hold's expiresAt) can have: if its reclaim time is
+    // a safe integer, every hold's is, and the fold never throws on one.
+    holdDeadlines({ id: 'latest', expiresAt: HLC_MAX_WALL }, policy as HoldPolicy);
+  } catch (error) {
+    if (error instanceof TypeError)
+      throw new TypeError(`options.holdPolicy: ${error.message}`, { cause: error });
+    if (error instanceof RangeError)
+      throw new RangeError(`options.holdPolicy: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const { maxSkewMs, graceMs } = policy as HoldPolicy;
+  return Object.freeze({ maxSkewMs, graceMs });
 }
 
 function nonNegative(value: unknown, name: string): number {

@@ -159,7 +159,7 @@ describe('stock', () => {
   });
 
   it('an expired hold with no free stock goes to review', async () => {
-    const { reconciler } = setup({ holdGraceMs: 0 });
+    const { reconciler } = setup({ holdPolicy: { maxSkewMs: 0, graceMs: 0 } });
     const hold = intent('hold', 'web', 10, { sku: 'seat', quantity: 1, expiresAt: 15 });
     const other = sale('till-2', 16, 'seat', 1);
     const late = sale('till-1', 20, 'seat', 1, 120, { holdId: hold.id });
@@ -169,7 +169,7 @@ describe('stock', () => {
   });
 
   it('the hold grace covers a sale just after expiry; a release frees the stock', async () => {
-    const { reconciler } = setup({ holdGraceMs: 10 });
+    const { reconciler } = setup({ holdPolicy: { maxSkewMs: 5, graceMs: 5 } });
     const hold = intent('hold', 'web', 10, { sku: 'seat', quantity: 2, expiresAt: 15 });
     const release = intent('hold_release', 'web', 30, { sku: 'seat', holdId: hold.id });
     await reconciler.apply([
@@ -311,7 +311,9 @@ describe('bad input', () => {
     expect(() => createReconciler({ ledger: createMemoryLedger(), verifier: {} as never })).toThrow(
       TypeError,
     );
-    expect(() => createReconciler({ ledger: createMemoryLedger(), holdGraceMs: -1 })).toThrow(RangeError);
+    expect(() =>
+      createReconciler({ ledger: createMemoryLedger(), holdPolicy: { maxSkewMs: -1, graceMs: 0 } }),
+    ).toThrow(RangeError);
     expect(() =>
       createReconciler({ ledger: createMemoryLedger(), policies: { oversell: 1 as never } }),
     ).toThrow(TypeError);

@@ -151,7 +151,11 @@ describe('poison in every kind of group', () => {
       payload: payload as StoredIntent['payload'],
       facts: null,
     });
-    const options = { policies: withPolicies(), holdGraceMs: 0, checkpointEvery: 64 };
+    const options = {
+      policies: withPolicies(),
+      holdPolicy: { maxSkewMs: 0, graceMs: 0 },
+      checkpointEvery: 64,
+    };
     const { state, verdicts } = foldSku(
       'sku:tea',
       start,

@@ -3,7 +3,8 @@
  * Reservation-window math for offline selling: numerically stable Poisson
  * distribution functions, per-terminal stock quotas, oversell risk and the
  * longest safe offline window, worst-case value at risk under offline caps,
- * hold expiry under clock skew, and bounded-counter escrow of stock rights.
+ * hold expiry under clock skew, and quotas handed out as rights on
+ * `@tallystick/merge`'s bounded counter (`allotQuotas`).
  */
 
 export {
@@ -13,12 +14,7 @@ export {
   type DeviceAllocation,
   type DeviceRate,
 } from './allocate.js';
-export {
-  type BoundedCounter,
-  type BoundedCounterState,
-  createBoundedCounter,
-  type EscrowResult,
-} from './escrow.js';
+export { allotQuotas, type Quota } from './allot.js';
 export {
   type ExposureCaps,
   type ExposureInput,

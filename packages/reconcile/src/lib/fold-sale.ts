@@ -13,7 +13,10 @@ export interface SkuPass {
   readonly sku: string;
   readonly options: SkuFoldOptions;
   readonly verdicts: Verdict[];
-  nextExpiry: number;
+  /** δ + grace: a hold is reclaimed at expiresAt + this (see ./holds.ts). */
+  readonly reclaimOffset: number;
+  /** The earliest time a hold of this SKU is reclaimed. */
+  nextReclaim: number;
   /** Copies the holds table on first change: `start` may be the ledger's stored state. */
   own(): void;
 }

@@ -1,5 +1,6 @@
 import { decodeHlc, type Money } from '@tallystick/core';
 import { lastWriterWins, type Versioned } from '@tallystick/merge';
+import type { HoldPolicy } from '@tallystick/reserve';
 import type { OversellConflict } from '../conflicts.js';
 import type { IntentPayloads } from '../intents.js';
 import type { StoredIntent, Verdict } from '../ledger.js';
@@ -7,7 +8,7 @@ import type { ReconcilePolicies } from '../policies.js';
 import { decide } from './decide.js';
 import { isValidPayload } from './fast-parse.js';
 import { type SkuPass, sale } from './fold-sale.js';
-import { earliestExpiry, expireHolds } from './holds.js';
+import { earliestReclaim, expireHolds, reclaimOffset } from './holds.js';
 import { isolated, type Skipped, step, unprocessable } from './isolate.js';
 import { add } from './money.js';
 import { sortKey } from './order.js';
@@ -38,8 +39,8 @@ export interface SkuState {
 
 export interface SkuFoldOptions {
   readonly policies: ReconcilePolicies;
-  /** A hold still covers a sale up to this long after it expires (clock skew allowance). */
-  readonly holdGraceMs: number;
+  /** When a hold's stock goes back: at `holdDeadlines(hold, holdPolicy).serverReclaimsAt`. */
+  readonly holdPolicy: HoldPolicy;
   /** A checkpoint is kept after every this many intents of a SKU. */
   readonly checkpointEvery: number;
 }
@@ -62,8 +63,9 @@ const wallOf = (hlc: string) => Number.parseInt(hlc.slice(0, 12), 16);
 /**
  * Continues a SKU's state over `intents`, which must be sorted by time and all
  * later than `state.last`. Stock is a running count in HLC order: restocks,
- * returns, releases and expired holds add; holds and sales take; whatever a
- * sale cannot take is a shortfall (oversell) rather than negative stock. So the
+ * returns, releases and reclaimed holds add (a hold at `@tallystick/reserve`'s
+ * `holdDeadlines().serverReclaimsAt`); holds and sales take; whatever a sale
+ * cannot take is a shortfall (oversell) rather than negative stock. So the
  * outcome is a function of the set of intents, not of their arrival order.
  *
  * An intent whose step throws (a count past 2^53 − 1, a policy that throws, a
@@ -90,13 +92,15 @@ function foldPass(
   // is most of a short fold's cost, so they are copied on the first change only.
   const s: SkuState = { ...start };
   let owned = false;
+  const offset = reclaimOffset(options.holdPolicy);
   const pass: SkuPass = {
     s,
     group,
     sku: group.slice('sku:'.length),
     options,
     verdicts: [],
-    nextExpiry: earliestExpiry(s.holds),
+    reclaimOffset: offset,
+    nextReclaim: earliestReclaim(s.holds, offset),
     own() {
       if (owned) return;
       owned = true;
@@ -121,10 +125,10 @@ function foldPass(
 
 function apply(pass: SkuPass, intent: StoredIntent): void {
   const { s, options } = pass;
-  const wall = wallOf(intent.hlc) - options.holdGraceMs;
-  if (pass.nextExpiry < wall) {
+  const wall = wallOf(intent.hlc);
+  if (pass.nextReclaim <= wall) {
     pass.own();
-    pass.nextExpiry = expireHolds(s, wall);
+    pass.nextReclaim = expireHolds(s, wall, pass.reclaimOffset);
   }
   const base = { intentId: intent.id, device: intent.device, hlc: intent.hlc };
   switch (intent.type) {
@@ -158,7 +162,8 @@ function apply(pass: SkuPass, intent: StoredIntent): void {
       s.held += reserved;
       pass.own();
       s.holds[intent.id] = { remaining: reserved, expiresAt: p.expiresAt };
-      if (p.expiresAt < pass.nextExpiry) pass.nextExpiry = p.expiresAt;
+      const reclaim = p.expiresAt + pass.reclaimOffset;
+      if (reclaim < pass.nextReclaim) pass.nextReclaim = reclaim;
       if (reserved < p.quantity) {
         const conflict: OversellConflict = {
           ...base,

@@ -25,7 +25,13 @@ export interface Outcome {
  */
 export async function deliver(ledger: Ledger, delivery: Delivery): Promise<Outcome> {
   const sessions = [2, 3, 1].map((checkpointEvery) =>
-    createReconciler({ ledger, verifier: scenarioVerifier, clock, holdGraceMs: 2, checkpointEvery }),
+    createReconciler({
+      ledger,
+      verifier: scenarioVerifier,
+      clock,
+      holdPolicy: { maxSkewMs: 1, graceMs: 2 },
+      checkpointEvery,
+    }),
   );
   let accepted = 0;
   const rejected = new Set<string>();

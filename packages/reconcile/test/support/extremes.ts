@@ -141,7 +141,7 @@ export async function deliverWith(
       ledger,
       verifier: scenarioVerifier,
       clock,
-      holdGraceMs: 2,
+      holdPolicy: { maxSkewMs: 1, graceMs: 2 },
       checkpointEvery,
       policies,
     }),

@@ -1,7 +1,8 @@
 import { createManualClock } from '@tallystick/core';
+import { boundedCounter, isReview } from '@tallystick/merge';
 import {
   allocate,
-  createBoundedCounter,
+  allotQuotas,
   createOfflineClock,
   exposure,
   holdDeadlines,
@@ -42,14 +43,18 @@ const shortQuotas = short.devices.map((d) => d.quota);
 console.log(`${short.strategy}: quotas ${shortQuotas}, expected sales ${short.expectedSales.toFixed(2)}`);
 
 // 4. The server hands the quotas out as rights; a till that runs low borrows from another, offline.
-const server = createBoundedCounter('server');
-server.increment(160);
-for (const d of plan.devices) server.transfer('server', d.id, d.quota);
-const grill = createBoundedCounter('grill', server.state());
-const drinks = createBoundedCounter('drinks', server.state());
-console.log(`drinks gives grill 5: ${drinks.transfer('drinks', 'grill', 5).ok}`);
-grill.merge(drinks.state());
-console.log(`grill sells 78: ${grill.decrement(78).ok}, then 1 more: ${grill.decrement(1).ok}`);
+const stock = boundedCounter();
+const allotted = allotQuotas(stock.increment(stock.empty(), 'server', 160), 'server', plan.devices);
+if (isReview(allotted)) throw new Error(allotted.review);
+let grill = allotted.value; // each till keeps its own copy of the state
+const lent = stock.transfer(allotted.value, 'drinks', 'grill', 5);
+console.log(`drinks gives grill 5: ${!isReview(lent)}`);
+if (!isReview(lent)) grill = stock.merge(grill, lent.value);
+const sold = stock.decrement(grill, 'grill', 78);
+if (!isReview(sold)) grill = sold.value;
+console.log(
+  `grill sells 78: ${!isReview(sold)}, then 1 more: ${!isReview(stock.decrement(grill, 'grill', 1))}`,
+);
 
 // 5. A 15-minute pickup hold; clocks agree within 30 s; 1 minute of grace.
 const opens = Date.UTC(2026, 5, 5, 17, 0);
