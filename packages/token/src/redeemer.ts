@@ -183,9 +183,8 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
     const redemption = redemptionOf(token, device, now);
     const intentId = redemptionIntentId(device, token.id, token.issuedAt);
     try {
-      const payload = redemption as unknown as JsonValue;
       await outbox.enqueue(
-        { type: REDEMPTION_INTENT_TYPE, payload, partitionKey: token.id },
+        { type: REDEMPTION_INTENT_TYPE, payload: redemption, partitionKey: token.id },
         { id: intentId },
       );
     } catch (error) {
