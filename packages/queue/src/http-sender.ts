@@ -1,4 +1,5 @@
 import { type Clock, classifyHttpStatus, systemClock } from '@tallystick/core';
+import { describeErrorResponse } from './lib/problem-detail.js';
 import type { QueuedIntent, SendFunction, SendOutcome } from './types.js';
 
 /**
@@ -32,7 +33,11 @@ export interface HttpSenderOptions {
  * in the `Idempotency-Key` header, so a server guarded by `@tallystick/replay`
  * applies it once however often it arrives. Intents of one partition go one
  * after another and stop at the first failure (the rest report `skipped`);
- * partitions and unpartitioned intents go in parallel.
+ * partitions and unpartitioned intents go in parallel. A refusal's
+ * `application/problem+json` (or JSON) body, up to 4 KiB, is read into the
+ * outcome's `error` (`type`, `title`, `detail`), so a dead-lettered intent's
+ * `lastError` says why: `HTTP 422 intents-rejected: Every intent in the batch
+ * was rejected (#0 invalid_payload: payload.quantity: quantity must be at least 1)`.
  *
  * @throws {TypeError} if `url` is missing or no `fetch` is available.
  * @throws {RangeError} if `timeoutMs` or `concurrency` is not a positive integer.
@@ -73,11 +78,14 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
         error: `network error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    // Drain the body so the connection can be reused; its content does not change the outcome.
-    await response.arrayBuffer().catch(() => undefined);
     const kind = classifyHttpStatus(response.status);
-    if (kind === 'acked') return { status: 'acked' };
-    const error = `HTTP ${response.status}`;
+    if (kind === 'acked') {
+      // Drain the body so the connection can be reused; its content does not change the outcome.
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: 'acked' };
+    }
+    // The status decides the outcome; a problem+json body only says why (kept as lastError).
+    const error = await describeErrorResponse(response);
     if (kind === 'permanent') return { status: 'permanent', error };
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
     return retryAfterMs === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs };
