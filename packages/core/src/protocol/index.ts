@@ -70,7 +70,7 @@ export const intentPayloadSchemas = {
  * ```
  */
 export type IntentPayloads = {
-  [K in keyof typeof intentPayloadSchemas]: z.output<(typeof intentPayloadSchemas)[K]>;
+  [K in keyof typeof intentPayloadSchemas]: Exact<z.output<(typeof intentPayloadSchemas)[K]>>;
 };
 
 /**
@@ -83,5 +83,8 @@ export type IntentPayloads = {
  * ```
  */
 export type IntentPayloadInputs = {
-  [K in keyof typeof intentPayloadSchemas]: z.input<(typeof intentPayloadSchemas)[K]>;
+  [K in keyof typeof intentPayloadSchemas]: Exact<z.input<(typeof intentPayloadSchemas)[K]>>;
 };
+
+// An optional field is absent, never `undefined` (JSON has no undefined): so a payload is a JsonValue.
+type Exact<T> = { [K in keyof T]: Exclude<T[K], undefined> };
