@@ -13,6 +13,14 @@ export default {
     if (schemas.moneySchema.safeParse({ amount: 2.5, currency: 'EUR' }).success)
       throw new Error('float money accepted');
   },
+  '@tallystick/core/protocol': (protocol) => {
+    const sale = { sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } };
+    if (protocol.intentPayloadSchemas.sale.parse(sale).discountBps !== 0)
+      throw new Error('sale not defaulted');
+    if (protocol.salePayloadSchema.safeParse({ ...sale, quantity: 0 }).success)
+      throw new Error('zero quantity accepted');
+    if (protocol.classifyHttpStatus(503) !== 'retry') throw new Error('503 is not retryable');
+  },
   '@tallystick/core/node': async (node) => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -7,7 +7,7 @@
  * pre-numbered receipt books; these are the signed version. Each code is a
  * `@tallystick/token` token with a random 128-bit id, bound to the device
  * (audience) and valid for a week by default. At checkout the device shows
- * one as the receipt's QR code and queues a `redemption` intent for it, so
+ * one as the receipt's QR code and queues a `token.redeemed` intent for it, so
  * reconciliation verifies the code once, with the issuer key, and flags a code
  * used twice or by another device as a conflict. Anyone with the public key
  * (`GET /keys`) can check a receipt's QR offline.

@@ -6,11 +6,18 @@
  * metrics telling the same story. Run on embedded PGlite (the default) and on
  * the machine's Postgres.
  */
-import { createHlc, encodeHlc, type IntentEnvelope, newIntentId } from '@tallystick/core';
+import {
+  createHlc,
+  encodeHlc,
+  type IntentEnvelope,
+  newIntentId,
+  REDEMPTION_INTENT_TYPE,
+  type Redemption,
+} from '@tallystick/core';
 import { createHttpSender, createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
 import { createMemoryStore } from '@tallystick/queue/memory';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
-import { createVerifier } from '@tallystick/token';
+import { createVerifier, decodeToken } from '@tallystick/token';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG, type RunningServer, readPublishedKeys, startServer } from '../src/index.js';
@@ -22,6 +29,13 @@ function envelope(device: string, type: string, payload: Record<string, unknown>
   return { id: newIntentId(), type, device, hlc: encodeHlc(hlc.now()), createdAt: Date.now(), payload };
 }
 const clocks: Record<string, ReturnType<typeof createHlc>> = {};
+// The record a till's redeemer queues for a code (decoded here, not verified: the server verifies).
+function redemptionOf(qr: string, terminal: string): Redemption {
+  const decoded = decodeToken(qr);
+  if (!decoded.ok) throw new Error(decoded.message);
+  const { id, kid, issuedAt, expiresAt } = decoded.token;
+  return { tokenId: id, kid, terminal, redeemedAt: Date.now(), issuedAt, expiresAt, token: qr };
+}
 const sale = (device: string, sku: string, quantity: number) =>
   envelope(device, 'sale', { sku, quantity, unitPrice: { amount: 350, currency: 'EUR' } });
 
@@ -52,7 +66,7 @@ async function exercise(server: RunningServer): Promise<void> {
   const batch = [
     sale('till-1', 'flat-white', 2),
     sale('till-1', 'cinnamon-bun', 1),
-    envelope('till-1', 'redemption', { token: code!.qr }),
+    envelope('till-1', REDEMPTION_INTENT_TYPE, redemptionOf(code!.qr, 'till-1')),
     sale('till-2', 'espresso', 3),
   ];
   const body = JSON.stringify({ intents: batch });
@@ -106,8 +120,8 @@ async function exercise(server: RunningServer): Promise<void> {
     '/intents',
     JSON.stringify({
       intents: [
-        envelope('till-1', 'redemption', { token: code!.qr }),
-        envelope('till-2', 'redemption', { token: spare!.qr }),
+        envelope('till-1', REDEMPTION_INTENT_TYPE, redemptionOf(code!.qr, 'till-1')),
+        envelope('till-2', REDEMPTION_INTENT_TYPE, redemptionOf(spare!.qr, 'till-2')),
       ],
     }),
     { 'idempotency-key': 'conflicts-1' },
@@ -146,7 +160,7 @@ async function exercise(server: RunningServer): Promise<void> {
     process: { requests: Record<string, number>; accepted: number; duplicates: number };
   };
   expect(report.intents).toBe(OPENING + 4 + 2 + 2);
-  expect(report.byType).toEqual({ redemption: 3, restock: OPENING, sale: 5 });
+  expect(report.byType).toEqual({ restock: OPENING, sale: 5, 'token.redeemed': 3 });
   expect(Object.keys(report.byKind).sort()).toEqual(['double_spend', 'invalid_token']);
   expect(process).toMatchObject({ accepted: 8, duplicates: 4 });
   expect(process.requests).toEqual({ applied: 5, replayed: 1, refused: 7 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeBase64url, encodeHlc, newIntentId } from '@tallystick/core';
+import { encodeBase64url, encodeHlc, newIntentId, type Redemption } from '@tallystick/core';
 import { createIssuer, generateIssuerKey } from '@tallystick/token';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
@@ -25,12 +25,24 @@ describe('tallystick reconcile', () => {
   const keysFile = join(dir, 'keys.json');
   writeFileSync(keysFile, JSON.stringify({ kid: key.kid, publicKey: encodeBase64url(key.publicKey) }));
   const price = { amount: 450, currency: 'EUR' };
+  // The record each stall's redeemer (openRedeemer) would queue for the voucher.
+  const redemption = (terminal: string, minute: number): Redemption => ({
+    tokenId: voucher.id,
+    kid: voucher.token.kid,
+    redeemedAt: t0 + minute * 60_000,
+    issuedAt: voucher.token.issuedAt,
+    expiresAt: voucher.token.expiresAt,
+    token: voucher.qr,
+    amount: 500,
+    currency: 'EUR',
+    terminal,
+  });
   const intents = [
     intent('hq', 'restock', { sku: 'pie', quantity: 1 }, 0),
     intent('stall-a', 'sale', { sku: 'pie', quantity: 1, unitPrice: price }, 10),
     intent('stall-b', 'sale', { sku: 'pie', quantity: 1, unitPrice: price }, 20),
-    intent('stall-a', 'redemption', { token: voucher.qr }, 30),
-    intent('stall-b', 'redemption', { token: voucher.qr }, 40),
+    intent('stall-a', 'token.redeemed', redemption('stall-a', 30), 30),
+    intent('stall-b', 'token.redeemed', redemption('stall-b', 40), 40),
   ];
 
   it('applies a JSON Lines history once, finds the oversell and the double spend, and exits 1 for review', async () => {

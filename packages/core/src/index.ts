@@ -48,4 +48,10 @@ export {
   subtractMoney,
 } from './money/money.js';
 export { classifyHttpStatus, type HttpStatusClass, isRetryableStatus } from './protocol/http-status.js';
+export {
+  INTENT_TYPES,
+  type ProtocolIntentType,
+  REDEMPTION_INTENT_TYPE,
+  type Redemption,
+} from './protocol/intent-types.js';
 export { guardConnectionErrors, isConnectionFailure, toBackendError } from './unavailable.js';

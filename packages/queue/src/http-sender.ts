@@ -1,4 +1,5 @@
 import { type Clock, classifyHttpStatus, systemClock } from '@tallystick/core';
+import { describeErrorResponse } from './lib/problem-detail.js';
 import type { QueuedIntent, SendFunction, SendOutcome } from './types.js';
 
 /**
@@ -32,7 +33,11 @@ export interface HttpSenderOptions {
  * in the `Idempotency-Key` header, so a server guarded by `@tallystick/replay`
  * applies it once however often it arrives. Intents of one partition go one
  * after another and stop at the first failure (the rest report `skipped`);
- * partitions and unpartitioned intents go in parallel.
+ * partitions and unpartitioned intents go in parallel. A refusal's
+ * `application/problem+json` (or JSON) body, up to 4 KiB, is read into the
+ * outcome's `error` (`type`, `title`, `detail`), so a dead-lettered intent's
+ * `lastError` says why: `HTTP 422 intents-rejected: Every intent in the batch
+ * was rejected (#0 invalid_payload: payload.quantity: quantity must be at least 1)`.
  *
  * @throws {TypeError} if `url` is missing or no `fetch` is available.
  * @throws {RangeError} if `timeoutMs` or `concurrency` is not a positive integer.
@@ -77,12 +82,18 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
         error: `network error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    await drain(response);
     const kind = classifyHttpStatus(response.status);
-    if (kind === 'acked') return { status: 'acked' };
+    if (kind === 'acked') {
+      // Drain (at most 64 KiB) so the connection can be reused; the content does not change the outcome.
+      await drain(response);
+      return { status: 'acked' };
+    }
+    // The status decides the outcome; a problem+json body only says why (kept as lastError).
     // A browser's manual redirect is opaque (status 0): name it, it is still never an ack.
     const error =
-      response.type === 'opaqueredirect' ? 'HTTP redirect (not followed)' : `HTTP ${response.status}`;
+      response.type === 'opaqueredirect'
+        ? 'HTTP redirect (not followed)'
+        : await describeErrorResponse(response);
     if (kind === 'permanent') return { status: 'permanent', error };
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
     return retryAfterMs === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs };

@@ -13,6 +13,7 @@ let answer: (body: { payload: { status: number; retryAfter?: string; hang?: bool
   status: number;
   headers?: Record<string, string>;
   hang?: boolean;
+  body?: string;
 } = () => ({ status: 200 });
 
 beforeAll(async () => {
@@ -24,7 +25,7 @@ beforeAll(async () => {
     const a = answer(body);
     if (a.hang) return;
     res.writeHead(a.status, a.headers);
-    res.end('{}');
+    res.end(a.body ?? '{}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/intents`;
@@ -122,5 +123,65 @@ describe('the status table', () => {
     const core = await import('@tallystick/core');
     expect(classifyHttpStatus).toBe(core.classifyHttpStatus);
     for (let s = 100; s < 600; s++) expect(classifyHttpStatus(s) === 'retry').toBe(core.isRetryableStatus(s));
+  });
+});
+
+describe('createHttpSender: why a refusal was refused', () => {
+  const problem = (members: Record<string, unknown>) => ({
+    status: 422,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(members),
+  });
+  const errorOf = async (reply: ReturnType<typeof answer>) => {
+    answer = () => reply;
+    const [outcome] = await createHttpSender({ url })([queued({ status: 0 })]);
+    return outcome as { status: string; error?: string };
+  };
+
+  it('carries a problem+json type, title and detail into the outcome error', async () => {
+    const outcome = await errorOf(
+      problem({
+        type: 'urn:tallystick:problem:invalid-payload',
+        title: 'Invalid payload',
+        status: 422,
+        detail: 'quantity must be at least 1',
+      }),
+    );
+    expect(outcome).toEqual({
+      status: 'permanent',
+      error: 'HTTP 422 invalid-payload: Invalid payload (quantity must be at least 1)',
+    });
+  });
+
+  it('reads plain JSON errors too, and says so when the body names another status', async () => {
+    const outcome = await errorOf({
+      status: 503,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ title: 'Ledger unavailable', status: 500 }),
+    });
+    expect(outcome).toEqual({ status: 'retry', error: 'HTTP 503: Ledger unavailable (body says 500)' });
+  });
+
+  it('keeps the bare status for bodies that are not JSON, not objects, too large or cut', async () => {
+    const big = JSON.stringify({ title: 'x'.repeat(5000) });
+    for (const reply of [
+      { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Bad gateway</h1>' },
+      { status: 400, headers: { 'content-type': 'application/json' }, body: '["a"]' },
+      { status: 400, headers: { 'content-type': 'application/json' }, body: '{"title": ' },
+      { status: 400, headers: { 'content-type': 'application/problem+json' }, body: big },
+      // Chunked (no content-length): the reader stops at 4 KiB all the same.
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        body: big,
+      },
+    ]) {
+      expect((await errorOf(reply)).error).toBe(`HTTP ${reply.status}`);
+    }
+  });
+
+  it('strips control characters and cuts long members, so lastError cannot forge log lines', async () => {
+    const outcome = await errorOf(problem({ title: 'bad\nFAKE LOG LINE\u0000', detail: 'y'.repeat(1000) }));
+    expect(outcome.error).toMatch(/^HTTP 422: bad FAKE LOG LINE \(y{300}…\)$/);
   });
 });

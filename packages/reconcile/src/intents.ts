@@ -1,40 +1,17 @@
-import { HLC_MAX_WALL, type IntentEnvelope, isIntentId } from '@tallystick/core';
-import { intentEnvelopeSchema, moneySchema } from '@tallystick/core/schemas';
+import { type IntentEnvelope, REDEMPTION_INTENT_TYPE } from '@tallystick/core';
+import { type IntentPayloads, intentPayloadSchemas } from '@tallystick/core/protocol';
+import { intentEnvelopeSchema } from '@tallystick/core/schemas';
 import { z } from 'zod';
 import { fastParse } from './lib/fast-parse.js';
 import { amountProblem } from './lib/money.js';
 import { isStorableText } from './lib/storable.js';
 
-const sku = z.string().regex(/^[0-9A-Za-z._~:/-]{1,64}$/, 'sku must be 1-64 characters of [0-9A-Za-z._~:/-]');
-const quantity = z.number().int().min(1).max(1_000_000);
-const intentRef = z.string().refine(isIntentId, 'must be the id (a lower-case UUIDv7) of another intent');
-const price = z.strictObject(moneySchema.shape).refine((m) => m.amount >= 0, 'amount must not be negative');
-const positive = z.strictObject(moneySchema.shape).refine((m) => m.amount > 0, 'amount must be positive');
-// Free text (tokens, key ids, terminal names) must be storable: Postgres refuses U+0000 and
-// lone surrogates in jsonb, and a batch holding one would fail on every retry.
-const text = (max: number) =>
-  z.string().min(1).max(max).refine(isStorableText, 'must be well-formed text without U+0000');
-const optionalText = (max: number) =>
-  z.string().max(max).refine(isStorableText, 'must be well-formed text without U+0000').optional();
-// Basis points: 1250 is 12.5 % off. Integers keep discount arithmetic exact.
-const discountBps = z.number().int().min(0).max(10_000).default(0);
-
 /**
- * The zod schema of each intent type's payload. Unknown fields are refused
- * rather than dropped: a field this version does not understand may change
- * what the intent means, and money is no place to guess.
- *
- * - `sale`: units of a SKU sold at a unit price (minor units) less a discount in
- *   basis points, optionally against a hold (`holdId`, the hold intent's id).
- * - `restock`: units added to a SKU's stock.
- * - `hold`: units of a SKU reserved until `expiresAt` (epoch ms).
- * - `hold_release`: a hold given back before it expires.
- * - `refund`: money (and `quantity` units back to the shelf, 0 for none) for an earlier sale.
- * - `redemption`: a signed single-use token (voucher, ticket) taken at a till.
- * - `price_update`: a SKU's list price and discount from this point on.
- * - `token.redeemed`: the redemption record `@tallystick/token` produces
- *   (`verifier.redeem(...).redemption`); reconciled exactly like `redemption`:
- *   the token is verified again and the record's own claims are not trusted.
+ * The schema of each intent type's payload: the protocol's own
+ * (`@tallystick/core/protocol`), re-exported so the engine and its callers
+ * read one contract. `token.redeemed` is the redemption record
+ * `@tallystick/token`'s redeemer produces; the engine verifies its token again
+ * and trusts none of its other claims.
  *
  * @example
  * ```ts
@@ -43,38 +20,7 @@ const discountBps = z.number().int().min(0).max(10_000).default(0);
  * // { sku: 'apple', quantity: 2, unitPrice: {...}, discountBps: 0 }
  * ```
  */
-export const intentPayloadSchemas = {
-  sale: z.strictObject({ sku, quantity, unitPrice: price, discountBps, holdId: intentRef.optional() }),
-  restock: z.strictObject({ sku, quantity }),
-  hold: z.strictObject({ sku, quantity, expiresAt: z.number().int().min(0).max(HLC_MAX_WALL) }),
-  hold_release: z.strictObject({ sku, holdId: intentRef }),
-  refund: z.strictObject({
-    sku,
-    saleId: intentRef,
-    amount: positive,
-    quantity: z.number().int().min(0).max(1_000_000),
-  }),
-  redemption: z.strictObject({ token: text(4096) }),
-  price_update: z.strictObject({ sku, unitPrice: price, discountBps }),
-  'token.redeemed': z.strictObject({
-    tokenId: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, 'tokenId must be 32 lower-case hex digits')
-      .optional(),
-    kid: optionalText(64),
-    amount: z.number().int().optional(),
-    currency: optionalText(8),
-    audience: optionalText(256),
-    terminal: optionalText(256),
-    holder: optionalText(64),
-    redeemedAt: z.number().int().min(0).optional(),
-    issuedAt: z.number().int().min(0).optional(),
-    expiresAt: z.number().int().min(0).optional(),
-    token: text(4096),
-  }),
-} as const;
-
-export { isStorableText };
+export { type IntentPayloads, intentPayloadSchemas, isStorableText };
 
 /**
  * The intent types the engine understands.
@@ -82,13 +28,13 @@ export { isStorableText };
  * @example
  * ```ts
  * import type { IntentType } from '@tallystick/reconcile';
- * const touchesStock = (t: IntentType) => t !== 'redemption' && t !== 'token.redeemed' && t !== 'price_update';
+ * const touchesStock = (t: IntentType) => t !== 'token.redeemed' && t !== 'price_update';
  * ```
  */
 export type IntentType = keyof typeof intentPayloadSchemas;
 
 /**
- * Tells whether an intent type is a token redemption (`redemption` or `token.redeemed`).
+ * Tells whether an intent type is a token redemption (`token.redeemed`).
  *
  * @example
  * ```ts
@@ -96,20 +42,9 @@ export type IntentType = keyof typeof intentPayloadSchemas;
  * isRedemptionType('token.redeemed'); // true
  * ```
  */
-export function isRedemptionType(type: string): type is 'redemption' | 'token.redeemed' {
-  return type === 'redemption' || type === 'token.redeemed';
+export function isRedemptionType(type: string): type is 'token.redeemed' {
+  return type === REDEMPTION_INTENT_TYPE;
 }
-
-/**
- * The parsed payload of each intent type.
- *
- * @example
- * ```ts
- * import type { IntentPayloads } from '@tallystick/reconcile';
- * const units = (p: IntentPayloads['sale']) => p.quantity;
- * ```
- */
-export type IntentPayloads = { [K in IntentType]: z.output<(typeof intentPayloadSchemas)[K]> };
 
 /**
  * A validated intent: core's envelope with a typed payload.
@@ -227,7 +162,10 @@ export function parseBySchema(raw: unknown): ParsedIntent {
   return checked(intent as Intent);
 }
 
-function describe(error: z.ZodError, prefix?: string): string {
+function describe(
+  error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] },
+  prefix?: string,
+): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {

@@ -8,8 +8,8 @@ import {
   snapshotLedger,
 } from '@tallystick/reconcile';
 import { describe, expect, it } from 'vitest';
-import { issue, newKey, testVerifier } from './support/ed25519-verifier.js';
-import { eur, intent } from './support/intents.js';
+import { issue, newKey, testVerifier, tokenIdOf } from './support/ed25519-verifier.js';
+import { eur, intent, redeemed } from './support/intents.js';
 
 const key = newKey('k1');
 const stranger = newKey('k9');
@@ -29,8 +29,8 @@ const restock = (wall: number, sku: string, quantity: number) =>
 
 describe('double spend', () => {
   const voucher = issue(key, { id: 'v-1', amount: eur(1000) });
-  const onTill1 = intent('redemption', 'till-1', 20, { token: voucher });
-  const onTill2 = intent('redemption', 'till-2', 10, { token: voucher });
+  const onTill1 = redeemed('till-1', 20, voucher);
+  const onTill2 = redeemed('till-2', 10, voucher);
 
   it('the earliest redemption by HLC wins; a later one goes to review with charge-back and honour', async () => {
     const { reconciler } = setup();
@@ -44,7 +44,7 @@ describe('double spend', () => {
       intentId: onTill1.id,
       kind: 'double_spend',
       status: 'review',
-      group: 'token:v-1',
+      group: `token:${tokenIdOf('v-1')}`,
     });
     expect(verdict.suggestions.map((s) => s.action)).toEqual(['charge_back', 'honour']);
     expect(verdict.suggestions[0]!.amount).toEqual(eur(1000));
@@ -57,7 +57,7 @@ describe('double spend', () => {
   it('a third, even earlier redemption retracts the old verdict and rewrites both', async () => {
     const { reconciler } = setup();
     await reconciler.apply([onTill1, onTill2]);
-    const earliest = intent('redemption', 'till-3', 5, { token: voucher });
+    const earliest = redeemed('till-3', 5, voucher);
     const result = await reconciler.apply([earliest]);
     expect(result.retracted.map((v) => v.intentId)).toEqual([onTill1.id]);
     expect(result.added.map((v) => v.intentId).sort()).toEqual([onTill1.id, onTill2.id].sort());
@@ -67,7 +67,7 @@ describe('double spend', () => {
 
   it('one terminal redeeming the same token twice is a double spend too', async () => {
     const { reconciler } = setup();
-    const again = intent('redemption', 'till-1', 21, { token: voucher });
+    const again = redeemed('till-1', 21, voucher);
     await reconciler.apply([onTill1, again]);
     expect((await reconciler.report()).review.map((v) => v.intentId)).toEqual([again.id]);
   });
@@ -79,11 +79,11 @@ describe('double spend', () => {
     bent[0]! ^= 1;
     const forged = `${v}.${body}.${encodeBase64url(bent)}`;
     const batch = [
-      intent('redemption', 'till-1', 30, { token: issue(stranger, { id: 'v-3' }) }),
-      intent('redemption', 'till-1', 31, { token: issue(revokedKey, { id: 'v-4' }) }),
-      intent('redemption', 'till-1', 32, { token: forged }),
-      intent('redemption', 'till-1', 33, { token: issue(key, { id: 'v-5', expiresAt: 33 }) }),
-      intent('redemption', 'till-1', 34, { token: issue(key, { id: 'v-6', expiresAt: 35 }) }),
+      redeemed('till-1', 30, issue(stranger, { id: 'v-3' })),
+      redeemed('till-1', 31, issue(revokedKey, { id: 'v-4' })),
+      redeemed('till-1', 32, forged),
+      redeemed('till-1', 33, issue(key, { id: 'v-5', expiresAt: 33 })),
+      redeemed('till-1', 34, issue(key, { id: 'v-6', expiresAt: 35 })),
     ];
     const result = await reconciler.apply(batch);
     expect(result.accepted).toBe(5);
@@ -99,9 +99,7 @@ describe('double spend', () => {
   it('verifies the batch in one verifier call, and never re-verifies a replay', async () => {
     const counting = testVerifier([key]);
     const { reconciler } = setup({ verifier: counting });
-    const batch = [1, 2, 3].map((n) =>
-      intent('redemption', 'till-1', n, { token: issue(key, { id: `b-${n}` }) }),
-    );
+    const batch = [1, 2, 3].map((n) => redeemed('till-1', n, issue(key, { id: `b-${n}` })));
     await reconciler.apply(batch);
     await reconciler.apply(batch);
     expect(counting.calls).toBe(1);
@@ -301,7 +299,7 @@ describe('bad input', () => {
   it('a redemption without a verifier is rejected, not stored', async () => {
     const ledger = createMemoryLedger();
     const reconciler = createReconciler({ ledger, clock });
-    const result = await reconciler.apply([intent('redemption', 'till-1', 1, { token: 'T1.x.y' })]);
+    const result = await reconciler.apply([redeemed('till-1', 1, 'T1.x.y')]);
     expect(result.rejected.map((r) => r.code)).toEqual(['no_verifier']);
     expect((await ledger.counts()).intents).toBe(0);
   });
@@ -360,7 +358,7 @@ describe('exactly once and streaming', () => {
     const ledger = createMemoryLedger();
     const broken = { verifyBatch: () => Promise.reject(new Error('HSM offline')) };
     const reconciler = createReconciler({ ledger, clock, verifier: broken });
-    const batch = [restock(1, 'tea', 1), intent('redemption', 'till-1', 2, { token: 'T1.a.b' })];
+    const batch = [restock(1, 'tea', 1), redeemed('till-1', 2, 'T1.a.b')];
     await expect(reconciler.apply(batch)).rejects.toMatchObject({ code: 'ERR_RECONCILE' });
     expect((await ledger.counts()).intents).toBe(0);
   });

@@ -15,7 +15,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testVerifier } from './support/ed25519-verifier.js';
-import { idOf, intent } from './support/intents.js';
+import { idOf, intent, redeemed, redemptionRecord } from './support/intents.js';
 
 const clock = createManualClock(1_000_000);
 const setup = () => {
@@ -93,9 +93,9 @@ describe('ingest is total', () => {
 
   it('text Postgres cannot store (NUL, lone surrogates) is refused at the door, not in the ledger', async () => {
     const { reconciler } = setup();
-    const token = (t: string) => intent('redemption', 'till-1', 1, { token: t });
+    const token = (t: string) => redeemed('till-1', 1, t);
     const record = (kid: string) =>
-      intent('token.redeemed', 'till-1', 1, { token: 'T1.a.b', kid, tokenId: '0'.repeat(32) });
+      intent('token.redeemed', 'till-1', 1, { ...redemptionRecord('T1.a.b', 1), kid });
     const result = await reconciler.apply([
       token('T1.a\u0000b.c'),
       token('T1.a\ud800b.c'),
@@ -117,6 +117,8 @@ describe('ingest is total', () => {
   it('a verifier whose messages and ids cannot be stored does not fail the batch', async () => {
     const ledger = createMemoryLedger();
     let n = 0;
+    // The id the records name: a verified id differing from it would be a token_id_mismatch instead.
+    const tokenId = redemptionRecord('T1.a.b', 1).tokenId as string;
     const verifier: RedemptionVerifier = {
       verifyBatch: (checks): RedemptionVerdict[] =>
         checks.map(() => {
@@ -125,14 +127,12 @@ describe('ingest is total', () => {
           if (n === 2) return { ok: true, token: { id: 'z'.repeat(5_000), keyId: 'k\u0000' } };
           return {
             ok: true,
-            token: { id: 't-1', keyId: 'k', amount: { amount: Number.NaN, currency: 'EUR' } },
+            token: { id: tokenId, keyId: 'k', amount: { amount: Number.NaN, currency: 'EUR' } },
           };
         }),
     };
     const reconciler = createReconciler({ ledger, clock, verifier });
-    const result = await reconciler.apply(
-      [1, 2, 3, 4].map((w) => intent('redemption', 'till-1', w, { token: 'T1.a.b' })),
-    );
+    const result = await reconciler.apply([1, 2, 3, 4].map((w) => redeemed('till-1', w, 'T1.a.b')));
     expect(result.accepted).toBe(4);
     const snapshot = canonicalJson(await snapshotLedger(ledger));
     expect(snapshot).not.toMatch(/\\u0000/);
@@ -187,7 +187,7 @@ describe('what a failure of apply means', () => {
   });
 
   it('a verifier that throws, even a TypeError (fetch fails with one), is ERR_RECONCILE; a broken contract is a TypeError', async () => {
-    const redemption = intent('redemption', 'till-1', 1, { token: 'T1.a.b' });
+    const redemption = redeemed('till-1', 1, 'T1.a.b');
     const failing = { verifyBatch: () => Promise.reject(new TypeError('fetch failed')) };
     await expect(
       createReconciler({ ledger: createMemoryLedger(), clock, verifier: failing }).apply([redemption]),

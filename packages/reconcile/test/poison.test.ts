@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { emptySku, foldSku } from '../src/lib/fold-sku.js';
 import { issue, newKey, testVerifier } from './support/ed25519-verifier.js';
-import { eur, idOf, intent } from './support/intents.js';
+import { eur, idOf, intent, redeemed } from './support/intents.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const clock = createManualClock(1_000_000);
@@ -136,7 +136,7 @@ describe('poison in every kind of group', () => {
   const key = newKey('k1');
   const verifier = testVerifier([key]);
   const voucher = issue(key, { id: 'v-1', amount: eur(500) });
-  const redeem = (device: string, wall: number) => intent('redemption', device, wall, { token: voucher });
+  const redeem = (device: string, wall: number) => redeemed(device, wall, voucher);
 
   it('a SKU count that would pass 2^53-1 parks that intent as amount_overflow and leaves the state as it was', () => {
     const start = { ...emptySku(), available: MAX - 1, sold: 5 };

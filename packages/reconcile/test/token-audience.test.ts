@@ -14,6 +14,7 @@ import {
   generateIssuerKey,
 } from '@tallystick/token';
 import { describe, expect, it } from 'vitest';
+import { redemptionRecord } from './support/intents.js';
 
 const T0 = 1_767_225_600_000;
 const clock = createManualClock(T0);
@@ -24,11 +25,11 @@ const perTill = (device: string) => createVerifier({ keys, audience: device, clo
 function redemption(device: string, wall: number, token: string) {
   return {
     id: newIntentId(),
-    type: 'redemption',
+    type: 'token.redeemed',
     device,
     hlc: encodeHlc({ wall, counter: 0, node: device }),
     createdAt: wall,
-    payload: { token },
+    payload: redemptionRecord(token, wall, device),
   };
 }
 

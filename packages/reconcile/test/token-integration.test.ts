@@ -13,6 +13,7 @@ import {
   RevocationList,
 } from '@tallystick/token';
 import { describe, expect, it } from 'vitest';
+import { redemptionRecord } from './support/intents.js';
 
 const T0 = 1_767_225_600_000;
 const clock = createManualClock(T0);
@@ -23,14 +24,15 @@ const issuer = createIssuer({ ...key, clock });
 const stranger = createIssuer({ ...other, clock });
 const old = createIssuer({ ...retired, clock });
 
-function redemption(device: string, wall: number, token: string, type = 'redemption', extra = {}) {
+// A till's token.redeemed intent: the record its redeemer built, or one built here from the token.
+function redemption(device: string, wall: number, token: string, record?: object) {
   return {
     id: newIntentId(),
-    type,
+    type: 'token.redeemed',
     device,
     hlc: encodeHlc({ wall, counter: 0, node: device }),
     createdAt: wall,
-    payload: type === 'redemption' ? { token } : { token, ...extra },
+    payload: record ?? redemptionRecord(token, wall, device),
   };
 }
 
@@ -112,9 +114,11 @@ describe('with @tallystick/token', () => {
       verifier: fromTokenVerifier(verifier),
       clock,
     });
-    const first = redemption('till-1', T0 + 1_000, record.token, 'token.redeemed', { ...record });
-    const again = redemption('till-2', T0 + 2_000, record.token, 'token.redeemed', { ...record });
-    const liar = redemption('till-3', T0 + 3_000, issuer.issue().qr, 'token.redeemed', {
+    const first = redemption('till-1', T0 + 1_000, record.token, record);
+    const again = redemption('till-2', T0 + 2_000, record.token, record);
+    const other = issuer.issue().qr;
+    const liar = redemption('till-3', T0 + 3_000, other, {
+      ...redemptionRecord(other, T0 + 3_000, 'till-3'),
       tokenId: issued.id,
     });
     const result = await reconciler.apply([first, again, liar]);

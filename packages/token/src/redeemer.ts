@@ -194,9 +194,8 @@ export async function openRedeemer(options: RedeemerOptions): Promise<Redeemer> 
     const redemption = redemptionOf(token, device, now);
     const intentId = redemptionIntentId(device, token.id, token.issuedAt);
     try {
-      const payload = redemption as unknown as JsonValue;
       const held = await outbox.enqueue(
-        { type: REDEMPTION_INTENT_TYPE, payload, partitionKey: token.id },
+        { type: REDEMPTION_INTENT_TYPE, payload: redemption, partitionKey: token.id },
         { id: intentId },
       );
       // An outbox that ignored `{ id }` would store a fresh copy on every retry: not the contract.

@@ -1,10 +1,19 @@
 /**
  * Checkout, identical online and offline: spend a receipt code, queue one
- * `sale` intent per cart line and one `redemption` intent for the code, and
+ * `sale` intent per cart line and one `token.redeemed` intent for the code, and
  * keep the receipt to show. Nothing waits for the network.
  */
-import { addMoney, type Money, money } from '@tallystick/core';
+import {
+  addMoney,
+  INTENT_TYPES,
+  type Money,
+  money,
+  REDEMPTION_INTENT_TYPE,
+  type Redemption,
+} from '@tallystick/core';
+import type { IntentPayloadInputs } from '@tallystick/core/protocol';
 import type { IntentQueue } from '@tallystick/queue';
+import { decodeToken } from '@tallystick/token/verify';
 import type { ReceiptCodeBook } from './codes.js';
 import { load, save } from './storage.js';
 
@@ -58,15 +67,21 @@ export async function checkout(
   // One partition per receipt keeps its intents in order through the queue.
   const partitionKey = `receipt-${code.id}`;
   const intentIds: string[] = [];
+  const now = Date.now();
   for (const line of lines) {
-    const intent = await queue.enqueue({
-      type: 'sale',
-      partitionKey,
-      payload: { sku: line.sku, quantity: line.quantity, unitPrice: { ...line.unitPrice } },
-    });
+    const payload: IntentPayloadInputs['sale'] = {
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: { ...line.unitPrice },
+    };
+    const intent = await queue.enqueue({ type: INTENT_TYPES.sale, partitionKey, payload });
     intentIds.push(intent.id);
   }
-  const redemption = await queue.enqueue({ type: 'redemption', partitionKey, payload: { token: code.qr } });
+  const redemption = await queue.enqueue({
+    type: REDEMPTION_INTENT_TYPE,
+    partitionKey,
+    payload: redemptionOf(code.qr, book.device, now),
+  });
   intentIds.push(redemption.id);
 
   const currency = lines[0]!.unitPrice.currency;
@@ -74,7 +89,21 @@ export async function checkout(
     money(0, currency),
     ...lines.map((l) => money(l.unitPrice.amount * l.quantity, currency)),
   );
-  const receipt: Receipt = { id: code.id, qr: code.qr, at: Date.now(), lines, total, intentIds };
+  const receipt: Receipt = { id: code.id, qr: code.qr, at: now, lines, total, intentIds };
   save('receipts', [receipt, ...receipts()].slice(0, KEEP));
   return receipt;
+}
+
+/**
+ * The redemption record for a receipt code this till spends. The code came
+ * from the server's own book for this device, so the till need not verify it
+ * (the server does, at reconciliation); it records the token's claims as the
+ * protocol's `token.redeemed` payload.
+ */
+function redemptionOf(qr: string, terminal: string, redeemedAt: number): Redemption {
+  const decoded = decodeToken(qr);
+  if (!decoded.ok) throw new Error(`receipt code is not a token: ${decoded.message}`);
+  const { id, kid, issuedAt, expiresAt, amount } = decoded.token;
+  const value = amount ? { amount: amount.amount, currency: amount.currency } : {};
+  return { tokenId: id, kid, ...value, terminal, redeemedAt, issuedAt, expiresAt, token: qr };
 }

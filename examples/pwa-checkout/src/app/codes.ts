@@ -21,7 +21,8 @@ const MARGIN_MS = 60 * 60_000;
 export class ReceiptCodeBook {
   private codes: ReceiptCode[] = load<ReceiptCode[]>('codes', []);
 
-  constructor(private readonly device: string) {}
+  /** @param device this till's id: the audience of its codes and the terminal of its redemptions. */
+  constructor(readonly device: string) {}
 
   get size(): number {
     return this.usable().length;

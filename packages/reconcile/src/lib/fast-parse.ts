@@ -10,7 +10,7 @@ import { isStorableText } from './storable.js';
  * It answers only when it is sure: an input it returns an intent for is one the
  * schemas accept, and the intent is exactly the one they would build (same
  * fields, same key order, so the fingerprint is the same). Anything else (a
- * failure, an optional field it does not handle, `token.redeemed`, a class
+ * failure, an optional field it does not handle, a class
  * instance, an `undefined` member) returns undefined and goes to the schemas,
  * which also word the rejection. A fast-check law in the tests holds it to that.
  */
@@ -39,6 +39,22 @@ export function isValidPayload(type: string, payload: unknown): boolean {
 const HLC_TEXT = /^[0-9a-f]{16}-[0-9A-Za-z._~-]{1,64}$/;
 const SKU = /^[0-9A-Za-z._~:/-]{1,64}$/;
 
+// The redemption record's members in schema order: the output is built in this order.
+const REDEMPTION_KEYS = [
+  'tokenId',
+  'kid',
+  'amount',
+  'currency',
+  'audience',
+  'terminal',
+  'holder',
+  'redeemedAt',
+  'issuedAt',
+  'expiresAt',
+  'token',
+] as const;
+const TOKEN_ID = /^[0-9a-f]{32}$/;
+
 // Allowed members per type, in schema order, so the count check below refuses any extra one.
 const MEMBERS: Record<string, ReadonlySet<string>> = {
   sale: new Set(['sku', 'quantity', 'unitPrice', 'discountBps', 'holdId']),
@@ -46,8 +62,8 @@ const MEMBERS: Record<string, ReadonlySet<string>> = {
   hold: new Set(['sku', 'quantity', 'expiresAt']),
   hold_release: new Set(['sku', 'holdId']),
   refund: new Set(['sku', 'saleId', 'amount', 'quantity']),
-  redemption: new Set(['token']),
   price_update: new Set(['sku', 'unitPrice', 'discountBps']),
+  'token.redeemed': new Set(REDEMPTION_KEYS),
 };
 
 function payloadOf(type: unknown, p: Record<string, unknown>): object | undefined {
@@ -82,12 +98,8 @@ function payloadOf(type: unknown, p: Record<string, unknown>): object | undefine
       if (!isSku(p.sku) || !isIntentId(p.saleId) || !amount || !isCount(p.quantity, 0)) return undefined;
       return { sku: p.sku, saleId: p.saleId, amount, quantity: p.quantity };
     }
-    case 'redemption': {
-      const t = p.token;
-      return typeof t === 'string' && t.length >= 1 && t.length <= 4096 && isStorableText(t)
-        ? { token: t }
-        : undefined;
-    }
+    case 'token.redeemed':
+      return redemptionOf(p);
     case 'price_update': {
       const unitPrice = moneyOf(p.unitPrice, 0);
       const discountBps = 'discountBps' in p ? p.discountBps : 0;
@@ -97,6 +109,29 @@ function payloadOf(type: unknown, p: Record<string, unknown>): object | undefine
     default:
       return undefined;
   }
+}
+
+function redemptionOf(p: Record<string, unknown>): object | undefined {
+  const { tokenId, amount, currency } = p;
+  if (typeof tokenId !== 'string' || !TOKEN_ID.test(tokenId)) return undefined;
+  if (!isText(p.kid, 64) || !isText(p.token, 4096)) return undefined;
+  if (!isWall(p.redeemedAt) || !isWall(p.issuedAt) || !isWall(p.expiresAt)) return undefined;
+  if ((amount === undefined) !== (currency === undefined)) return undefined;
+  if (amount !== undefined && (!Number.isSafeInteger(amount) || (amount as number) < 0)) return undefined;
+  if (currency !== undefined && !isCurrencyCode(currency)) return undefined;
+  for (const key of ['audience', 'terminal'] as const) if (key in p && !isText(p[key], 256)) return undefined;
+  if ('holder' in p && !isText(p.holder, 64)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of REDEMPTION_KEYS) if (key in p) out[key] = p[key];
+  return out;
+}
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && isStorableText(value);
+}
+
+function isWall(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= HLC_MAX_WALL;
 }
 
 // Only literal objects (JSON.parse's, or prototype-less ones): a class instance may

@@ -114,7 +114,7 @@ export async function toStored(
   const facts = new Map<string, TokenFacts>();
   if (redemptions.length > 0 && verifier) {
     const checks = redemptions.map((c) => ({
-      token: (c.intent as Intent<'redemption' | 'token.redeemed'>).payload.token,
+      token: (c.intent as Intent<'token.redeemed'>).payload.token,
       at: Number.parseInt(c.intent.hlc.slice(0, 12), 16),
       device: c.intent.device,
     }));
@@ -210,7 +210,6 @@ function isSafeMoney(value: unknown): value is Money {
 
 function groupsOf(intent: Intent, facts: TokenFacts | undefined): { group: string; group2: string | null } {
   switch (intent.type) {
-    case 'redemption':
     case 'token.redeemed':
       return { group: facts?.ok ? `${TOKEN}${facts.token.id}` : `${INTENT}${intent.id}`, group2: null };
     case 'refund':

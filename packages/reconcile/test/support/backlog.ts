@@ -7,7 +7,7 @@
  */
 import { encodeHlc } from '@tallystick/core';
 import { issue, newKey } from './ed25519-verifier.js';
-import { idOf, type RawIntent } from './intents.js';
+import { idOf, type RawIntent, redemptionRecord } from './intents.js';
 
 export interface BacklogOptions {
   intents: number;
@@ -85,6 +85,10 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
     };
   };
   const eur = (amount: number) => ({ amount, currency: 'EUR' });
+  const redeem = (token: string): RawIntent => {
+    const till = pick(tills);
+    return make('token.redeemed', till, redemptionRecord(token, wall, till));
+  };
 
   const next = (): RawIntent => {
     const sku = Math.floor(random() * skus);
@@ -99,7 +103,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
       const token = tokens.issue(n);
       recentTokens.push(token);
       if (recentTokens.length > 64) recentTokens.shift();
-      return make('redemption', pick(tills), { token });
+      return redeem(token);
     }
     if (r < 0.03) {
       const hold = make('hold', 'web', { sku: skuId, quantity: 1, expiresAt: wall + 300_000 });
@@ -145,8 +149,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
 
   const conflict = (sku: number): RawIntent => {
     const kind = Math.floor(random() * 5);
-    if (kind === 0 && recentTokens.length > 0)
-      return make('redemption', pick(tills), { token: pick(recentTokens) });
+    if (kind === 0 && recentTokens.length > 0) return redeem(pick(recentTokens));
     if (kind === 1) {
       // A scarce SKU nobody restocks: every sale of it is an oversell.
       return make('sale', pick(tills), { sku: 'scarce', quantity: 1, unitPrice: eur(100) });
@@ -156,7 +159,7 @@ export function* backlog(options: BacklogOptions): Generator<RawIntent> {
       return make('sale', pick(tills), { sku: `sku-${sku}`, quantity: 1, unitPrice: eur(stale[sku]!) });
     }
     if (kind === 3) {
-      return make('redemption', pick(tills), { token: tokens.stray(n) });
+      return redeem(tokens.stray(n));
     }
     // A sale against a hold long expired (its id is made up, so never active).
     stock[sku]! -= 1;

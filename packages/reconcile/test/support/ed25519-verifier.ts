@@ -33,6 +33,17 @@ export function issue(key: TestKey, claims: { id: string; amount?: Money; expire
   return `T1.${body}.${encodeBase64url(signature)}`;
 }
 
+/**
+ * The protocol's token id (32 lower-case hex digits) for a test-scheme claim
+ * id: the id itself when it already is one, else a hash of it. The verifier
+ * answers this id, and redemption records carry it.
+ */
+export function tokenIdOf(claimId: string): string {
+  return /^[0-9a-f]{32}$/.test(claimId)
+    ? claimId
+    : createHash('sha256').update(claimId).digest('hex').slice(0, 32);
+}
+
 export function testVerifier(
   keys: TestKey[],
   revoked: string[] = [],
@@ -72,7 +83,11 @@ function verifyOne(
     return fail('expired', 'expired when redeemed');
   return {
     ok: true,
-    token: { id: String(claims.id), keyId: key.kid, ...(claims.amount ? { amount: claims.amount } : {}) },
+    token: {
+      id: tokenIdOf(String(claims.id)),
+      keyId: key.kid,
+      ...(claims.amount ? { amount: claims.amount } : {}),
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { resolved } from '@tallystick/merge';
 import { createReconciler, type Ledger, type ReconcilePolicies, snapshotLedger } from '@tallystick/reconcile';
 import fc from 'fast-check';
 import { issue, newKey } from './ed25519-verifier.js';
-import { idOf, type RawIntent } from './intents.js';
+import { idOf, type RawIntent, redemptionRecord } from './intents.js';
 import { type Delivery, scenarioVerifier } from './scenario.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -53,7 +53,7 @@ const step = fc.record({
     'refund',
     'refund',
     'price_update',
-    'redemption',
+    'token.redeemed',
   ),
   wall: fc.integer({ min: 1, max: 60 }),
   device: fc.constantFrom('hq', 'till-1', 'till-2'),
@@ -106,7 +106,7 @@ export const extremeDay: fc.Arbitrary<RawIntent[]> = fc
           payload = { sku: s.sku, unitPrice: money, discountBps: s.bps };
           break;
         default:
-          payload = { token: TOKENS[s.pick % TOKENS.length]! };
+          payload = redemptionRecord(TOKENS[s.pick % TOKENS.length]!, s.wall, s.device);
       }
       const hlc = encodeHlc({ wall: s.wall, counter: 0, node: s.device });
       return { id, type: s.type, device: s.device, hlc, createdAt: s.wall, payload };

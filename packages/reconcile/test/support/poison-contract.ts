@@ -15,7 +15,7 @@ import {
   snapshotLedger,
 } from '@tallystick/reconcile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eur, idOf, intent, type RawIntent } from './intents.js';
+import { eur, idOf, intent, type RawIntent, redeemed } from './intents.js';
 
 const clock = createManualClock(1_000_000);
 const restock = (wall: number, quantity: number) => intent('restock', 'hq', wall, { sku: 'tea', quantity });
@@ -119,9 +119,9 @@ export function poisonContract(name: string, open: () => Promise<Ledger | undefi
       };
       const reconciler = createReconciler({ ledger, clock, verifier });
       const result = await reconciler.apply([
-        intent('redemption', 'till-1', 1, { token: 'T1.\u0000.x' }),
-        intent('redemption', 'till-1', 2, { token: 'T1.\ud800.x' }),
-        intent('redemption', 'till-1', 3, { token: 'T1.fine.x' }),
+        redeemed('till-1', 1, 'T1.\u0000.x'),
+        redeemed('till-1', 2, 'T1.\ud800.x'),
+        redeemed('till-1', 3, 'T1.fine.x'),
         restock(1, 1),
       ]);
       expect(result.rejected.map((r) => [r.index, r.code])).toEqual([

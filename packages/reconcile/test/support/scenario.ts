@@ -6,7 +6,7 @@
 import { encodeHlc } from '@tallystick/core';
 import fc from 'fast-check';
 import { issue, newKey, testVerifier } from './ed25519-verifier.js';
-import { eur, idOf, type RawIntent } from './intents.js';
+import { eur, idOf, type RawIntent, redemptionRecord } from './intents.js';
 
 const DEVICES = ['hq', 'till-1', 'till-2', 'web'] as const;
 const SKUS = ['apple', 'tea'] as const;
@@ -52,7 +52,7 @@ const step = fc.record({
     'hold_release',
     'refund',
     'refund',
-    'redemption',
+    'token.redeemed',
     'price_update',
   ),
   wall: fc.integer({ min: 1, max: 40 }),
@@ -106,8 +106,8 @@ export const shopDay: fc.Arbitrary<unknown[]> = fc
         case 'refund':
           payload = { sku, saleId: ref(sales), amount: eur(s.price), quantity: s.quantity % 2 };
           break;
-        case 'redemption':
-          payload = { token: TOKENS[s.pick % TOKENS.length]! };
+        case 'token.redeemed':
+          payload = redemptionRecord(TOKENS[s.pick % TOKENS.length]!, s.wall, device);
           break;
         default:
           payload = { sku, unitPrice: eur(s.price), discountBps: s.discount };
