@@ -1,23 +1,24 @@
-import { encodeBase64url, TallystickError } from '@tallystick/core';
+import { encodeBase64url } from '@tallystick/core';
 import { publicKeyFromSecret } from './crypto/index.js';
 import type { IssuerKey, VerificationKey } from './keys.js';
 import { isBytes } from './lib/input.js';
 import {
   ALG,
   type Code,
+  checked,
   type Failure,
   failure,
   isFailure,
-  isStrictKey,
-  type Json,
+  KEY_MEMBERS,
   MAX_KEYS,
   readAlg,
   readEnvelope,
   readKeyBytes,
   readKid,
   readObject,
+  readPublicEntry,
   readWindow,
-  unknownMember,
+  sameBytes,
   VERSION,
 } from './lib/key-file-read.js';
 
@@ -99,7 +100,6 @@ export type KeySetResult = { readonly ok: true; readonly keys: VerificationKey[]
 export type IssuerKeyResult = { readonly ok: true; readonly key: IssuerKey } | KeyFileFailure;
 
 const SET_MEMBERS = ['type', 'version', 'keys'];
-const KEY_MEMBERS = ['kid', 'alg', 'publicKey', 'notBefore', 'notAfter'];
 const ISSUER_MEMBERS = ['type', 'version', ...KEY_MEMBERS, 'secretKey'];
 
 /**
@@ -238,26 +238,6 @@ export function encodeIssuerKey(key: IssuerKey): string {
   return checked(file, decodeIssuerKey);
 }
 
-function readPublicEntry(value: unknown, where: string): VerificationKey | Failure {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return failure('malformed', `${where} must be an object`);
-  }
-  const entry = value as Json;
-  const bad = unknownMember(entry, KEY_MEMBERS, where) ?? readAlg(entry, where);
-  if (bad) return bad;
-  const publicKey = readKeyBytes(entry.publicKey, `${where}.publicKey`);
-  if (isFailure(publicKey)) return publicKey;
-  const kid = readKid(entry.kid, publicKey, where);
-  if (isFailure(kid)) return kid;
-  const window = readWindow(entry, where);
-  if (isFailure(window)) return window;
-  // Last: the one check that costs a scalar multiplication.
-  if (!isStrictKey(publicKey)) {
-    return failure('refused_key', `${where}.publicKey is not a key of prime order (spec section 4)`);
-  }
-  return { kid, publicKey, ...window };
-}
-
 function entryJson(key: VerificationKey, where: string) {
   if (!isBytes(key.publicKey)) throw new TypeError(`${where}.publicKey must be a Uint8Array`);
   return {
@@ -267,23 +247,4 @@ function entryJson(key: VerificationKey, where: string) {
     ...(key.notBefore === undefined ? {} : { notBefore: key.notBefore }),
     ...(key.notAfter === undefined ? {} : { notAfter: key.notAfter }),
   };
-}
-
-/** Runs the decoder on what the encoder built, so the encoder never writes a file the decoder refuses. */
-function checked(file: object, decode: (value: unknown) => { ok: boolean }): string {
-  const result = decode(file);
-  if (!result.ok) {
-    const { code, message } = result as Failure;
-    if (code === 'malformed') throw new TypeError(message);
-    if (code === 'bad_window' || code === 'bad_length') throw new RangeError(message);
-    throw new TallystickError('ERR_KEY', `${message} (${code})`);
-  }
-  return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }

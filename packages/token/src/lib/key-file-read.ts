@@ -3,9 +3,9 @@
  * section 9.1 fixes, so every implementation reports the same first failure.
  * Each returns the value or a failure; nothing here throws on any input.
  */
-import { tryDecodeBase64url } from '@tallystick/core';
+import { TallystickError, tryDecodeBase64url } from '@tallystick/core';
 import { prepareKey } from '../crypto/index.js';
-import { kidFromPublicKey } from '../keys.js';
+import { kidFromPublicKey, type VerificationKey } from '../keys.js';
 
 /** Why a key file was refused (see `KeyFileCode` in key-file.ts). */
 export type Code =
@@ -142,4 +142,46 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+export const KEY_MEMBERS = ['kid', 'alg', 'publicKey', 'notBefore', 'notAfter'];
+
+/** One entry of a key set: members, alg, public key, kid, window, then the strict rule. */
+export function readPublicEntry(value: unknown, where: string): VerificationKey | Failure {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return failure('malformed', `${where} must be an object`);
+  }
+  const entry = value as Json;
+  const bad = unknownMember(entry, KEY_MEMBERS, where) ?? readAlg(entry, where);
+  if (bad) return bad;
+  const publicKey = readKeyBytes(entry.publicKey, `${where}.publicKey`);
+  if (isFailure(publicKey)) return publicKey;
+  const kid = readKid(entry.kid, publicKey, where);
+  if (isFailure(kid)) return kid;
+  const window = readWindow(entry, where);
+  if (isFailure(window)) return window;
+  // Last: the one check that costs a scalar multiplication.
+  if (!isStrictKey(publicKey)) {
+    return failure('refused_key', `${where}.publicKey is not a key of prime order (spec section 4)`);
+  }
+  return { kid, publicKey, ...window };
+}
+
+/** Runs the decoder on what the encoder built, so the encoder never writes a file the decoder refuses. */
+export function checked(file: object, decode: (value: unknown) => { ok: boolean }): string {
+  const result = decode(file);
+  if (!result.ok) {
+    const { code, message } = result as Failure;
+    if (code === 'malformed') throw new TypeError(message);
+    if (code === 'bad_window' || code === 'bad_length') throw new RangeError(message);
+    throw new TallystickError('ERR_KEY', `${message} (${code})`);
+  }
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
