@@ -47,8 +47,9 @@ export const ISSUER_KEY_TYPE = 'tallystick/issuer-key';
 /**
  * Why a key file was refused. Stable: switch on these, never on messages.
  *
- * - `malformed`: not JSON, not an object, wrong `type`, a member missing, of the wrong type or unknown.
- * - `unsupported_version`: `version` is not 1.
+ * - `malformed`: not UTF-8 JSON, not an object, wrong `type`, a member missing, of the wrong type or
+ *   unknown, over 1024 keys or 1 MiB.
+ * - `unsupported_version`: `version` is not 1 (or is missing, as in the files of tallystick 0.1).
  * - `unsupported_alg`: `alg` is not "Ed25519".
  * - `bad_base64url`: a key is not canonical unpadded base64url.
  * - `bad_length`: a key does not decode to 32 bytes.
@@ -103,8 +104,8 @@ const SET_MEMBERS = ['type', 'version', 'keys'];
 const ISSUER_MEMBERS = ['type', 'version', ...KEY_MEMBERS, 'secretKey'];
 
 /**
- * Decodes a key set file (spec section 9.1): JSON text, or the value
- * `JSON.parse` or `fetch(...).json()` gave. Every rule is checked, each
+ * Decodes a key set file (spec section 9.1): JSON text, its UTF-8 bytes,
+ * or the value `JSON.parse` or `fetch(...).json()` gave. Every rule is checked, each
  * public key strict-checked once, so the keys can go straight to
  * `createVerifier`. Never throws, on any input.
  *

@@ -6,6 +6,7 @@
 import { TallystickError, tryDecodeBase64url } from '@tallystick/core';
 import { prepareKey } from '../crypto/index.js';
 import { kidFromPublicKey, type VerificationKey } from '../keys.js';
+import { isBytes } from './input.js';
 
 /** Why a key file was refused (see `KeyFileCode` in key-file.ts). */
 export type Code =
@@ -44,13 +45,21 @@ export const MAX_TEXT = 1 << 20;
 
 export type Json = Record<string, unknown>;
 
-/** Parses text (or takes an already parsed value) into a JSON object. */
+/** Parses text or UTF-8 bytes (or takes an already parsed value) into a JSON object. */
 export function readObject(input: unknown, what: string): Json | Failure {
   let value = input;
-  if (typeof input === 'string') {
-    if (input.length > MAX_TEXT) return failure('malformed', `${what} is over ${MAX_TEXT} characters`);
+  if (isBytes(input)) {
+    if (input.length > MAX_TEXT) return failure('malformed', `${what} is over ${MAX_TEXT} bytes`);
     try {
-      value = JSON.parse(input);
+      value = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return failure('malformed', `${what} is not UTF-8`);
+    }
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_TEXT) return failure('malformed', `${what} is over ${MAX_TEXT} characters`);
+    try {
+      value = JSON.parse(value);
     } catch {
       return failure('malformed', `${what} is not JSON`);
     }
@@ -62,16 +71,20 @@ export function readObject(input: unknown, what: string): Json | Failure {
 }
 
 /**
- * The envelope: `type`, then `version`, then no member outside `allowed`.
- * Unknown members are refused because a misspelt window (`notAftr`) would
- * otherwise be dropped silently and leave a key valid for ever.
+ * The envelope: `version`, then `type`, then no member outside `allowed`.
+ * Version comes first so that a file of tallystick 0.1 (no version, no type)
+ * is told apart from a file of the other kind. Unknown members are refused
+ * because a misspelt window (`notAftr`) would otherwise be dropped silently
+ * and leave a key valid for ever.
  */
 export function readEnvelope(obj: Json, type: string, allowed: readonly string[]): Failure | undefined {
+  if (obj.version !== VERSION) {
+    const old =
+      obj.version === undefined ? ' (a key file of tallystick 0.1? see the 0.2 migration note)' : '';
+    return failure('unsupported_version', `version must be ${VERSION}, got ${describe(obj.version)}${old}`);
+  }
   if (obj.type !== type) {
     return failure('malformed', `type must be "${type}", got ${describe(obj.type)}`);
-  }
-  if (obj.version !== VERSION) {
-    return failure('unsupported_version', `version must be ${VERSION}, got ${describe(obj.version)}`);
   }
   return unknownMember(obj, allowed, type);
 }
