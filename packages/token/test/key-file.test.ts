@@ -11,6 +11,7 @@ import {
   encodeKeySet,
   generateIssuerKey,
   kidFromPublicKey,
+  RevocationList,
   type VerificationKey,
 } from '../src/index.js';
 import { keyFromSeed, NOW } from './fixtures.js';
@@ -207,6 +208,15 @@ describe('createIssuer checks its key', () => {
     );
     expect(() => createIssuer({ secretKey: A.secretKey, kid: A.kid.toUpperCase() })).toThrow(RangeError);
     expect(() => createIssuer({ secretKey: A.secretKey, publicKey: 'x' as never })).toThrow(TypeError);
+  });
+
+  it("RevocationList.toBytes refuses a signer kid that is not its secret key's (ERR_KEY)", () => {
+    const list = RevocationList.create({ kids: [B.kid] });
+    expect(() => list.toBytes({ secretKey: A.secretKey, kid: B.kid })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY' }),
+    );
+    const bytes = list.toBytes({ secretKey: A.secretKey, kid: A.kid });
+    expect(RevocationList.fromBytes(bytes, { keys: [A] }).hasKid(B.kid)).toBe(true);
   });
 
   it('derives the kid when none is given', () => {
