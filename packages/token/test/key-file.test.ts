@@ -15,6 +15,15 @@ import {
   type VerificationKey,
 } from '../src/index.js';
 import { keyFromSeed, NOW } from './fixtures.js';
+import {
+  detachedBytes,
+  hostile,
+  isFailure,
+  lyingBytes,
+  revokedProxy,
+  throwingGetters,
+  throwingProxy,
+} from './support/hostile.js';
 import { keyWithTorsion } from './support/torsion.js';
 
 const A = keyFromSeed(0x11);
@@ -117,6 +126,28 @@ describe('key set file', () => {
       expect(codeOf(decodeKeySet(value))).toBe('malformed');
       expect(codeOf(decodeIssuerKey(value))).toBe('malformed');
     }
+  });
+
+  it('law: every hostile value (proxies, lying and detached bytes, anything) gets a typed result, never a throw', () => {
+    const shaped = (r: unknown) =>
+      isFailure(r) || (typeof r === 'object' && r !== null && (r as { ok?: unknown }).ok === true);
+    fc.assert(
+      fc.property(hostile, (make) => {
+        const value = make();
+        expect(shaped(decodeKeySet(value))).toBe(true);
+        expect(shaped(decodeIssuerKey(value))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    const header = { type: 'tallystick/key-set', version: 1 };
+    for (const inner of [throwingProxy(), revokedProxy(), throwingGetters(['kid', 'alg', 'publicKey'])]) {
+      expect(codeOf(decodeKeySet({ ...header, keys: [inner] }))).toBe('malformed');
+      expect(codeOf(decodeKeySet({ ...header, keys: throwingProxy([]) }))).toBe('malformed');
+      expect(isFailure(decodeIssuerKey(inner))).toBe(true);
+    }
+    expect(codeOf(decodeKeySet({ ...header, keys: new Array(2 ** 32 - 1) }))).toBe('malformed');
+    expect(codeOf(decodeKeySet(detachedBytes()))).toBe('malformed');
+    expect(codeOf(decodeKeySet(lyingBytes()))).toBe('malformed');
   });
 
   it('a refused key anywhere in the set refuses the whole set, naming the entry', () => {
