@@ -45,6 +45,11 @@ function keysFromEnv(persistent: boolean): { keys: ServerKeys; source: string } 
     }
     // Persistent state needs a persistent key, or yesterday's receipts stop verifying.
     path = join(dataRoot, 'issuer-key.json');
+    // A new key beside the 0.1 file would silently stop yesterday's receipts verifying.
+    const old = join(dataRoot, 'issuer-keys.json');
+    if (existsSync(old) && !existsSync(path)) {
+      throw new Error(`${old} is a 0.1 keys file: convert its signing key to ${path} (see README.md)`);
+    }
     if (!existsSync(path)) {
       mkdirSync(dataRoot, { recursive: true });
       writeFileSync(path, newIssuerKeyFile(), { mode: 0o600, flag: 'wx' });
