@@ -51,8 +51,8 @@ function corpus() {
   const clock = { now: () => NOW };
   const secretKey = new Uint8Array(32).fill(0x11);
   const device = new Uint8Array(32).fill(0x22);
-  const issuer = createIssuer({ secretKey, kid: 'a1b2c3d4', clock });
-  const devicePublic = createIssuer({ secretKey: device, kid: '00000000' }).publicKey;
+  const issuer = createIssuer({ secretKey, clock });
+  const devicePublic = createIssuer({ secretKey: device }).publicKey;
   const tokens = [
     issuer.issue({}),
     issuer.issue({ amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7', holderKey: devicePublic }),

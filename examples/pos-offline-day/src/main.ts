@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createManualClock, formatMoney } from '@tallystick/core';
 import { startServer } from '@tallystick/example-reconcile-server';
 import { createHttpSender } from '@tallystick/queue';
+import { decodeKeySet } from '@tallystick/token';
 import { killMidRush } from './crash.js';
 import { runDay } from './day.js';
 import { PRODUCTS, prepareMarket, quotasOf, STALLS, WINDOW_MS } from './market.js';
@@ -43,13 +44,17 @@ const server = await startServer({
   catalog: PRODUCTS.map((p) => ({ sku: p.sku, name: p.name, price: p.price, stock: p.stock })),
 });
 const send = createHttpSender({ url: `${server.url}/intents`, clock });
+// Each stall loads the key set the server publishes, as a till does at setup: decodeKeySet checks
+// every key (kid, prime order, window) and never throws.
+const keySet = decodeKeySet(await (await fetch(`${server.url}/keys`)).text());
+if (!keySet.ok) throw new Error(`GET /keys refused (${keySet.code}): ${keySet.message}`);
 const terminals: Terminal[] = [];
 for (const id of STALLS) {
   terminals.push(
     await openTerminal({
       id,
       dir: join(root, id),
-      keys: [market.issuer.verificationKey],
+      keys: keySet.keys,
       clock,
       quotas: quotasOf(market, id),
       send,

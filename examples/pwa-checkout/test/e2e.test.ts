@@ -11,14 +11,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_CATALOG,
-  type RunningServer,
-  readPublishedKeys,
-  startServer,
-} from '@tallystick/example-reconcile-server';
+import { DEFAULT_CATALOG, type RunningServer, startServer } from '@tallystick/example-reconcile-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@tallystick/testkit';
-import { createVerifier } from '@tallystick/token';
+import { createVerifier, decodeKeySet } from '@tallystick/token';
 import jsQR from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -166,7 +161,9 @@ describe.skipIf(!present)('pwa-checkout in real Chromium', () => {
     const shot = PNG.sync.read(await page.locator('#receipt-qr').screenshot());
     const qr = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
     expect(qr?.data).toMatch(/^TS1:/);
-    const keys = readPublishedKeys(await (await fetch(`${server.url}/keys`)).json());
+    const published = decodeKeySet(await (await fetch(`${server.url}/keys`)).text());
+    if (!published.ok) throw new Error(`GET /keys is not a key set: ${published.message}`);
+    const keys = published.keys;
     const verified = createVerifier({ keys, audience: device }).verify(qr!.data);
     expect(verified.ok && verified.token.id).toBe(second);
     // And not for another device: the code is bound to this one.

@@ -3,7 +3,7 @@
  * demos, the pieces it is built from for anyone wiring their own.
  */
 export { DEFAULT_CATALOG, openingStock, type Product, STOCK_DEVICE } from './catalog.js';
-export { type KeysFile, newKeysFile, parseKeysFile, readPublishedKeys, type ServerKeys } from './keys.js';
+export { type KeyFileTexts, newIssuerKeyFile, readServerKeys, type ServerKeys } from './keys.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { MAX_CODES_PER_REQUEST } from './receipt-codes.js';
 export { createRedemptionVerifier, type RedemptionVerifierOptions } from './redemptions.js';

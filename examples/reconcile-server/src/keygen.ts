@@ -1,4 +1,4 @@
-/** `npm run keygen`: prints a new issuer keys file (see keys.ts) to stdout. Keep it secret. */
-import { newKeysFile } from './keys.js';
+/** `npm run keygen`: prints a new issuer key file (the format of `tallystick keygen`) to stdout. Keep it secret. */
+import { newIssuerKeyFile } from './keys.js';
 
-process.stdout.write(newKeysFile());
+process.stdout.write(newIssuerKeyFile());

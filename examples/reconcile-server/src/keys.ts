@@ -1,23 +1,23 @@
 /**
- * The issuer keys file: the key this server signs receipt codes with, and the
- * public keys whose tokens it accepts in redemptions (other issuers, retired
- * keys still inside their tokens' lifetime).
+ * The server's keys, as files in the two formats of `@tallystick/token`'s key
+ * file codec (docs/spec/token-format.md section 9.1), so the server has no
+ * loader of its own:
  *
- * ```json
- * {
- *   "signing": { "kid": "6830840f", "secretKey": "<32-byte Ed25519 seed, base64url>" },
- *   "trusted": [{ "kid": "1a2b3c4d", "publicKey": "<32 bytes, base64url>", "notAfter": 1798761600000 }]
- * }
- * ```
+ * - the issuer key file it signs receipt codes with: what `tallystick keygen
+ *   --out` and `npm run keygen` write (`decodeIssuerKey`);
+ * - optionally a key set of other public keys whose tokens it accepts in
+ *   redemptions: other issuers, retired keys still inside their tokens'
+ *   lifetime (`decodeKeySet`).
  *
- * Both members are optional; the signing key's public half is always trusted.
+ * `GET /keys` publishes the signing key and the trusted keys as one key set,
+ * the file a till loads with `decodeKeySet`.
  */
-import { decodeBase64url, encodeBase64url } from '@tallystick/core';
 import {
-  createIssuer,
+  decodeIssuerKey,
+  decodeKeySet,
+  encodeIssuerKey,
   generateIssuerKey,
   type IssuerKey,
-  kidFromPublicKey,
   type VerificationKey,
 } from '@tallystick/token';
 
@@ -29,94 +29,34 @@ export interface ServerKeys {
   readonly trusted?: readonly VerificationKey[];
 }
 
-/** The JSON shape of a keys file. */
-export interface KeysFile {
-  readonly signing?: { readonly kid: string; readonly secretKey: string };
-  readonly trusted?: readonly {
-    readonly kid: string;
-    readonly publicKey: string;
-    readonly notBefore?: number;
-    readonly notAfter?: number;
-  }[];
+/** Where each key file came from, named in errors. */
+export interface KeyFileTexts {
+  readonly issuerKey?: { readonly text: string; readonly source: string };
+  readonly trustedKeys?: { readonly text: string; readonly source: string };
 }
 
-/** Parses a keys file, naming the member at fault when it is wrong. */
-export function parseKeysFile(text: string, source: string): ServerKeys {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source}: not JSON (${(error as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new Error(`${source}: expected an object with "signing" and/or "trusted"`);
-  }
-  const file = raw as KeysFile;
+/**
+ * Decodes the server's key files with the token codec. Throws an `Error`
+ * naming the file and the codec's failure code when one is refused.
+ */
+export function readServerKeys(files: KeyFileTexts): ServerKeys {
   let signing: IssuerKey | undefined;
-  if (file.signing !== undefined) {
-    const secretKey = bytes(file.signing.secretKey, 32, `${source}: signing.secretKey`);
-    // The issuer derives the public key; the kid in the file is kept as given.
-    const issuer = createIssuer({ secretKey, kid: file.signing.kid });
-    signing = { secretKey, publicKey: issuer.publicKey, kid: issuer.kid };
+  if (files.issuerKey) {
+    const result = decodeIssuerKey(files.issuerKey.text);
+    if (!result.ok) throw new Error(`${files.issuerKey.source}: refused (${result.code}): ${result.message}`);
+    signing = result.key;
   }
-  if (file.trusted !== undefined && !Array.isArray(file.trusted)) {
-    throw new Error(`${source}: "trusted" must be an array`);
+  let trusted: VerificationKey[] = [];
+  if (files.trustedKeys) {
+    const result = decodeKeySet(files.trustedKeys.text);
+    if (!result.ok)
+      throw new Error(`${files.trustedKeys.source}: refused (${result.code}): ${result.message}`);
+    trusted = result.keys;
   }
-  const trusted = (file.trusted ?? []).map((entry, i): VerificationKey => {
-    const where = `${source}: trusted[${i}]`;
-    if (typeof entry?.kid !== 'string') throw new Error(`${where}.kid must be 8 lower-case hex digits`);
-    return {
-      kid: entry.kid,
-      publicKey: bytes(entry.publicKey, 32, `${where}.publicKey`),
-      ...(entry.notBefore !== undefined ? { notBefore: entry.notBefore } : {}),
-      ...(entry.notAfter !== undefined ? { notAfter: entry.notAfter } : {}),
-    };
-  });
   return { ...(signing ? { signing } : {}), trusted };
 }
 
-/** A new keys file with a fresh signing key, as JSON text. */
-export function newKeysFile(): string {
-  const key = generateIssuerKey();
-  const file: KeysFile = {
-    signing: { kid: key.kid, secretKey: encodeBase64url(key.secretKey) },
-    trusted: [],
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-/** A verification key as published by `GET /keys`. */
-export function publishKey(key: VerificationKey): Record<string, unknown> {
-  return {
-    kid: key.kid,
-    publicKey: encodeBase64url(key.publicKey),
-    derivedKid: kidFromPublicKey(key.publicKey) === key.kid,
-    ...(key.notBefore !== undefined ? { notBefore: key.notBefore } : {}),
-    ...(key.notAfter !== undefined ? { notAfter: key.notAfter } : {}),
-  };
-}
-
-/** Reads keys as published by `GET /keys` back into verification keys (what a scanner does). */
-export function readPublishedKeys(body: unknown): VerificationKey[] {
-  const keys = (body as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys)) throw new Error('expected { keys: [...] }');
-  return keys.map((k: { kid: string; publicKey: string; notBefore?: number; notAfter?: number }, i) => ({
-    kid: k.kid,
-    publicKey: bytes(k.publicKey, 32, `keys[${i}].publicKey`),
-    ...(k.notBefore !== undefined ? { notBefore: k.notBefore } : {}),
-    ...(k.notAfter !== undefined ? { notAfter: k.notAfter } : {}),
-  }));
-}
-
-function bytes(value: unknown, length: number, what: string): Uint8Array {
-  if (typeof value !== 'string') throw new Error(`${what} must be a base64url string`);
-  let decoded: Uint8Array;
-  try {
-    decoded = decodeBase64url(value);
-  } catch {
-    throw new Error(`${what} is not base64url`);
-  }
-  if (decoded.length !== length)
-    throw new Error(`${what} must decode to ${length} bytes, got ${decoded.length}`);
-  return decoded;
+/** A new issuer key file with a fresh key, as JSON text. Keep it secret. */
+export function newIssuerKeyFile(): string {
+  return encodeIssuerKey(generateIssuerKey());
 }

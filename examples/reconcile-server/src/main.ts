@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newKeysFile, parseKeysFile, type ServerKeys } from './keys.js';
+import { type KeyFileTexts, newIssuerKeyFile, readServerKeys, type ServerKeys } from './keys.js';
 import { startServer } from './server.js';
 import type { StorageOptions } from './storage.js';
 
@@ -25,17 +25,38 @@ function storageFromEnv(): StorageOptions {
 }
 
 function keysFromEnv(persistent: boolean): { keys: ServerKeys; source: string } {
-  if (env.ISSUER_KEYS) return { keys: parseKeysFile(env.ISSUER_KEYS, 'ISSUER_KEYS'), source: 'ISSUER_KEYS' };
-  const file = env.ISSUER_KEYS_FILE;
-  if (file) return { keys: parseKeysFile(readFileSync(file, 'utf8'), file), source: file };
-  if (!persistent) return { keys: {}, source: 'a key generated for this run (state is in memory)' };
-  // Persistent state needs a persistent key, or yesterday's receipts stop verifying.
-  const path = join(dataRoot, 'issuer-keys.json');
-  if (!existsSync(path)) {
-    mkdirSync(dataRoot, { recursive: true });
-    writeFileSync(path, newKeysFile(), { mode: 0o600 });
+  if (env.ISSUER_KEYS !== undefined || env.ISSUER_KEYS_FILE !== undefined) {
+    throw new Error(
+      'ISSUER_KEYS and ISSUER_KEYS_FILE are gone: set ISSUER_KEY_FILE to an issuer key file (tallystick keygen --out) and TRUSTED_KEYS_FILE to a key set (see README.md)',
+    );
   }
-  return { keys: parseKeysFile(readFileSync(path, 'utf8'), path), source: path };
+  const trusted = env.TRUSTED_KEYS_FILE;
+  const files: KeyFileTexts = trusted
+    ? { trustedKeys: { text: readFileSync(trusted, 'utf8'), source: trusted } }
+    : {};
+  if (env.ISSUER_KEY) {
+    const keys = readServerKeys({ ...files, issuerKey: { text: env.ISSUER_KEY, source: 'ISSUER_KEY' } });
+    return { keys, source: 'ISSUER_KEY' };
+  }
+  let path = env.ISSUER_KEY_FILE;
+  if (!path) {
+    if (!persistent) {
+      return { keys: readServerKeys(files), source: 'a key generated for this run (state is in memory)' };
+    }
+    // Persistent state needs a persistent key, or yesterday's receipts stop verifying.
+    path = join(dataRoot, 'issuer-key.json');
+    // A new key beside the 0.1 file would silently stop yesterday's receipts verifying.
+    const old = join(dataRoot, 'issuer-keys.json');
+    if (existsSync(old) && !existsSync(path)) {
+      throw new Error(`${old} is a 0.1 keys file: convert its signing key to ${path} (see README.md)`);
+    }
+    if (!existsSync(path)) {
+      mkdirSync(dataRoot, { recursive: true });
+      writeFileSync(path, newIssuerKeyFile(), { mode: 0o600, flag: 'wx' });
+    }
+  }
+  const keys = readServerKeys({ ...files, issuerKey: { text: readFileSync(path, 'utf8'), source: path } });
+  return { keys, source: path };
 }
 
 function fail(message: string): never {

@@ -7,6 +7,7 @@ import type { ScopeQuota } from '@tallystick/replay';
 import { SLOW_CLIENT_TIMEOUTS } from '@tallystick/replay/node';
 import {
   createIssuer,
+  encodeKeySet,
   generateIssuerKey,
   type Issuer,
   type IssuerKey,
@@ -16,7 +17,7 @@ import { DEFAULT_CATALOG, openingStock, type Product } from './catalog.js';
 import { answerClientErrors } from './client-error.js';
 import { json, problem, readJson, send } from './http.js';
 import { createIntentsRoute } from './intents-route.js';
-import { publishKey, type ServerKeys } from './keys.js';
+import type { ServerKeys } from './keys.js';
 import { Metrics, type MetricsSnapshot } from './metrics.js';
 import { issueReceiptCodes } from './receipt-codes.js';
 import { createRedemptionVerifier } from './redemptions.js';
@@ -99,7 +100,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const signing: IssuerKey = options.keys?.signing ?? generateIssuerKey();
-  const issuer = createIssuer({ secretKey: signing.secretKey, kid: signing.kid, clock });
+  const issuer = createIssuer({ ...signing, clock });
   const trustedKeys = [
     issuer.verificationKey,
     ...(options.keys?.trusted ?? []).filter((k) => k.kid !== issuer.kid),
@@ -192,7 +193,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         );
       case 'GET /keys':
         metrics.route('keys');
-        return send(res, json(200, { keys: trustedKeys.map(publishKey) }, { 'cache-control': 'no-cache' }));
+        // The key set file format (spec section 9.1): a till loads it with decodeKeySet.
+        return send(res, {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
+          body: encodeKeySet(trustedKeys),
+        });
       case 'POST /receipt-codes': {
         metrics.route('receipt-codes');
         const body = await readJson(req, 4096);

@@ -15,10 +15,10 @@ import {
   type IntentQueue,
 } from '@tallystick/queue';
 import { createMemoryStore } from '@tallystick/queue/memory';
-import { createMemorySpentStore, createVerifier, openRedeemer } from '@tallystick/token';
+import { createMemorySpentStore, createVerifier, decodeKeySet, openRedeemer } from '@tallystick/token';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, readPublishedKeys, startServer } from '../src/index.js';
+import { type RunningServer, startServer } from '../src/index.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -65,8 +65,13 @@ describe('producers → server', () => {
       body: JSON.stringify({ device: 'till-1', count: 1 }),
     });
     const [code] = ((await codes.json()) as { codes: { qr: string }[] }).codes;
-    const keys = readPublishedKeys(await (await fetch(`${server.url}/keys`)).json());
-    const verifier = createVerifier({ keys, audience: 'till-1', spent: createMemorySpentStore() });
+    const published = decodeKeySet(await (await fetch(`${server.url}/keys`)).text());
+    if (!published.ok) throw new Error(`GET /keys is not a key set: ${published.message}`);
+    const verifier = createVerifier({
+      keys: published.keys,
+      audience: 'till-1',
+      spent: createMemorySpentStore(),
+    });
     const redeemer = await openRedeemer({ verifier, outbox: till, device: 'till-1' });
     const redeemed = await redeemer.redeem(code!.qr);
     expect(redeemed.ok).toBe(true);

@@ -17,10 +17,10 @@ import {
 import { createHttpSender, createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
 import { createMemoryStore } from '@tallystick/queue/memory';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
-import { createVerifier, decodeToken } from '@tallystick/token';
+import { createVerifier, decodeKeySet, decodeToken } from '@tallystick/token';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG, type RunningServer, readPublishedKeys, startServer } from '../src/index.js';
+import { DEFAULT_CATALOG, type RunningServer, startServer } from '../src/index.js';
 
 const OPENING = DEFAULT_CATALOG.length;
 
@@ -60,7 +60,9 @@ async function exercise(server: RunningServer): Promise<void> {
   const codes = await post(server, '/receipt-codes', JSON.stringify({ device: 'till-1', count: 2 }));
   expect(codes.status).toBe(201);
   const [code, spare] = codes.body.codes as { id: string; qr: string }[];
-  const keys = readPublishedKeys(await (await fetch(`${server.url}/keys`)).json());
+  const published = decodeKeySet(await (await fetch(`${server.url}/keys`)).text());
+  if (!published.ok) throw new Error(`GET /keys is not a key set: ${published.message}`);
+  const keys = published.keys;
   expect(createVerifier({ keys, audience: 'till-1' }).verify(code!.qr).ok).toBe(true);
 
   const batch = [

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeBase64url, encodeHlc, newIntentId, type Redemption } from '@tallystick/core';
-import { createIssuer, generateIssuerKey } from '@tallystick/token';
+import { encodeHlc, newIntentId, type Redemption } from '@tallystick/core';
+import { createIssuer, encodeKeySet, generateIssuerKey } from '@tallystick/token';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -23,7 +23,7 @@ describe('tallystick reconcile', () => {
   const issuer = createIssuer({ secretKey: key.secretKey, kid: key.kid, clock: { now: () => t0 } });
   const voucher = issuer.issue({ amount: { amount: 500, currency: 'EUR' }, ttlMs: 3 * 3_600_000 });
   const keysFile = join(dir, 'keys.json');
-  writeFileSync(keysFile, JSON.stringify({ kid: key.kid, publicKey: encodeBase64url(key.publicKey) }));
+  writeFileSync(keysFile, encodeKeySet([issuer.verificationKey]));
   const price = { amount: 450, currency: 'EUR' };
   // The record each stall's redeemer (openRedeemer) would queue for the voucher.
   const redemption = (terminal: string, minute: number): Redemption => ({

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeIssuerKey, decodeKeySet } from '@tallystick/token';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,10 +33,66 @@ beforeAll(async () => {
 });
 
 describe('keygen', () => {
-  it('writes the secret with mode 0600 and a public-only file', () => {
+  it('writes the secret with mode 0600 as an issuer key file, and a key set with its public key only', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const pub = JSON.parse(readFileSync(pubFile, 'utf8'));
-    expect(Object.keys(pub).sort()).toEqual(['kid', 'publicKey']);
+    const secret = decodeIssuerKey(readFileSync(keyFile, 'utf8'));
+    const set = decodeKeySet(readFileSync(pubFile, 'utf8'));
+    if (!secret.ok || !set.ok) throw new Error('keygen wrote a file the codec refuses');
+    expect(set.keys).toEqual([{ kid: secret.key.kid, publicKey: secret.key.publicKey }]);
+    expect(readFileSync(pubFile, 'utf8')).not.toMatch(/secret/i);
+  });
+
+  it('writes the window it is given, and issue refuses to sign outside it (exit 2)', async () => {
+    const windowed = join(dir, 'windowed.json');
+    const windowedPub = join(dir, 'windowed-public.json');
+    const made = await cli(
+      'keygen',
+      '--out',
+      windowed,
+      '--public-out',
+      windowedPub,
+      '--not-before',
+      '2020-01-01T00:00:00Z',
+      '--not-after',
+      '2021-01-01T00:00:00Z',
+    );
+    expect(made.code).toBe(0);
+    const set = decodeKeySet(readFileSync(windowedPub, 'utf8'));
+    expect(set.ok && set.keys[0]).toMatchObject({
+      notBefore: Date.UTC(2020, 0, 1),
+      notAfter: Date.UTC(2021, 0, 1),
+    });
+    const late = await cli('issue', '--key', windowed);
+    expect(late.code).toBe(2);
+    expect(late.err).toMatch(/may sign from/);
+    const reversed = await cli(
+      'keygen',
+      '--not-before',
+      '2021-01-01T00:00:00Z',
+      '--not-after',
+      '2020-01-01T00:00:00Z',
+    );
+    expect(reversed.code).toBe(2);
+    expect(reversed.err).toMatch(/notBefore/);
+  });
+
+  it('refuses a key file the codec refuses, naming the code: tampered kid, 0.1 format', async () => {
+    const text = readFileSync(pubFile, 'utf8');
+    const tampered = join(dir, 'tampered.json');
+    const kid = (JSON.parse(text) as { keys: { kid: string }[] }).keys[0]!.kid;
+    writeFileSync(tampered, text.replace(kid, kid === '00000000' ? '11111111' : '00000000'));
+    const bad = await cli('verify', token, '--keys', tampered);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/kid_mismatch/);
+    const old = join(dir, 'old.json');
+    const secret = JSON.parse(readFileSync(keyFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      old,
+      JSON.stringify({ kid: secret.kid, publicKey: secret.publicKey, secretKey: secret.secretKey }),
+    );
+    const refused = await cli('issue', '--key', old);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/unsupported_version/);
   });
 
   it('never overwrites a key', async () => {
@@ -87,7 +144,7 @@ describe('issue, verify, inspect', () => {
 
   it.each([
     [['issue', '--key', '/nonexistent.json'], /cannot read key file \/nonexistent.json: no such file/],
-    [['issue', '--key', 'PUB', '--amount', '1'], /has no secretKey/],
+    [['issue', '--key', 'PUB', '--amount', '1'], /is a key set \(public keys only\)/],
     [['issue', '--key', 'KEY', '--amount', '1.234', '--currency', 'EUR'], /EUR has 2 decimals/],
     [['issue', '--key', 'KEY', '--amount', '1'], /--amount and --currency go together/],
     [['issue', '--key', 'KEY', '--ttl', 'soon'], /--ttl must be a duration/],

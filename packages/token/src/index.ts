@@ -25,6 +25,18 @@ export {
   type IssuerOptions,
   type TokenClaims,
 } from './issuer.js';
+export {
+  decodeIssuerKey,
+  decodeKeySet,
+  encodeIssuerKey,
+  encodeKeySet,
+  ISSUER_KEY_TYPE,
+  type IssuerKeyResult,
+  KEY_SET_TYPE,
+  type KeyFileCode,
+  type KeyFileFailure,
+  type KeySetResult,
+} from './key-file.js';
 export { generateIssuerKey, type IssuerKey, kidFromPublicKey, type VerificationKey } from './keys.js';
 export type { TokenInput } from './lib/input.js';
 export {

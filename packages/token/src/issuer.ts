@@ -1,6 +1,14 @@
-import { type Clock, encodeHex, type Money, money, newTokenId, systemClock } from '@tallystick/core';
+import {
+  type Clock,
+  encodeHex,
+  type Money,
+  money,
+  newTokenId,
+  systemClock,
+  TallystickError,
+} from '@tallystick/core';
 import { publicKeyFromSecret } from './crypto/index.js';
-import type { VerificationKey } from './keys.js';
+import { kidFromPublicKey, type VerificationKey } from './keys.js';
 import { encodeBody, hexOf } from './lib/encode.js';
 import { isBytes } from './lib/input.js';
 import { SIZE } from './lib/layout.js';
@@ -21,8 +29,17 @@ import type { Token, TokenExtension } from './token.js';
 export interface IssuerOptions {
   /** The 32-byte Ed25519 seed. */
   readonly secretKey: Uint8Array;
-  /** Key id, 8 lower-case hex digits, as published in the terminals' key set. */
-  readonly kid: string;
+  /**
+   * Key id as published in the terminals' key set: {@link kidFromPublicKey} of
+   * the secret key's public key, which is the default. Any other kid is refused.
+   */
+  readonly kid?: string;
+  /** The public key, if the caller holds it (an `IssuerKey` does): checked against the secret key. */
+  readonly publicKey?: Uint8Array;
+  /** Earliest issued-at (epoch ms) this key may sign: `issue` refuses before it, as every terminal would. */
+  readonly notBefore?: number;
+  /** Latest issued-at (epoch ms) this key may sign: `issue` refuses after it, as every terminal would. */
+  readonly notAfter?: number;
   /** Source of issued-at; defaults to the system clock. */
   readonly clock?: Clock;
   /** Lifetime when a claim names neither `ttlMs` nor `expiresAt`; 15 minutes by default. */
@@ -94,14 +111,15 @@ export interface IssuedToken {
 export interface Issuer {
   readonly kid: string;
   readonly publicKey: Uint8Array;
-  /** The entry to publish in terminals' key sets (add a validity window for rotation). */
+  /** The entry to publish in terminals' key sets, with the issuer's window (see `encodeKeySet`). */
   readonly verificationKey: VerificationKey;
   /**
    * Signs a new token.
    *
    * @throws {TypeError} for a claim of the wrong type.
    * @throws {RangeError} for a claim out of range (see {@link TokenClaims}).
-   * @throws {TallystickError} `ERR_MONEY_INVALID` or `ERR_CURRENCY_UNKNOWN` for a bad amount.
+   * @throws {TallystickError} `ERR_MONEY_INVALID` or `ERR_CURRENCY_UNKNOWN` for a bad amount;
+   * `ERR_KEY` when the clock is outside the key's window (terminals would refuse the token as `key_inactive`).
    */
   issue(claims?: TokenClaims): IssuedToken;
 }
@@ -110,8 +128,11 @@ export interface Issuer {
  * Creates an issuer: the server side that signs vouchers, pre-paid orders and
  * claims. Each token gets a fresh 128-bit random id.
  *
- * @throws {TypeError} if `secretKey` is not a Uint8Array.
- * @throws {RangeError} if `secretKey` is not 32 bytes or `kid` is not 8 lower-case hex digits.
+ * @throws {TypeError} if `secretKey` or `publicKey` is not a Uint8Array, or `kid` not a string.
+ * @throws {RangeError} if `secretKey` is not 32 bytes, or the window is not safe integers in order.
+ * @throws {TallystickError} `ERR_KEY` if `kid` or `publicKey` is not the secret key's: tokens
+ * under a kid that is not their key's fail on every terminal (`bad_signature`), or worse, name
+ * another key.
  * @example
  * ```ts
  * import { createIssuer, generateIssuerKey } from '@tallystick/token';
@@ -121,19 +142,26 @@ export interface Issuer {
  * ```
  */
 export function createIssuer(options: IssuerOptions): Issuer {
-  const { secretKey, kid } = options;
+  const { secretKey } = options;
   if (!isBytes(secretKey)) throw new TypeError('secretKey must be a Uint8Array');
   if (secretKey.length !== 32) throw new RangeError(`secretKey must be 32 bytes, got ${secretKey.length}`);
-  hexOf(kid, SIZE.kid, 'kid');
   const clock = options.clock ?? systemClock;
   const defaultTtlMs = options.defaultTtlMs ?? 15 * 60_000;
   const urlPrefix = options.urlPrefix ?? '';
   if (typeof urlPrefix !== 'string') throw new TypeError('urlPrefix must be a string');
   const key = secretKey.slice();
   const publicKey = publicKeyFromSecret(key);
+  const kid = checkedKid(options, publicKey);
+  const window = windowOf(options);
 
   function issue(claims: TokenClaims = {}): IssuedToken {
     const issuedAt = Math.floor(clock.now() / 1000) * 1000;
+    if (issuedAt < (window.notBefore ?? -Infinity) || issuedAt > (window.notAfter ?? Infinity)) {
+      throw new TallystickError(
+        'ERR_KEY',
+        `key ${kid} may sign from ${window.notBefore ?? '-'} to ${window.notAfter ?? '-'} (epoch ms), not at ${issuedAt}`,
+      );
+    }
     if (claims.ttlMs !== undefined && claims.expiresAt !== undefined) {
       throw new RangeError('give ttlMs or expiresAt, not both');
     }
@@ -168,5 +196,40 @@ export function createIssuer(options: IssuerOptions): Issuer {
     return sealToken(body, key, urlPrefix);
   }
 
-  return { kid, publicKey, verificationKey: { kid, publicKey }, issue };
+  return { kid, publicKey, verificationKey: { kid, publicKey: publicKey.slice(), ...window }, issue };
+}
+
+function checkedKid(options: IssuerOptions, publicKey: Uint8Array): string {
+  const derived = kidFromPublicKey(publicKey);
+  const given = options.publicKey;
+  if (given !== undefined) {
+    if (!isBytes(given)) throw new TypeError('publicKey must be a Uint8Array');
+    if (given.length !== publicKey.length || given.some((b, i) => b !== publicKey[i])) {
+      throw new TallystickError('ERR_KEY', 'publicKey is not the public key of secretKey');
+    }
+  }
+  if (options.kid === undefined) return derived;
+  hexOf(options.kid, SIZE.kid, 'kid');
+  if (options.kid !== derived) {
+    throw new TallystickError(
+      'ERR_KEY',
+      `kid "${options.kid}" is not this key's: its kid is "${derived}" (kidFromPublicKey)`,
+    );
+  }
+  return derived;
+}
+
+function windowOf(options: IssuerOptions): { notBefore?: number; notAfter?: number } {
+  const out: { notBefore?: number; notAfter?: number } = {};
+  for (const name of ['notBefore', 'notAfter'] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number') throw new TypeError(`${name} must be epoch milliseconds`);
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be a safe integer`);
+    out[name] = value;
+  }
+  if (out.notBefore !== undefined && out.notAfter !== undefined && out.notBefore > out.notAfter) {
+    throw new RangeError('notBefore is after notAfter');
+  }
+  return out;
 }

@@ -5,7 +5,8 @@ import { isBytes } from './lib/input.js';
 
 /**
  * An issuer signing key. Keep `secretKey` (a 32-byte Ed25519 seed) on the
- * issuing server only; give terminals `{ kid, publicKey }`.
+ * issuing server only; give terminals `{ kid, publicKey }` and the window
+ * (`encodeKeySet`). Stored as a file by `encodeIssuerKey`.
  *
  * @example
  * ```ts
@@ -16,8 +17,12 @@ import { isBytes } from './lib/input.js';
 export interface IssuerKey {
   readonly secretKey: Uint8Array;
   readonly publicKey: Uint8Array;
-  /** 8 lower-case hex digits (4 bytes on the wire). */
+  /** 8 lower-case hex digits (4 bytes on the wire): always {@link kidFromPublicKey} of `publicKey`. */
   readonly kid: string;
+  /** Earliest issued-at (epoch ms, inclusive) this key may sign; unbounded when absent. */
+  readonly notBefore?: number;
+  /** Latest issued-at (epoch ms, inclusive) this key may sign; unbounded when absent. */
+  readonly notAfter?: number;
 }
 
 /**
@@ -46,8 +51,8 @@ export interface VerificationKey {
 /**
  * Creates a fresh Ed25519 issuer key from `crypto.getRandomValues`. Its key id
  * is derived from the public key ({@link kidFromPublicKey}), so a terminal can
- * recompute it and two keys rarely share one; you may also pick your own kid,
- * for instance a date such as '20260101'.
+ * recompute it and two keys rarely share one. Derived kids are the only kind:
+ * `createIssuer` and the key file codecs refuse any other.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import { TallystickError, tryDecodeHex } from '@tallystick/core';
-import { prepareKey, sign, verifyPrepared } from './crypto/index.js';
-import type { VerificationKey } from './keys.js';
+import { prepareKey, publicKeyFromSecret, sign, verifyPrepared } from './crypto/index.js';
+import { kidFromPublicKey, type VerificationKey } from './keys.js';
 import { hexOf } from './lib/encode.js';
 import { copyBytes, isBytes } from './lib/input.js';
 import { readU32, SIZE } from './lib/layout.js';
@@ -109,6 +109,8 @@ export class RevocationList {
    * Serializes the list, signed when `signer` is given.
    *
    * @throws {RangeError} if the signer's kid or secret key is malformed.
+   * @throws {TallystickError} `ERR_KEY` if the signer's kid is not its secret key's (no terminal
+   * could check the signature).
    * @example
    * ```ts
    * import { generateIssuerKey, RevocationList } from '@tallystick/token';
@@ -120,6 +122,13 @@ export class RevocationList {
     const data = { issuedAtSeconds: this.issuedAt / 1000, kids: this.#kids, ids: this.#ids };
     if (!signer) return encodeRevocation(data, undefined);
     const out = encodeRevocation(data, hexOf(signer.kid, SIZE.kid, 'signer.kid'));
+    const kid = kidFromPublicKey(publicKeyFromSecret(signer.secretKey));
+    if (kid !== signer.kid) {
+      throw new TallystickError(
+        'ERR_KEY',
+        `signer.kid "${signer.kid}" is not this key's: its kid is "${kid}"`,
+      );
+    }
     out.set(sign(signedMessage(out), signer.secretKey), out.length - SIZE.signature);
     return out;
   }

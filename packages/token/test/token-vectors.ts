@@ -20,6 +20,7 @@ import {
 import { TOKEN_DOMAIN } from '../src/lib/input.js';
 import { assemblePresentation, holderHash, presentationMessage } from '../src/lib/presentation.js';
 import { NOW, seed } from './fixtures.js';
+import { keyFileVectors } from './key-file-vectors.js';
 import { keyWithTorsion, signWithTorsion } from './support/torsion.js';
 
 const key = (byte: number) => {
@@ -499,5 +500,6 @@ export function buildVectors() {
     unknownKey: { kid: D.kid, publicKey: encodeHex(D.publicKey) },
     refusedKeys: refusedKeys(),
     cases,
+    keyFiles: keyFileVectors(),
   };
 }

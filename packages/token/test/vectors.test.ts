@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { decodeHex } from '@tallystick/core';
+import { decodeHex, encodeHex } from '@tallystick/core';
 import { describe, expect, it } from 'vitest';
 import {
   createVerifier,
+  decodeIssuerKey,
+  decodeKeySet,
   decodeToken,
   RevocationList,
   type SignatureBackend,
@@ -31,6 +33,14 @@ interface VectorFile {
     signature: string;
     expect: { error: string; verifySignature: boolean };
   }[];
+  keyFiles: {
+    cases: {
+      name: string;
+      decoder: 'keySet' | 'issuerKey';
+      input: string;
+      expect: { ok: true; keys: Record<string, unknown>[] } | { ok: false; code: string };
+    }[];
+  };
   cases: {
     name: string;
     input?: string;
@@ -68,6 +78,43 @@ describe('known-answer vectors (docs/spec/vectors.json)', () => {
       // ZIP 215 (cofactored, no key rule) accepts each: the key rule is what refuses them.
       expect(ed25519.verify(signature, message, publicKey, { zip215: true }), k.name).toBe(true);
     }
+  });
+
+  it('every key file decodes to its keys or is refused with its code', () => {
+    const file = JSON.parse(readFileSync(FILE, 'utf8')) as VectorFile;
+    const codes = new Set<string>();
+    for (const c of file.keyFiles.cases) {
+      const result = c.decoder === 'keySet' ? decodeKeySet(c.input) : decodeIssuerKey(c.input);
+      const got = !result.ok
+        ? { ok: false, code: result.code }
+        : {
+            ok: true,
+            keys: ('keys' in result ? result.keys : [result.key]).map((k) => ({
+              kid: k.kid,
+              ...(k.notBefore === undefined ? {} : { notBefore: k.notBefore }),
+              ...(k.notAfter === undefined ? {} : { notAfter: k.notAfter }),
+              publicKey: encodeHex(k.publicKey),
+            })),
+          };
+      expect(got, c.name).toEqual(c.expect);
+      codes.add(c.expect.ok ? 'ok' : c.expect.code);
+    }
+    // Every refusal code has a vector.
+    expect([...codes].sort()).toEqual(
+      [
+        'ok',
+        'malformed',
+        'unsupported_version',
+        'unsupported_alg',
+        'bad_base64url',
+        'bad_length',
+        'kid_mismatch',
+        'secret_mismatch',
+        'refused_key',
+        'duplicate_kid',
+        'bad_window',
+      ].sort(),
+    );
   });
 
   for (const backend of ['noble', 'native'] as SignatureBackend[]) {

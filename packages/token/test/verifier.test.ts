@@ -9,6 +9,8 @@ import {
   RevocationList,
   type VerifyResult,
 } from '../src/index.js';
+import { encodeBody } from '../src/lib/encode.js';
+import { sealToken } from '../src/lib/seal.js';
 import { ISSUER_KEY, keyFromSeed, NOW, setup } from './fixtures.js';
 
 const code = (r: VerifyResult) => (r.ok ? 'ok' : r.code);
@@ -149,9 +151,23 @@ describe('verifier', () => {
 
   it('a signature by the wrong key under a known kid is bad_signature', () => {
     const { verifier } = setup();
-    const impostor = createIssuer({ secretKey: keyFromSeed(0x44).secretKey, kid: ISSUER_KEY.kid });
-    expect(code(verifier.verify(impostor.issue({ audience: 'store-7' }).qr, { now: Date.now() }))).toBe(
-      'bad_signature',
+    // createIssuer refuses a kid that is not its key's, so the forgery is sealed by hand.
+    const body = encodeBody({
+      kid: ISSUER_KEY.kid,
+      id: '44'.repeat(16),
+      issuedAt: NOW,
+      expiresAt: NOW + 900_000,
+      notBefore: undefined,
+      amount: undefined,
+      audience: 'store-7',
+      holder: undefined,
+      data: undefined,
+      extensions: [],
+    });
+    const forged = sealToken(body, keyFromSeed(0x44).secretKey, '');
+    expect(code(verifier.verify(forged.qr, { now: NOW }))).toBe('bad_signature');
+    expect(() => createIssuer({ secretKey: keyFromSeed(0x44).secretKey, kid: ISSUER_KEY.kid })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY' }),
     );
   });
 

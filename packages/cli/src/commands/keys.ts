@@ -1,57 +1,77 @@
 import { encodeBase64url } from '@tallystick/core';
-import { generateIssuerKey } from '@tallystick/token';
+import {
+  createIssuer,
+  encodeIssuerKey,
+  encodeKeySet,
+  generateIssuerKey,
+  type IssuerKey,
+} from '@tallystick/token';
 import type { Command } from 'commander';
 import { UsageError } from '../lib/exit.js';
+import { parseInstant } from '../lib/io.js';
 import { writeKeyFile } from '../lib/keys.js';
 import type { CommandContext } from '../program.js';
+
+interface KeygenFlags {
+  out?: string;
+  publicOut?: string;
+  notBefore?: string;
+  notAfter?: string;
+  json?: boolean;
+}
 
 export function registerKeygen(program: Command, ctx: CommandContext): void {
   program
     .command('keygen')
     .description(
-      'Create an Ed25519 issuer key. The secret stays in --out (mode 0600); share only the public key.',
+      'Create an Ed25519 issuer key. The secret stays in --out (mode 0600); share only the key set of --public-out.',
     )
-    .option('--out <file>', 'write the key file here (refuses to overwrite)')
-    .option('--public-out <file>', 'also write a public-only key file for terminals')
+    .option('--out <file>', 'write the issuer key file here (refuses to overwrite)')
+    .option('--public-out <file>', 'also write a key set file (public key only) for terminals')
+    .option('--not-before <time>', 'the key signs nothing issued before this time (ISO 8601)')
+    .option('--not-after <time>', 'the key signs nothing issued after this time (ISO 8601)')
     .option('--json', 'machine-readable output')
-    .action((flags: { out?: string; publicOut?: string; json?: boolean }) => {
-      const key = generateIssuerKey();
-      const file = {
-        kid: key.kid,
-        publicKey: encodeBase64url(key.publicKey),
-        secretKey: encodeBase64url(key.secretKey),
-        createdAt: new Date().toISOString(),
+    .action((flags: KeygenFlags) => {
+      const key: IssuerKey = {
+        ...generateIssuerKey(),
+        ...(flags.notBefore ? { notBefore: parseInstant(flags.notBefore, '--not-before') } : {}),
+        ...(flags.notAfter ? { notAfter: parseInstant(flags.notAfter, '--not-after') } : {}),
       };
-      const write = (path: string, content: object) => {
-        try {
-          writeKeyFile(path, content as typeof file);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          throw new UsageError(
-            `cannot write ${path}: ${code === 'EEXIST' ? 'file exists (keys are never overwritten)' : code}`,
-          );
-        }
-      };
-      if (flags.out) write(flags.out, file);
-      if (flags.publicOut) write(flags.publicOut, { kid: file.kid, publicKey: file.publicKey });
+      let secretText: string;
+      let publicText: string;
+      try {
+        secretText = encodeIssuerKey(key);
+        publicText = encodeKeySet([createIssuer(key).verificationKey]);
+      } catch (error) {
+        // A window the codec refuses (reversed, out of range) is the user's to fix.
+        throw new UsageError(`--not-before/--not-after: ${(error as Error).message}`);
+      }
+      if (flags.out) writeKeyFile(flags.out, secretText);
+      if (flags.publicOut) writeKeyFile(flags.publicOut, publicText);
+      const publicKey = encodeBase64url(key.publicKey);
+      if (!flags.out) {
+        // No file: the key goes to stdout, which is the user's explicit choice.
+        ctx.io.out(secretText.trimEnd());
+        return;
+      }
       if (flags.json) {
         ctx.io.out(
           JSON.stringify(
-            flags.out ? { kid: file.kid, publicKey: file.publicKey, file: flags.out } : file,
+            {
+              kid: key.kid,
+              publicKey,
+              file: flags.out,
+              ...(flags.publicOut ? { publicFile: flags.publicOut } : {}),
+            },
             null,
             2,
           ),
         );
         return;
       }
-      if (!flags.out) {
-        // No file: the key goes to stdout, which is the user's explicit choice.
-        ctx.io.out(JSON.stringify(file, null, 2));
-        return;
-      }
-      ctx.io.out(`kid:        ${file.kid}`);
-      ctx.io.out(`public key: ${file.publicKey}`);
+      ctx.io.out(`kid:        ${key.kid}`);
+      ctx.io.out(`public key: ${publicKey}`);
       ctx.io.out(`secret key: written to ${flags.out} (mode 0600)`);
-      if (flags.publicOut) ctx.io.out(`public key file: ${flags.publicOut}`);
+      if (flags.publicOut) ctx.io.out(`key set:    written to ${flags.publicOut}`);
     });
 }

@@ -3,7 +3,7 @@ import { createIssuer, createVerifier, decodeToken } from '@tallystick/token';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../lib/exit.js';
 import { parseDuration, parseInstant } from '../lib/io.js';
-import { keyBytes, readSecretKey, readVerificationKeys } from '../lib/keys.js';
+import { keyBytes, readIssuerKey, readVerificationKeys } from '../lib/keys.js';
 import { tokenJson, tokenLines } from '../lib/token-view.js';
 import type { CommandContext } from '../program.js';
 
@@ -37,14 +37,13 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
     .option('--url-prefix <url>', 'prefix of the link form, e.g. https://shop.example/t/')
     .option('--json', 'machine-readable output')
     .action((flags: IssueFlags) => {
-      const { kid, secretKey } = readSecretKey(flags.key);
+      const key = readIssuerKey(flags.key);
       if ((flags.amount === undefined) !== (flags.currency === undefined)) {
         throw new UsageError('--amount and --currency go together');
       }
       if (flags.ttl && flags.expires) throw new UsageError('give --ttl or --expires, not both');
       const issuer = createIssuer({
-        secretKey,
-        kid,
+        ...key,
         ...(flags.urlPrefix ? { urlPrefix: flags.urlPrefix } : {}),
       });
       const issued = issuer.issue({
@@ -79,7 +78,10 @@ export function registerTokenCommands(program: Command, ctx: CommandContext): vo
     .command('verify')
     .description('Verify a token offline: signature, key, expiry, audience and holder presentation.')
     .argument('<token>', 'TS1:… or TP1:… text, or base64url')
-    .requiredOption('--keys <file>', 'public keys: a key file, an array of them, or {"keys": [...]}')
+    .requiredOption(
+      '--keys <file>',
+      'key set file from `tallystick keygen --public-out` (or the issuer key file)',
+    )
     .option('--audience <terminal>', 'the terminal doing the verification')
     .option('--now <time>', 'verify as of this time (ISO 8601), e.g. a trusted time source')
     .option('--skew <duration>', 'clock skew tolerance (default 60s)')
