@@ -7,8 +7,9 @@
  * if the kill lands right after.
  */
 import { join } from 'node:path';
-import { createHttpSender, createIntentQueue } from '@tallystick/queue';
+import { createIntentQueue } from '@tallystick/queue';
 import { openFileStore } from '@tallystick/queue/file';
+import { createHttpSender } from '@tallystick/queue/http';
 import { openSqliteStore } from '@tallystick/queue/sqlite';
 
 const [dir, url] = process.argv.slice(2) as [string, string];

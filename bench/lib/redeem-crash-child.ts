@@ -11,8 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHex } from '@tallystick/core';
-import { createHttpSender, createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
+import { createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
 import { openFileStore } from '@tallystick/queue/file';
+import { createHttpSender } from '@tallystick/queue/http';
 import { createVerifier, openRedeemer } from '@tallystick/token';
 import { openFileSpentStore } from '@tallystick/token/spent-file';
 

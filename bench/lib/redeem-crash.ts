@@ -21,8 +21,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeHex } from '@tallystick/core';
-import { createHttpSender, createIntentQueue } from '@tallystick/queue';
+import { createIntentQueue } from '@tallystick/queue';
 import { openFileStore } from '@tallystick/queue/file';
+import { createHttpSender } from '@tallystick/queue/http';
 import { createMemoryStore } from '@tallystick/replay/memory';
 import { withIdempotency } from '@tallystick/replay/node';
 import {

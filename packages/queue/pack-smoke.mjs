@@ -48,6 +48,17 @@ export default {
       throw new Error('classify');
     await q.close();
   },
+  '@tallystick/queue/http': async (http) => {
+    const send = http.createHttpSender({
+      url: 'https://shop.example/intents',
+      fetch: async () => new Response('{}', { status: 201, headers: { 'content-type': 'application/json' } }),
+    });
+    const [outcome] = await send([
+      { intent: sample(), seq: 1, status: 'inflight', attempts: 1, enqueuedAt: 1, nextAttemptAt: 1 },
+    ]);
+    if (outcome?.status !== 'acked') throw new Error(`http sender: ${JSON.stringify(outcome)}`);
+    if (http.parseRetryAfter('120', 0) !== 120_000) throw new Error('parseRetryAfter');
+  },
   '@tallystick/queue/memory': async (memory) => roundTrip(memory.createMemoryStore()),
   '@tallystick/queue/file': (file) =>
     withTempDir(async (dir) => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManualClock, formatMoney } from '@tallystick/core';
 import { startServer } from '@tallystick/example-reconcile-server';
-import { createHttpSender } from '@tallystick/queue';
+import { createHttpSender } from '@tallystick/queue/http';
 import { decodeKeySet } from '@tallystick/token';
 import { killMidRush } from './crash.js';
 import { runDay } from './day.js';

@@ -8,12 +8,8 @@
  */
 import { createHlc, encodeHlc, INTENT_TYPES, newIntentId, type ProtocolIntentType } from '@tallystick/core';
 import { intentPayloadSchemas } from '@tallystick/core/protocol';
-import {
-  createHttpSender,
-  createIntentQueue,
-  createManualOnlineSignal,
-  type IntentQueue,
-} from '@tallystick/queue';
+import { createIntentQueue, createManualOnlineSignal, type IntentQueue } from '@tallystick/queue';
+import { createHttpSender } from '@tallystick/queue/http';
 import { createMemoryStore } from '@tallystick/queue/memory';
 import { createMemorySpentStore, createVerifier, decodeKeySet, openRedeemer } from '@tallystick/token';
 import fc from 'fast-check';

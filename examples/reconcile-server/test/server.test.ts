@@ -14,7 +14,8 @@ import {
   REDEMPTION_INTENT_TYPE,
   type Redemption,
 } from '@tallystick/core';
-import { createHttpSender, createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
+import { createIntentQueue, createManualOnlineSignal } from '@tallystick/queue';
+import { createHttpSender } from '@tallystick/queue/http';
 import { createMemoryStore } from '@tallystick/queue/memory';
 import { PG_URL, serviceAvailable, uniqueName } from '@tallystick/testkit';
 import { createVerifier, decodeKeySet, decodeToken } from '@tallystick/token';

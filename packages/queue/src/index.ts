@@ -4,12 +4,13 @@
  * intent is stored; delivery is at-least-once with the intent id as
  * idempotency key, ordered per partition, with backoff, leases, a dead-letter
  * area and events. Storage adapters live behind their own subpaths:
- * `@tallystick/queue/memory`, `/file`, `/sqlite`, `/indexeddb`, `/postgres`.
+ * `@tallystick/queue/memory`, `/file`, `/sqlite`, `/indexeddb`, `/postgres`; the
+ * HTTP sender behind `@tallystick/queue/http`, so an app that sends its own way
+ * does not load it.
  */
 
 // The status table lives once, in core, so the sender retries exactly what replay refuses to store.
 export { classifyHttpStatus, type HttpStatusClass } from '@tallystick/core';
-export { createHttpSender, type HttpSenderOptions, parseRetryAfter } from './http-sender.js';
 export {
   browserOnlineSignal,
   createManualOnlineSignal,

@@ -40,7 +40,8 @@ export interface IndexedDbStoreOptions {
  * @throws {TallystickError} `ERR_STORE` if the database cannot be opened.
  * @example
  * ```ts
- * import { createIntentQueue, createHttpSender } from '@tallystick/queue';
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createHttpSender } from '@tallystick/queue/http';
  * import { openIndexedDbStore } from '@tallystick/queue/indexeddb';
  *
  * const store = await openIndexedDbStore({ name: 'outbox' });

@@ -69,7 +69,8 @@ export interface PostgresStore extends QueueStore {
  *   (nothing of that call is stored) and works again once the database is back.
  * @example
  * ```ts
- * import { createIntentQueue, createHttpSender } from '@tallystick/queue';
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createHttpSender } from '@tallystick/queue/http';
  * import { openPostgresStore } from '@tallystick/queue/postgres';
  *
  * const store = await openPostgresStore({ connectionString: 'postgres://app@db/shop' });

@@ -33,7 +33,8 @@ export type { IntentQueueOptions } from './lib/queue-options.js';
  * @throws {RangeError} if a numeric option is out of range.
  * @example
  * ```ts
- * import { createIntentQueue, createHttpSender } from '@tallystick/queue';
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createHttpSender } from '@tallystick/queue/http';
  * import { createMemoryStore } from '@tallystick/queue/memory';
  *
  * const queue = createIntentQueue({

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpSender, parseRetryAfter } from '../src/http-sender.js';
+import { createHttpSender, parseRetryAfter } from '../src/http.js';
 import type { QueuedIntent } from '../src/types.js';
 import { envelope } from './helpers.js';
 

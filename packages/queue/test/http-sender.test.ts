@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpSender, parseRetryAfter } from '../src/http-sender.js';
+import { createHttpSender, parseRetryAfter } from '../src/http.js';
 import { classifyHttpStatus } from '../src/index.js';
 import type { QueuedIntent } from '../src/types.js';
 import { envelope } from './helpers.js';

@@ -13,10 +13,10 @@ import {
   classifyHttpStatus,
   createIntentQueue,
   type IntentQueue,
-  parseRetryAfter,
   type QueuedIntent,
   type SendOutcome,
 } from '@tallystick/queue';
+import { parseRetryAfter } from '@tallystick/queue/http';
 import { openIndexedDbStore } from '@tallystick/queue/indexeddb';
 
 /** Opens the queue for this device. Delivery starts by itself whenever the browser is online. */

@@ -43,7 +43,7 @@ export interface HttpSenderOptions {
  * @throws {RangeError} if `timeoutMs` or `concurrency` is not a positive integer.
  * @example
  * ```ts
- * import { createHttpSender } from '@tallystick/queue';
+ * import { createHttpSender } from '@tallystick/queue/http';
  * const send = createHttpSender({ url: 'https://shop.example/intents' });
  * ```
  */
@@ -132,7 +132,7 @@ export function createHttpSender(options: HttpSenderOptions): SendFunction {
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from '@tallystick/queue';
+ * import { parseRetryAfter } from '@tallystick/queue/http';
  * parseRetryAfter('120', Date.now()); // 120000
  * ```
  */
