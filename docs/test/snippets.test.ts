@@ -56,11 +56,16 @@ vi.mock('@tallystick/reconcile', async (importOriginal) => {
         result.rejected.forEach(note);
         return result;
       },
-      async *run(source) {
-        for await (const event of reconciler.run(source)) {
-          if (event.type === 'rejected') note(event.rejection);
-          yield event;
-        }
+      run(source) {
+        const events = reconciler.run(source);
+        const next = events.next.bind(events);
+        // Watch each event on its way out; the stream and its totals stay the reconciler's own.
+        events.next = async (...args) => {
+          const step = await next(...args);
+          if (!step.done && step.value.type === 'rejected') note(step.value.rejection);
+          return step;
+        };
+        return events;
       },
     };
   };
