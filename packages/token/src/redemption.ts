@@ -6,8 +6,16 @@ import type { Token } from './token.js';
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * import { REDEMPTION_INTENT_TYPE } from '@tallystick/token';
- * REDEMPTION_INTENT_TYPE; // 'token.redeemed'
+ * const redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
+ * await redeemer.redeem(issuer.issue({ ttlMs: 60_000 }).qr);
+ * (await outbox.peek(1))[0]?.intent.type === REDEMPTION_INTENT_TYPE; // true: 'token.redeemed'
  * ```
  */
 export const REDEMPTION_INTENT_TYPE = 'token.redeemed';
@@ -23,8 +31,12 @@ export const REDEMPTION_INTENT_TYPE = 'token.redeemed';
  *
  * @example
  * ```ts
- * import type { Redemption } from '@tallystick/token';
- * const total = (rs: Redemption[]) => rs.reduce((sum, r) => sum + (r.amount ?? 0), 0);
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { createMemorySpentStore, type Redemption } from '@tallystick/token';
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], terminal: 'till-1', spent: createMemorySpentStore() });
+ * const result = await verifier.redeem(issuer.issue({ amount: { amount: 500, currency: 'EUR' } }).qr);
+ * const record: Redemption | undefined = result.ok ? result.redemption : undefined; // amount 500, terminal 'till-1', token …
  * ```
  */
 export interface Redemption {
@@ -53,8 +65,13 @@ export interface Redemption {
  *
  * @example
  * ```ts
- * import type { RedeemResult } from '@tallystick/token';
- * const recordOf = (r: RedeemResult) => (r.ok ? r.redemption : undefined);
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { createMemorySpentStore, type RedeemResult } from '@tallystick/token';
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const { qr } = issuer.issue({ ttlMs: 60_000 });
+ * const first: RedeemResult = await verifier.redeem(qr); // ok
+ * const second: RedeemResult = await verifier.redeem(qr); // { ok: false, code: 'already_spent', ... }
  * ```
  */
 export type RedeemResult =
