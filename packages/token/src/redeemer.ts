@@ -135,8 +135,14 @@ export interface RecoveryReport {
  *
  * @example
  * ```ts
- * import type { Redeemer } from '@tallystick/token';
- * const scan = async (redeemer: Redeemer, qr: string) => (await redeemer.redeem(qr)).ok;
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer, type Redeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * const redeemer: Redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
+ * (await redeemer.redeem(issuer.issue({ ttlMs: 60_000 }).qr)).ok; // true
  * ```
  */
 export interface Redeemer {
