@@ -86,8 +86,10 @@ export interface GroupState {
  *
  * @example
  * ```ts
- * import type { Checkpoint } from '@tallystick/reconcile';
- * const c: Checkpoint = { at: '0000000000010000-till-1 0190...', state: { available: 3 } };
+ * import { type Checkpoint, createMemoryLedger } from '@tallystick/reconcile';
+ * const ledger = createMemoryLedger();
+ * const found: Map<string, Checkpoint> = await ledger.transaction((tx) => tx.loadCheckpoints([{ key: 'sku:apple', at: 'z' }]));
+ * found.size; // 0: no checkpoint yet
  * ```
  */
 export interface Checkpoint {
@@ -100,8 +102,9 @@ export interface Checkpoint {
  *
  * @example
  * ```ts
- * import type { GroupPosition } from '@tallystick/reconcile';
- * const whole: GroupPosition = { key: 'sku:apple', at: '' };
+ * import { createMemoryLedger, type GroupPosition } from '@tallystick/reconcile';
+ * const whole: GroupPosition = { key: 'sku:apple', at: '' }; // from the start of the group
+ * await createMemoryLedger().transaction((tx) => tx.loadMembersAfter([whole])); // []
  * ```
  */
 export interface GroupPosition {
