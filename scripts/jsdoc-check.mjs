@@ -4,7 +4,6 @@
 
 // The rule for "shows a call" is in example-rule.mjs.
 
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { exampleShowsCall } from './example-rule.mjs';
@@ -75,23 +74,8 @@ for (const entry of entries) {
     }
   }
 }
-// Examples written before the call rule, still to be rewritten: the list may only
-// shrink (an entry that now passes must be removed from it).
-const pendingFile = join(ROOT, 'scripts', 'jsdoc-example-pending.txt');
-const pending = new Set(
-  existsSync(pendingFile)
-    ? readFileSync(pendingFile, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-    : [],
-);
-for (const { key, at } of noCall) {
-  if (pending.has(key)) pending.delete(key);
-  else missing.push(`${key}: @example shows no call (only types or definitions) at ${at}`);
-}
-for (const key of pending)
-  missing.push(`${key}: listed in scripts/jsdoc-example-pending.txt but passes now; remove it`);
+for (const { key, at } of noCall)
+  missing.push(`${key}: @example shows no call (only types or definitions) at ${at}`);
 if (missing.length > 0) {
   console.error(
     `JSDoc check: ${missing.length} of ${count} exports lack documentation or an @example with a call:\n  ${missing.join('\n  ')}`,

@@ -81,8 +81,9 @@ export { isStorableText };
  *
  * @example
  * ```ts
- * import type { IntentType } from '@tallystick/reconcile';
- * const touchesStock = (t: IntentType) => t !== 'redemption' && t !== 'token.redeemed' && t !== 'price_update';
+ * import { type IntentType, intentPayloadSchemas } from '@tallystick/reconcile';
+ * const types = Object.keys(intentPayloadSchemas) as IntentType[]; // ['sale', 'restock', 'hold', ...]
+ * types.filter((t) => t !== 'redemption' && t !== 'token.redeemed' && t !== 'price_update'); // the types that touch stock
  * ```
  */
 export type IntentType = keyof typeof intentPayloadSchemas;
@@ -105,8 +106,9 @@ export function isRedemptionType(type: string): type is 'redemption' | 'token.re
  *
  * @example
  * ```ts
- * import type { IntentPayloads } from '@tallystick/reconcile';
- * const units = (p: IntentPayloads['sale']) => p.quantity;
+ * import { type IntentPayloads, intentPayloadSchemas } from '@tallystick/reconcile';
+ * const sale: IntentPayloads['sale'] = intentPayloadSchemas.sale.parse({ sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } });
+ * sale.discountBps; // 0: the default, filled in
  * ```
  */
 export type IntentPayloads = { [K in IntentType]: z.output<(typeof intentPayloadSchemas)[K]> };
@@ -116,10 +118,13 @@ export type IntentPayloads = { [K in IntentType]: z.output<(typeof intentPayload
  *
  * @example
  * ```ts
- * import type { Intent } from '@tallystick/reconcile';
- * function skuOf(intent: Intent): string | undefined {
- *   return 'sku' in intent.payload ? intent.payload.sku : undefined;
- * }
+ * import { type Intent, parseIntent } from '@tallystick/reconcile';
+ * const parsed = parseIntent({
+ *   id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f', type: 'restock', device: 'till-1',
+ *   hlc: '0000000000010000-till-1', createdAt: 1, payload: { sku: 'apple', quantity: 24 },
+ * });
+ * const intent: Intent | undefined = parsed.ok ? parsed.intent : undefined;
+ * if (intent?.type === 'restock') intent.payload.quantity; // 24, typed
  * ```
  */
 export type Intent<K extends IntentType = IntentType> = {
@@ -143,8 +148,9 @@ export type Intent<K extends IntentType = IntentType> = {
  *
  * @example
  * ```ts
- * import type { RejectionCode } from '@tallystick/reconcile';
- * const deviceBug = (c: RejectionCode) => c === 'id_reused' || c === 'clock_ahead';
+ * import { parseIntent, type RejectionCode } from '@tallystick/reconcile';
+ * const parsed = parseIntent({ type: 'sale' });
+ * const code: RejectionCode | undefined = parsed.ok ? undefined : parsed.code; // 'malformed'
  * ```
  */
 export type RejectionCode =

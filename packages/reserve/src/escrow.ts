@@ -10,7 +10,12 @@ import { assertInteger, assertObject, assertString, describe } from './lib/valid
  *
  * @example
  * ```ts
- * const state: BoundedCounterState = { p: { server: { server: 100, 'till-1': 40 } }, d: { 'till-1': 3 } };
+ * import { type BoundedCounterState, createBoundedCounter } from '@tallystick/reserve';
+ * const server = createBoundedCounter('server');
+ * server.increment(100);
+ * server.transfer('server', 'till-1', 40);
+ * const state: BoundedCounterState = server.state(); // what the server sends the till
+ * createBoundedCounter('till-1', state).rights(); // 40
  * ```
  */
 export interface BoundedCounterState {
