@@ -2,7 +2,8 @@
  * Every ```ts block in docs/ and in every README.md type-checks under the
  * repository's strict settings (tsconfig.json), and every intent a block
  * spells out (an object literal with an intent `type` and a `payload`) has a
- * payload the reconciler's schema accepts, checked on its type. All blocks
+ * payload the reconciler's schema accepts, checked on its type; so do the
+ * intents in the packages' JSDoc `@example`s. All blocks
  * are compiled as one program of in-memory files placed beside their
  * Markdown file, so relative imports resolve as they would for a reader. A
  * block fenced ```ts no-check is a fragment and is skipped (see
@@ -11,13 +12,21 @@
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { allTsBlocks, blocksOf, type DocBlock, docFiles, repoRoot } from './lib/blocks.js';
+import {
+  allTsBlocks,
+  blocksOf,
+  type DocBlock,
+  docFiles,
+  jsdocExampleBlocks,
+  repoRoot,
+} from './lib/blocks.js';
 import { envelopeProblem, intentTypes } from './lib/intent-schema.js';
 
 const helper = join(import.meta.dirname, 'lib', 'intent-schema.ts');
 const blocks = allTsBlocks().filter((b) => !b.flags.includes('no-check'));
+const examples = jsdocExampleBlocks();
 const virtual = new Map<string, DocBlock>();
-for (const block of blocks) {
+for (const block of [...blocks, ...examples]) {
   const dir = join(repoRoot, dirname(block.file));
   const name = `${block.file.replace(/[^A-Za-z0-9]/g, '_')}__block${block.index}.ts`;
   virtual.set(join(dir, name), block);
@@ -129,6 +138,8 @@ describe('doc snippets type-check', () => {
       ...program.getOptionsDiagnostics(),
       ...program.getGlobalDiagnostics(),
       ...[...virtual.keys(), helper].flatMap((f) => {
+        // JSDoc examples join the program for the payload check only.
+        if (virtual.get(f)?.flags.includes('jsdoc')) return [];
         const file = program.getSourceFile(f);
         return file
           ? [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
@@ -138,7 +149,8 @@ describe('doc snippets type-check', () => {
     expect(diagnostics.map(where)).toEqual([]);
   });
 
-  it('every intent a block spells out has a payload the reconciler accepts', () => {
+  it('every intent a block or a JSDoc @example spells out has a payload the reconciler accepts', () => {
+    expect(examples.length).toBeGreaterThan(300);
     expect(payloadProblems(program)).toEqual([]);
   });
 

@@ -66,3 +66,43 @@ export function blocksOf(file: string, langs: readonly string[] = ['ts', 'typesc
 export function allTsBlocks(): DocBlock[] {
   return docFiles().flatMap((file) => blocksOf(file));
 }
+
+/**
+ * The ```ts blocks of the `@example` tags in every package's sources, as
+ * blocks whose `line` is the tag's first code line. Flagged `jsdoc`: they are
+ * checked for the intents they show, not compiled as programs (many are
+ * fragments that read a name the sentence around them defines).
+ */
+export function jsdocExampleBlocks(): DocBlock[] {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sources(path);
+      return entry.name.endsWith('.ts') ? [path] : [];
+    });
+  const blocks: DocBlock[] = [];
+  for (const pkg of readdirSync(join(repoRoot, 'packages'))) {
+    const src = join(repoRoot, 'packages', pkg, 'src');
+    if (!existsSync(src)) continue;
+    for (const path of sources(src)) {
+      const text = readFileSync(path, 'utf8');
+      let index = 0;
+      for (const m of text.matchAll(/@example\s*\n(\s*\*\s*)```ts[^\n]*\n([\s\S]*?)\n\s*\*\s*```/g)) {
+        const code = m[2]!
+          .split('\n')
+          .map((l) => l.replace(/^\s*\* ?/, ''))
+          .join('\n');
+        const line = text.slice(0, m.index).split('\n').length + 2;
+        blocks.push({
+          file: relative(repoRoot, path),
+          index: ++index,
+          line,
+          lang: 'ts',
+          flags: ['jsdoc'],
+          code,
+        });
+      }
+    }
+  }
+  return blocks;
+}
