@@ -83,5 +83,5 @@ if (missing.length > 0) {
   process.exit(1);
 }
 console.log(
-  `JSDoc check: all ${count} exported symbols in ${entries.length} entry points have JSDoc with @example`,
+  `JSDoc check: all ${count} exported symbols in ${entries.length} entry points have JSDoc with an @example that shows a call`,
 );
