@@ -166,7 +166,11 @@ export interface RunIdempotentOptions {
  *   fingerprint: fingerprint({ amount: 1250 }),
  *   handler: async () => ({ status: 201, headers: {}, body: 'ok' }),
  * });
- * const status = 'response' in outcome ? outcome.response.status : outcome.kind === 'mismatch' ? 422 : 409; // 201
+ * const status =
+ *   'response' in outcome ? outcome.response.status // 201 here
+ *   : outcome.kind === 'mismatch' ? 422
+ *   : outcome.kind === 'over_quota' ? 429
+ *   : 409; // in_flight
  * ```
  */
 export type IdempotentOutcome =
