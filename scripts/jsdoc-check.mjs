@@ -1,9 +1,13 @@
 // Every symbol a package exports (from every entry in its exports map) must carry
-// JSDoc with an @example. Uses the TypeScript compiler to follow re-exports.
+// JSDoc with an @example that shows a call. Uses the TypeScript compiler to
+// follow re-exports.
 
-import { join } from 'node:path';
+// The rule for "shows a call" is in example-rule.mjs.
+
+import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { publicPackages } from './lib.mjs';
+import { exampleShowsCall } from './example-rule.mjs';
+import { publicPackages, ROOT } from './lib.mjs';
 
 const entries = [];
 for (const pkg of publicPackages()) {
@@ -29,7 +33,15 @@ const program = ts.createProgram(
   },
 );
 const checker = program.getTypeChecker();
+
+const where = (node) => {
+  if (!node) return '?';
+  const file = node.getSourceFile();
+  return `${relative(ROOT, file.fileName)}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+};
+
 const missing = [];
+const noCall = [];
 let count = 0;
 for (const entry of entries) {
   const file = program.getSourceFile(entry.file);
@@ -51,16 +63,25 @@ for (const entry of entries) {
     const tags = symbol.getJsDocTags(checker);
     const docs = ts.displayPartsToString(symbol.getDocumentationComment(checker));
     if (!docs.trim()) missing.push(`${entry.name} › ${exported.name}: no JSDoc`);
-    else if (!tags.some((t) => t.name === 'example'))
-      missing.push(`${entry.name} › ${exported.name}: no @example`);
+    else {
+      const examples = tags.filter((t) => t.name === 'example');
+      if (examples.length === 0) missing.push(`${entry.name} › ${exported.name}: no @example`);
+      else if (!examples.some((t) => exampleShowsCall(ts.displayPartsToString(t.text))))
+        noCall.push({
+          key: `${entry.name} › ${exported.name}`,
+          at: where(declaration),
+        });
+    }
   }
 }
+for (const { key, at } of noCall)
+  missing.push(`${key}: @example shows no call (only types or definitions) at ${at}`);
 if (missing.length > 0) {
   console.error(
-    `JSDoc check: ${missing.length} of ${count} exports lack documentation:\n  ${missing.join('\n  ')}`,
+    `JSDoc check: ${missing.length} of ${count} exports lack documentation or an @example with a call:\n  ${missing.join('\n  ')}`,
   );
   process.exit(1);
 }
 console.log(
-  `JSDoc check: all ${count} exported symbols in ${entries.length} entry points have JSDoc with @example`,
+  `JSDoc check: all ${count} exported symbols in ${entries.length} entry points have JSDoc with an @example that shows a call`,
 );

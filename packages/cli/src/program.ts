@@ -14,11 +14,11 @@ import { processIo } from './lib/io.js';
  *
  * @example
  * ```ts
- * import type { CommandContext } from '@tallystick/cli';
- * function refuse(ctx: CommandContext): void {
- *   ctx.io.err('refused');
- *   ctx.setExit(1);
- * }
+ * import { type CommandContext, runCli } from '@tallystick/cli';
+ * // A command reports through ctx.io and ctx.setExit; runCli builds the context for you.
+ * const lines: string[] = [];
+ * const ctx: CommandContext = { io: { out: (l) => lines.push(l), err: (l) => lines.push(l), isTTY: false }, setExit: () => {} };
+ * const exit = await runCli(['--version'], ctx.io); // 0, the version in lines
  * ```
  */
 export interface CommandContext {

@@ -4,10 +4,12 @@
  *
  * @example
  * ```ts
- * import { TallystickError, type TallystickErrorCode } from '@tallystick/core';
- *
- * function describe(code: TallystickErrorCode): string {
- *   return code === 'ERR_HLC_DRIFT' ? 'a device clock runs ahead' : code;
+ * import { isTallystickError, money, type TallystickErrorCode } from '@tallystick/core';
+ * let code: TallystickErrorCode | undefined;
+ * try {
+ *   money(0.5, 'EUR');
+ * } catch (error) {
+ *   if (isTallystickError(error)) code = error.code; // 'ERR_MONEY_INVALID'
  * }
  * ```
  */

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
- * import { MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
- * MAX_INTENT_PAYLOAD_BYTES; // 65536
+ * import { canonicalJson, MAX_INTENT_PAYLOAD_BYTES } from '@tallystick/core';
+ * const payload = { sku: 'apple', quantity: 2 };
+ * new TextEncoder().encode(canonicalJson(payload)).length <= MAX_INTENT_PAYLOAD_BYTES; // true: 65536 bytes at most
  * ```
  */
 export const MAX_INTENT_PAYLOAD_BYTES = 64 * 1024;
@@ -19,10 +20,17 @@ export const MAX_INTENT_PAYLOAD_BYTES = 64 * 1024;
  *
  * @example
  * ```ts
- * import type { IntentEnvelope } from '@tallystick/core';
- * function deviceOf(intent: IntentEnvelope): string {
- *   return intent.device;
- * }
+ * import { encodeHlc, type IntentEnvelope, newIntentId } from '@tallystick/core';
+ * import { intentEnvelopeSchema } from '@tallystick/core/schemas';
+ * const intent: IntentEnvelope = {
+ *   id: newIntentId(),
+ *   type: 'restock',
+ *   device: 'till-1',
+ *   hlc: encodeHlc({ wall: 1, counter: 0, node: 'till-1' }),
+ *   createdAt: 1,
+ *   payload: { sku: 'apple', quantity: 24 },
+ * };
+ * intentEnvelopeSchema.parse(intent); // valid: the shape every queue stores and every server receives
  * ```
  */
 export interface IntentEnvelope {

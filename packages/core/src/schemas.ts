@@ -76,7 +76,7 @@ export const jsonPayloadSchema = z.unknown().check(
  *   device: 'till-1',
  *   hlc: '0000000000010000-till-1',
  *   createdAt: 1,
- *   payload: { sku: 'apple', quantity: 2 },
+ *   payload: { sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } },
  * });
  * ```
  */

@@ -12,9 +12,14 @@ import { type Resolver, SEMILATTICE } from './resolver.js';
  *
  * @example
  * ```ts
- * import type { BoundedCounterState } from '@tallystick/merge';
- * // hq stocked 10 and gave 4 of them to till-1, which sold 1.
- * const s: BoundedCounterState = { rights: { hq: { hq: 10, 'till-1': 4 } }, decrements: { 'till-1': 1 } };
+ * import { boundedCounter, type BoundedCounterState, isReview } from '@tallystick/merge';
+ * const stock = boundedCounter();
+ * // hq stocks 10 and gives 4 of them to till-1, which sells 1.
+ * let s: BoundedCounterState = stock.increment(stock.empty(), 'hq', 10);
+ * const moved = stock.transfer(s, 'hq', 'till-1', 4);
+ * if (!isReview(moved)) s = moved.value;
+ * const sold = stock.decrement(s, 'till-1', 1);
+ * if (!isReview(sold)) stock.localRights(sold.value, 'till-1'); // 3
  * ```
  */
 export interface BoundedCounterState {

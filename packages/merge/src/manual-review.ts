@@ -9,8 +9,10 @@ import { compareVersioned, type Versioned } from './versioned.js';
  *
  * @example
  * ```ts
- * import type { ManualReviewState } from '@tallystick/merge';
- * const s: ManualReviewState<number> = { candidates: [] };
+ * import { manualReview, type ManualReviewState, resolveAll, versioned } from '@tallystick/merge';
+ * const counts = manualReview<number>();
+ * const s: ManualReviewState<number> = counts.merge(counts.of(versioned(120, '0000000000010000-till-1', 'till-1')), counts.empty());
+ * resolveAll(counts, [s]); // { value: 120 }: one candidate, nothing to review
  * ```
  */
 export interface ManualReviewState<T> {
@@ -22,8 +24,11 @@ export interface ManualReviewState<T> {
  *
  * @example
  * ```ts
- * import type { ManualReviewOptions } from '@tallystick/merge';
+ * import { manualReview, type ManualReviewOptions, versioned } from '@tallystick/merge';
  * const o: ManualReviewOptions = { reason: 'two tills set different float amounts' };
+ * const float = manualReview<number>(o);
+ * float.resolve(float.merge(float.of(versioned(100, '0000000000010000-a', 'a')), float.of(versioned(90, '0000000000010000-b', 'b'))));
+ * // { review: 'two tills set different float amounts', suggestions: [] }
  * ```
  */
 export interface ManualReviewOptions {

@@ -8,8 +8,10 @@ import { type Resolver, SEMILATTICE } from './resolver.js';
  *
  * @example
  * ```ts
- * import type { PnCounterState } from '@tallystick/merge';
- * const s: PnCounterState = { increments: { 'till-1': 5 }, decrements: { 'till-2': 2 } }; // value 3
+ * import { pnCounter, type PnCounterState } from '@tallystick/merge';
+ * const counter = pnCounter();
+ * const s: PnCounterState = counter.add(counter.add(counter.empty(), 'till-1', 5), 'till-2', -2);
+ * counter.value(s); // 3
  * ```
  */
 export interface PnCounterState {

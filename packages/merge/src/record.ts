@@ -19,8 +19,10 @@ export type FieldResolvers = Readonly<Record<string, Resolver<unknown, unknown>>
  *
  * @example
  * ```ts
- * import { max, type RecordState } from '@tallystick/merge';
- * const s: RecordState<{ high: ReturnType<typeof max> }> = { high: 3 };
+ * import { max, type RecordState, recordMerge } from '@tallystick/merge';
+ * const fields = { high: max() };
+ * const peaks = recordMerge(fields);
+ * const s: RecordState<typeof fields> = peaks.merge({ high: 3 }, { high: 5 }); // { high: 5 }
  * ```
  */
 export type RecordState<F extends FieldResolvers> = {
@@ -32,8 +34,10 @@ export type RecordState<F extends FieldResolvers> = {
  *
  * @example
  * ```ts
- * import { max, type RecordValue } from '@tallystick/merge';
- * const v: RecordValue<{ high: ReturnType<typeof max> }> = { high: 3 };
+ * import { isReview, max, type RecordValue, recordMerge } from '@tallystick/merge';
+ * const fields = { high: max() };
+ * const r = recordMerge(fields).resolve({ high: 3 });
+ * const v: RecordValue<typeof fields> | undefined = isReview(r) ? undefined : r.value; // { high: 3 }
  * ```
  */
 export type RecordValue<F extends FieldResolvers> = {

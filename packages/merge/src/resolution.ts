@@ -14,8 +14,9 @@ import type { Money } from '@tallystick/core';
  *
  * @example
  * ```ts
- * import type { SuggestedAction } from '@tallystick/merge';
- * const needsCustomer = (a: SuggestedAction) => a === 'refund' || a === 'charge_back';
+ * import { type SuggestedAction, suggest } from '@tallystick/merge';
+ * const action: SuggestedAction = 'refund';
+ * suggest(action, 'refund the overcharge'); // { action: 'refund', note: 'refund the overcharge' }
  * ```
  */
 export type SuggestedAction =
@@ -33,8 +34,8 @@ export type SuggestedAction =
  *
  * @example
  * ```ts
- * import type { Suggestion } from '@tallystick/merge';
- * const s: Suggestion = { action: 'refund', note: 'refund the overcharge', amount: { amount: 50, currency: 'EUR' } };
+ * import { type Suggestion, suggest } from '@tallystick/merge';
+ * const s: Suggestion = suggest('refund', 'refund the overcharge', { amount: { amount: 50, currency: 'EUR' } });
  * ```
  */
 export interface Suggestion {
@@ -52,8 +53,8 @@ export interface Suggestion {
  *
  * @example
  * ```ts
- * import type { ReviewRequest } from '@tallystick/merge';
- * const r: ReviewRequest = { review: 'token redeemed twice', suggestions: [] };
+ * import { type ReviewRequest, review } from '@tallystick/merge';
+ * const r: ReviewRequest = review('token redeemed twice'); // { review: 'token redeemed twice', suggestions: [] }
  * ```
  */
 export interface ReviewRequest {
@@ -67,8 +68,8 @@ export interface ReviewRequest {
  *
  * @example
  * ```ts
- * import type { Resolved } from '@tallystick/merge';
- * const r: Resolved<number> = { value: 3 };
+ * import { type Resolved, resolved } from '@tallystick/merge';
+ * const r: Resolved<number> = resolved(3); // { value: 3 }
  * ```
  */
 export interface Resolved<T> {
@@ -80,10 +81,9 @@ export interface Resolved<T> {
  *
  * @example
  * ```ts
- * import { isReview, type Resolution } from '@tallystick/merge';
- * function show(r: Resolution<number>): string {
- *   return isReview(r) ? `review: ${r.review}` : `value ${r.value}`;
- * }
+ * import { isReview, lastWriterWins, type Resolution, resolveAll, versioned } from '@tallystick/merge';
+ * const r: Resolution<number> = resolveAll(lastWriterWins<number>(), [versioned(120, '0000000000010000-hq', 'hq')]);
+ * console.log(isReview(r) ? `review: ${r.review}` : `value ${r.value}`); // 'value 120'
  * ```
  */
 export type Resolution<T> = Resolved<T> | ReviewRequest;

@@ -15,8 +15,9 @@ import type { Resolution } from './resolution.js';
  *
  * @example
  * ```ts
- * import type { ResolverLaws } from '@tallystick/merge';
- * const crdt: ResolverLaws = { commutative: true, associative: true, idempotent: true, convergent: true };
+ * import { lastWriterWins, type ResolverLaws } from '@tallystick/merge';
+ * const laws: ResolverLaws = lastWriterWins<number>().laws;
+ * laws.convergent; // true: replicas that saw the same writes agree
  * ```
  */
 export interface ResolverLaws {
@@ -56,13 +57,14 @@ export interface Resolver<S, V = S> {
  *
  * @example
  * ```ts
- * import { SEMILATTICE, type Resolver } from '@tallystick/merge';
+ * import { mergeAll, SEMILATTICE, type Resolver } from '@tallystick/merge';
  * const keepLonger: Resolver<string> = {
  *   name: 'longest',
  *   laws: SEMILATTICE,
  *   merge: (a, b) => (a.length !== b.length ? (a.length > b.length ? a : b) : a > b ? a : b),
  *   resolve: (s) => ({ value: s }),
  * };
+ * mergeAll(keepLonger, ['ab', 'abc', 'b']); // 'abc'
  * ```
  */
 export const SEMILATTICE: ResolverLaws = Object.freeze({

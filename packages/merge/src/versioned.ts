@@ -6,8 +6,9 @@ import { canonicalJson, compareHlc, decodeHlc, type HlcTimestamp, isValidHlcNode
  *
  * @example
  * ```ts
- * import type { Versioned } from '@tallystick/merge';
- * const v: Versioned<number> = { value: 120, hlc: { wall: 1, counter: 0, node: 'hq' }, device: 'hq' };
+ * import { compareVersioned, type Versioned, versioned } from '@tallystick/merge';
+ * const v: Versioned<number> = versioned(120, { wall: 1, counter: 0, node: 'hq' }, 'hq');
+ * compareVersioned(v, versioned(150, '0000000000020000-hq', 'hq')); // -1: v is older
  * ```
  */
 export interface Versioned<T> {

@@ -18,7 +18,9 @@ export type { FileHandleLike, FileSystem } from './lib/fs-layer.js';
  *
  * @example
  * ```ts
+ * import { openFileStore, type FileStoreOptions } from '@tallystick/queue/file';
  * const options: FileStoreOptions = { dir: './data/outbox' };
+ * const store = await openFileStore(options);
  * ```
  */
 export interface FileStoreOptions {

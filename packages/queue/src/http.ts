@@ -7,11 +7,13 @@ import type { QueuedIntent, SendFunction, SendOutcome } from './types.js';
  *
  * @example
  * ```ts
+ * import { createHttpSender, type HttpSenderOptions } from '@tallystick/queue';
  * const options: HttpSenderOptions = {
  *   url: 'https://shop.example/intents',
  *   headers: { authorization: 'Bearer …' },
  *   timeoutMs: 10_000,
  * };
+ * const send = createHttpSender(options); // pass as createIntentQueue({ send, ... })
  * ```
  */
 export interface HttpSenderOptions {

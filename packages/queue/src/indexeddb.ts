@@ -16,7 +16,9 @@ export type { LockManagerLike } from './lib/idb-lock.js';
  *
  * @example
  * ```ts
+ * import { openIndexedDbStore, type IndexedDbStoreOptions } from '@tallystick/queue/indexeddb';
  * const options: IndexedDbStoreOptions = { name: 'checkout-outbox' };
+ * const store = await openIndexedDbStore(options);
  * ```
  */
 export interface IndexedDbStoreOptions {

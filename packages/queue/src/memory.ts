@@ -25,7 +25,9 @@ import type { QueuedIntent } from './types.js';
  *
  * @example
  * ```ts
+ * import { createMemoryStore, type MemoryStoreOptions } from '@tallystick/queue/memory';
  * const options: MemoryStoreOptions = { maxBytes: 1_000_000 };
+ * const store = createMemoryStore(options); // enqueue past 1 MB rejects with QUEUE_STORAGE_FULL
  * ```
  */
 export interface MemoryStoreOptions {

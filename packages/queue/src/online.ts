@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
- * const signal: OnlineSignal = { online: true, subscribe: () => () => {} };
+ * import { createIntentQueue, type OnlineSignal } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const alwaysOnline: OnlineSignal = { online: true, subscribe: () => () => {} };
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', online: alwaysOnline, send: async (b) => b.map(() => ({ status: 'acked' as const })) });
  * ```
  */
 export interface OnlineSignal {

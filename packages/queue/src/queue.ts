@@ -43,7 +43,7 @@ export type { IntentQueueOptions } from './lib/queue-options.js';
  *   send: createHttpSender({ url: 'https://shop.example/intents' }),
  * });
  * queue.on('acked', ({ intent }) => console.log('delivered', intent.intent.id));
- * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', amount: 250 } });
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } } });
  * ```
  */
 export function createIntentQueue(options: IntentQueueOptions): IntentQueue {

@@ -6,7 +6,10 @@ import type { ManualClock } from '@tallystick/core';
  *
  * @example
  * ```ts
+ * import { createIntentQueue, type Scheduler } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
  * const scheduler: Scheduler = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as never) };
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', scheduler, send: async (b) => b.map(() => ({ status: 'acked' as const })) });
  * ```
  */
 export interface Scheduler {

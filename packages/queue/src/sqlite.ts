@@ -19,7 +19,9 @@ import type { QueueStore } from './store.js';
  *
  * @example
  * ```ts
+ * import { openSqliteStore, type SqliteStoreOptions } from '@tallystick/queue/sqlite';
  * const options: SqliteStoreOptions = { path: './outbox.db' };
+ * const store = await openSqliteStore(options);
  * ```
  */
 export interface SqliteStoreOptions {

@@ -7,7 +7,10 @@ import type { DeadReason, IntentStatus, QueuedIntent } from './types.js';
  *
  * @example
  * ```ts
- * const caps: StoreCapabilities = { persistent: true, sharedAccess: false, concurrentReplayers: false };
+ * import type { StoreCapabilities } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const caps: StoreCapabilities = createMemoryStore().capabilities;
+ * caps.persistent; // false: memory forgets on restart
  * ```
  */
 export interface StoreCapabilities {
@@ -30,7 +33,12 @@ export interface StoreCapabilities {
  *
  * @example
  * ```ts
- * const ref: IntentRef = { seq: 7, id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' };
+ * import type { IntentRef } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const store = createMemoryStore();
+ * const dead = await store.list({ status: 'dead', limit: 10, now: 1_000 });
+ * const refs: IntentRef[] = dead.map((q) => ({ seq: q.seq, id: q.intent.id }));
+ * await store.requeue(refs, 1_000); // 0: nothing was dead
  * ```
  */
 export interface IntentRef {
@@ -43,7 +51,14 @@ export interface IntentRef {
  *
  * @example
  * ```ts
- * const s: Settlement = { kind: 'reschedule', seq: 7, id: '…', attempts: 1, nextAttemptAt: 2_000, error: 'HTTP 503' };
+ * import type { Settlement } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const store = createMemoryStore();
+ * const [claimed] = await store.claim({ limit: 1, now: 1_000, leaseMs: 60_000, owner: 'replayer-1' });
+ * if (claimed) {
+ *   const s: Settlement = { kind: 'reschedule', seq: claimed.seq, id: claimed.intent.id, attempts: 1, nextAttemptAt: 2_000, error: 'HTTP 503' };
+ *   await store.settle([s]);
+ * }
  * ```
  */
 export type Settlement =
@@ -56,7 +71,10 @@ export type Settlement =
  *
  * @example
  * ```ts
+ * import type { ClaimRequest } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
  * const req: ClaimRequest = { limit: 100, now: 1_000, leaseMs: 60_000, owner: 'replayer-1' };
+ * await createMemoryStore().claim(req); // []: an empty store
  * ```
  */
 export interface ClaimRequest {
@@ -71,7 +89,10 @@ export interface ClaimRequest {
  *
  * @example
  * ```ts
+ * import type { ListRequest } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
  * const page: ListRequest = { status: 'dead', limit: 50, now: 1_000 };
+ * await createMemoryStore().list(page); // []
  * ```
  */
 export interface ListRequest {
@@ -87,7 +108,10 @@ export interface ListRequest {
  *
  * @example
  * ```ts
- * const c: StoreCounts = { pending: 3, inflight: 1, dead: 0 };
+ * import type { StoreCounts } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const c: StoreCounts = await createMemoryStore().count(1_000);
+ * c.pending + c.inflight + c.dead; // 0
  * ```
  */
 export interface StoreCounts {
@@ -102,9 +126,11 @@ export interface StoreCounts {
  *
  * @example
  * ```ts
- * async function whileHeld(lease: ReplayerLease, now: number) {
- *   if (!(await lease.renew(now))) return; // someone else took over
- * }
+ * import type { ReplayerLease } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const store = createMemoryStore();
+ * const lease: ReplayerLease | undefined = await store.acquireReplayer('replayer-1', 60_000, 1_000);
+ * if (lease && !(await lease.renew(2_000))) console.warn('someone else took over');
  * ```
  */
 export interface ReplayerLease {

@@ -7,7 +7,16 @@ import type { IntentEnvelope, JsonValue } from '@tallystick/core';
  *
  * @example
  * ```ts
- * const sale: IntentInput = { type: 'sale', payload: { sku: 'apple', amount: 250 }, partitionKey: 'order-17' };
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { IntentInput } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * const sale: IntentInput = {
+ *   type: 'sale',
+ *   payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } },
+ *   partitionKey: 'order-17',
+ * };
+ * await queue.enqueue(sale); // the envelope: sale plus id, device, hlc, createdAt
  * ```
  */
 export interface IntentInput {
@@ -25,7 +34,12 @@ export interface IntentInput {
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { IntentStatus } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * const status: IntentStatus = 'dead';
+ * await queue.list({ status }); // the dead-letter area
  * ```
  */
 export type IntentStatus = 'pending' | 'inflight' | 'dead';
@@ -37,7 +51,12 @@ export type IntentStatus = 'pending' | 'inflight' | 'dead';
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { DeadReason } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * const reason: DeadReason = 'max-attempts';
+ * const exhausted = (await queue.list({ status: 'dead' })).filter((q) => q.deadReason === reason);
  * ```
  */
 export type DeadReason = 'permanent' | 'max-attempts' | 'max-age' | 'corrupt';
@@ -47,9 +66,13 @@ export type DeadReason = 'permanent' | 'max-attempts' | 'max-age' | 'corrupt';
  *
  * @example
  * ```ts
- * function describe(q: QueuedIntent): string {
- *   return `${q.intent.id} ${q.status} after ${q.attempts} attempt(s)`;
- * }
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { QueuedIntent } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } } });
+ * const [next]: QueuedIntent[] = await queue.peek(1);
+ * console.log(`${next?.intent.id} ${next?.status} after ${next?.attempts} attempt(s)`); // '019… pending after 0 attempt(s)'
  * ```
  */
 export interface QueuedIntent {
@@ -84,7 +107,10 @@ export interface QueuedIntent {
  *
  * @example
  * ```ts
- * const outcome: SendOutcome = { status: 'retry', error: 'HTTP 503', retryAfterMs: 2_000 };
+ * import { createIntentQueue, type SendOutcome } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * const busy: SendOutcome = { status: 'retry', error: 'HTTP 503', retryAfterMs: 2_000 };
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => busy) });
  * ```
  */
 export type SendOutcome =
@@ -102,7 +128,10 @@ export type SendOutcome =
  *
  * @example
  * ```ts
+ * import { createIntentQueue, type SendFunction } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
  * const send: SendFunction = async (batch) => batch.map(() => ({ status: 'acked' }));
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send });
  * ```
  */
 export type SendFunction = (batch: readonly QueuedIntent[]) => Promise<readonly SendOutcome[]>;

@@ -20,8 +20,15 @@ import type { Money } from '@tallystick/core';
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { ConflictKind } from '@tallystick/reconcile';
- * const aboutTokens = (k: ConflictKind) => k === 'double_spend' || k.endsWith('_key') || k === 'invalid_token';
+ * const { added } = await reconciler.apply(sold);
+ * const kinds: ConflictKind[] = added.map((v) => v.kind); // ['oversell']
  * ```
  */
 export type ConflictKind =
@@ -41,8 +48,11 @@ export type ConflictKind =
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { ConflictBase } from '@tallystick/reconcile';
  * const where = (c: ConflictBase) => `${c.device} at ${c.hlc}`;
+ * createReconciler({ ledger: createMemoryLedger(), policies: { double_spend: (c) => review(`second redemption: ${where(c)}`) } });
  * ```
  */
 export interface ConflictBase {
@@ -56,8 +66,11 @@ export interface ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { DoubleSpendConflict } from '@tallystick/reconcile';
- * const twoTills = (c: DoubleSpendConflict) => c.device !== c.winner.device;
+ * const policy = (c: DoubleSpendConflict) => (c.winner?.device === c.device ? resolved('same-till-retry') : review('two tills'));
+ * createReconciler({ ledger: createMemoryLedger(), policies: { double_spend: policy } });
  * ```
  */
 export interface DoubleSpendConflict extends ConflictBase {
@@ -75,8 +88,11 @@ export interface DoubleSpendConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { OversellConflict } from '@tallystick/reconcile';
- * const partly = (c: OversellConflict) => c.fulfilled > 0;
+ * const policy = (c: OversellConflict) => (c.shortfall <= 2 ? resolved('auto-backorder') : review(`short by ${c.shortfall}`));
+ * createReconciler({ ledger: createMemoryLedger(), policies: { oversell: policy } });
  * ```
  */
 export interface OversellConflict extends ConflictBase {
@@ -95,8 +111,14 @@ export interface OversellConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { PriceChangedConflict } from '@tallystick/reconcile';
  * const undercharged = (c: PriceChangedConflict) => (c.difference?.amount ?? 0) < 0;
+ * createReconciler({
+ *   ledger: createMemoryLedger(),
+ *   policies: { price_changed: (c) => (undercharged(c) ? resolved('honour-offline-price') : review('customer overpaid')) },
+ * });
  * ```
  */
 export interface PriceChangedConflict extends ConflictBase {
@@ -120,8 +142,11 @@ export interface PriceChangedConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { ExpiredHoldConflict } from '@tallystick/reconcile';
- * const harmless = (c: ExpiredHoldConflict) => c.coveredByStock;
+ * const policy = (c: ExpiredHoldConflict) => (c.coveredByStock ? resolved('free-stock') : review('hold expired, stock short'));
+ * createReconciler({ ledger: createMemoryLedger(), policies: { expired_hold: policy } });
  * ```
  */
 export interface ExpiredHoldConflict extends ConflictBase {
@@ -139,8 +164,11 @@ export interface ExpiredHoldConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { TokenConflict } from '@tallystick/reconcile';
- * const retryLater = (c: TokenConflict) => c.kind === 'unknown_key';
+ * const policy = (c: TokenConflict) => review(c.kind === 'unknown_key' ? 'sync the keys, then retry' : `token ${c.kind}`);
+ * createReconciler({ ledger: createMemoryLedger(), policies: { unknown_key: policy, revoked_key: policy, invalid_token: policy } });
  * ```
  */
 export interface TokenConflict extends ConflictBase {
@@ -155,8 +183,11 @@ export interface TokenConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { RefundConflict } from '@tallystick/reconcile';
- * const excessOf = (c: RefundConflict) => c.excess?.amount ?? 0;
+ * const policy = (c: RefundConflict) => ((c.excess?.amount ?? 0) <= 100 ? resolved('small-over-refund') : review('refund too large'));
+ * createReconciler({ ledger: createMemoryLedger(), policies: { over_refund: policy } });
  * ```
  */
 export interface RefundConflict extends ConflictBase {
@@ -177,8 +208,11 @@ export interface RefundConflict extends ConflictBase {
  *
  * @example
  * ```ts
- * import type { UnprocessableConflict } from '@tallystick/reconcile';
- * const ourBug = (c: UnprocessableConflict) => c.code !== 'amount_overflow';
+ * import { createMemoryLedger, createReconciler, type UnprocessableConflict } from '@tallystick/reconcile';
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const { review } = await reconciler.report();
+ * // An unprocessable intent goes to review with its facts in `detail`.
+ * const stuck = review.filter((v) => v.kind === 'unprocessable').map((v) => v.detail as unknown as UnprocessableConflict);
  * ```
  */
 export interface UnprocessableConflict extends ConflictBase {
@@ -193,8 +227,11 @@ export interface UnprocessableConflict extends ConflictBase {
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { Conflict } from '@tallystick/reconcile';
  * const about = (c: Conflict) => ('sku' in c ? c.sku : c.intentId);
+ * createReconciler({ ledger: createMemoryLedger(), policies: { oversell: (c) => review(`short on ${about(c)}`) } });
  * ```
  */
 export type Conflict =
@@ -211,8 +248,10 @@ export type Conflict =
  *
  * @example
  * ```ts
- * import type { PolicyKind } from '@tallystick/reconcile';
- * const kinds: PolicyKind[] = ['oversell', 'double_spend'];
+ * import { resolved } from '@tallystick/merge';
+ * import { type PolicyKind, withPolicies } from '@tallystick/reconcile';
+ * const honour: PolicyKind[] = ['revoked_key', 'invalid_token'];
+ * const policies = withPolicies(Object.fromEntries(honour.map((k) => [k, () => resolved('honour')])));
  * ```
  */
 export type PolicyKind = Exclude<ConflictKind, 'unprocessable'>;
@@ -223,8 +262,11 @@ export type PolicyKind = Exclude<ConflictKind, 'unprocessable'>;
  *
  * @example
  * ```ts
+ * import { resolved, review } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * import type { ConflictOf } from '@tallystick/reconcile';
- * type Oversell = ConflictOf<'oversell'>;
+ * const backorder = (c: ConflictOf<'oversell'>) => resolved(c.shortfall <= 2 ? 'auto-backorder' : 'review-needed');
+ * createReconciler({ ledger: createMemoryLedger(), policies: { oversell: backorder } });
  * ```
  */
 export type ConflictOf<K extends ConflictKind> = Conflict & { readonly kind: K };

@@ -12,8 +12,15 @@ import type { Rejection } from './lib/prepare.js';
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { BatchResult } from '@tallystick/reconcile';
- * const clean = (r: BatchResult) => r.rejected.length === 0 && r.added.length === 0;
+ * const result: BatchResult = await reconciler.apply(sold);
+ * result.rejected.length === 0 && result.added.length === 1; // true: one oversell
  * ```
  */
 export interface BatchResult {
@@ -30,8 +37,16 @@ export interface BatchResult {
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { RunTotals } from '@tallystick/reconcile';
- * const share = (t: RunTotals) => t.duplicates / Math.max(1, t.received);
+ * let totals: RunTotals | undefined;
+ * for await (const e of reconciler.run([sold, sold])) if (e.type === 'progress') totals = e.totals;
+ * totals?.duplicates; // 2: the second batch was a replay
  * ```
  */
 export interface RunTotals {
@@ -50,8 +65,14 @@ export interface RunTotals {
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { ReconcileEvent } from '@tallystick/reconcile';
- * function log(e: ReconcileEvent) {
+ * for await (const e of reconciler.run([sold]) as AsyncIterable<ReconcileEvent>) {
  *   if (e.type === 'progress') console.log(`${e.totals.accepted} applied after ${e.batch} batches`);
  * }
  * ```
@@ -73,8 +94,18 @@ export type ReconcileEvent =
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { BatchCounts } from '@tallystick/reconcile';
- * const c: BatchCounts = { received: 3, accepted: 2, duplicates: 1, rejected: 0, added: 0, retracted: 0 };
+ * for await (const e of reconciler.run([sold])) {
+ *   if (e.type === 'progress') {
+ *     const c: BatchCounts = e.result; // { received: 2, accepted: 2, duplicates: 0, rejected: 0, added: 1, retracted: 0 }
+ *   }
+ * }
  * ```
  */
 export interface BatchCounts {

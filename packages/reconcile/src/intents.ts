@@ -27,8 +27,9 @@ export { type IntentPayloads, intentPayloadSchemas, isStorableText };
  *
  * @example
  * ```ts
- * import type { IntentType } from '@tallystick/reconcile';
- * const touchesStock = (t: IntentType) => t !== 'token.redeemed' && t !== 'price_update';
+ * import { type IntentType, intentPayloadSchemas } from '@tallystick/reconcile';
+ * const types = Object.keys(intentPayloadSchemas) as IntentType[]; // ['sale', 'restock', 'hold', ...]
+ * types.filter((t) => t !== 'token.redeemed' && t !== 'price_update'); // the types that touch stock
  * ```
  */
 export type IntentType = keyof typeof intentPayloadSchemas;
@@ -51,10 +52,13 @@ export function isRedemptionType(type: string): type is 'token.redeemed' {
  *
  * @example
  * ```ts
- * import type { Intent } from '@tallystick/reconcile';
- * function skuOf(intent: Intent): string | undefined {
- *   return 'sku' in intent.payload ? intent.payload.sku : undefined;
- * }
+ * import { type Intent, parseIntent } from '@tallystick/reconcile';
+ * const parsed = parseIntent({
+ *   id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f', type: 'restock', device: 'till-1',
+ *   hlc: '0000000000010000-till-1', createdAt: 1, payload: { sku: 'apple', quantity: 24 },
+ * });
+ * const intent: Intent | undefined = parsed.ok ? parsed.intent : undefined;
+ * if (intent?.type === 'restock') intent.payload.quantity; // 24, typed
  * ```
  */
 export type Intent<K extends IntentType = IntentType> = {
@@ -78,8 +82,9 @@ export type Intent<K extends IntentType = IntentType> = {
  *
  * @example
  * ```ts
- * import type { RejectionCode } from '@tallystick/reconcile';
- * const deviceBug = (c: RejectionCode) => c === 'id_reused' || c === 'clock_ahead';
+ * import { parseIntent, type RejectionCode } from '@tallystick/reconcile';
+ * const parsed = parseIntent({ type: 'sale' });
+ * const code: RejectionCode | undefined = parsed.ok ? undefined : parsed.code; // 'malformed'
  * ```
  */
 export type RejectionCode =

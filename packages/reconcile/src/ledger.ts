@@ -11,8 +11,9 @@ import type { IntentType } from './intents.js';
  *
  * @example
  * ```ts
- * import type { StoredIntent } from '@tallystick/reconcile';
- * const isRefund = (s: StoredIntent) => s.group2 !== null;
+ * import { createMemoryLedger, type StoredIntent } from '@tallystick/reconcile';
+ * const ledger = createMemoryLedger();
+ * const none: StoredIntent[] = await ledger.transaction((tx) => tx.loadMembers(['sku:apple'])); // []
  * ```
  */
 export interface StoredIntent {
@@ -37,8 +38,15 @@ export interface StoredIntent {
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { Verdict } from '@tallystick/reconcile';
- * const open = (v: Verdict) => v.status === 'review';
+ * await reconciler.apply(sold);
+ * const open: readonly Verdict[] = (await reconciler.report()).review; // [{ kind: 'oversell', status: 'review', ... }]
  * ```
  */
 export interface Verdict {
@@ -60,8 +68,9 @@ export interface Verdict {
  *
  * @example
  * ```ts
- * import type { GroupState } from '@tallystick/reconcile';
- * const g: GroupState = { key: 'sku:apple', state: { available: 3 } };
+ * import { createMemoryLedger, type GroupState } from '@tallystick/reconcile';
+ * const states: GroupState[] = [];
+ * for await (const g of createMemoryLedger().states()) states.push(g); // { key: 'sku:apple', state: ... } per group
  * ```
  */
 export interface GroupState {
@@ -77,8 +86,10 @@ export interface GroupState {
  *
  * @example
  * ```ts
- * import type { Checkpoint } from '@tallystick/reconcile';
- * const c: Checkpoint = { at: '0000000000010000-till-1 0190...', state: { available: 3 } };
+ * import { type Checkpoint, createMemoryLedger } from '@tallystick/reconcile';
+ * const ledger = createMemoryLedger();
+ * const found: Map<string, Checkpoint> = await ledger.transaction((tx) => tx.loadCheckpoints([{ key: 'sku:apple', at: 'z' }]));
+ * found.size; // 0: no checkpoint yet
  * ```
  */
 export interface Checkpoint {
@@ -91,8 +102,9 @@ export interface Checkpoint {
  *
  * @example
  * ```ts
- * import type { GroupPosition } from '@tallystick/reconcile';
- * const whole: GroupPosition = { key: 'sku:apple', at: '' };
+ * import { createMemoryLedger, type GroupPosition } from '@tallystick/reconcile';
+ * const whole: GroupPosition = { key: 'sku:apple', at: '' }; // from the start of the group
+ * await createMemoryLedger().transaction((tx) => tx.loadMembersAfter([whole])); // []
  * ```
  */
 export interface GroupPosition {
@@ -105,8 +117,8 @@ export interface GroupPosition {
  *
  * @example
  * ```ts
- * import type { LedgerCounts } from '@tallystick/reconcile';
- * const c: LedgerCounts = { intents: 2, byType: { sale: 2 } };
+ * import { createMemoryLedger, type LedgerCounts } from '@tallystick/reconcile';
+ * const c: LedgerCounts = await createMemoryLedger().counts(); // { intents: 0, byType: {} }
  * ```
  */
 export interface LedgerCounts {
@@ -120,10 +132,9 @@ export interface LedgerCounts {
  *
  * @example
  * ```ts
- * import type { LedgerTransaction } from '@tallystick/reconcile';
- * async function has(tx: LedgerTransaction, id: string) {
- *   return (await tx.fingerprints([id])).has(id);
- * }
+ * import { createMemoryLedger, type LedgerTransaction } from '@tallystick/reconcile';
+ * const has = async (tx: LedgerTransaction, id: string) => (await tx.fingerprints([id])).has(id);
+ * await createMemoryLedger().transaction((tx) => has(tx, '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f')); // false
  * ```
  */
 export interface LedgerTransaction {

@@ -6,8 +6,9 @@ import { createPostgresLedger, type SqlClient } from './postgres.js';
  *
  * @example
  * ```ts
- * import type { PgliteLedgerOptions } from '@tallystick/reconcile/pglite';
+ * import { createPgliteLedger, type PgliteLedgerOptions } from '@tallystick/reconcile/pglite';
  * const options: PgliteLedgerOptions = { dataDir: './ledger-data' };
+ * const ledger = await createPgliteLedger(options);
  * ```
  */
 export interface PgliteLedgerOptions {

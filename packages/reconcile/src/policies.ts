@@ -21,8 +21,9 @@ import type { ConflictOf, PolicyKind } from './conflicts.js';
  * @example
  * ```ts
  * import { resolved } from '@tallystick/merge';
- * import type { ConflictPolicy } from '@tallystick/reconcile';
+ * import { type ConflictPolicy, createMemoryLedger, createReconciler } from '@tallystick/reconcile';
  * const autoBackorder: ConflictPolicy<'oversell'> = () => resolved('auto-backorder');
+ * createReconciler({ ledger: createMemoryLedger(), policies: { oversell: autoBackorder } });
  * ```
  */
 export type ConflictPolicy<K extends PolicyKind> = (conflict: ConflictOf<K>) => Resolution<string>;
@@ -33,8 +34,10 @@ export type ConflictPolicy<K extends PolicyKind> = (conflict: ConflictOf<K>) => 
  *
  * @example
  * ```ts
- * import { shopDefaults, type ReconcilePolicies } from '@tallystick/reconcile';
- * const mine: ReconcilePolicies = { ...shopDefaults };
+ * import { resolved } from '@tallystick/merge';
+ * import { createMemoryLedger, createReconciler, type ReconcilePolicies, shopDefaults } from '@tallystick/reconcile';
+ * const mine: ReconcilePolicies = { ...shopDefaults, oversell: () => resolved('auto-backorder') };
+ * createReconciler({ ledger: createMemoryLedger(), policies: mine });
  * ```
  */
 export type ReconcilePolicies = { readonly [K in PolicyKind]: ConflictPolicy<K> } & {

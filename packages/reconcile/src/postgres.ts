@@ -11,10 +11,11 @@ import { type Statements, statements } from './lib/sql.js';
  *
  * @example
  * ```ts
- * import type { SqlClient } from '@tallystick/reconcile/postgres';
- * const logged = (inner: SqlClient): SqlClient => ({
- *   query: (text, params) => (console.log(text), inner.query(text, params)),
- * });
+ * import { PGlite } from '@electric-sql/pglite';
+ * import { createPostgresLedger, type SqlClient } from '@tallystick/reconcile/postgres';
+ * const db = new PGlite();
+ * const logged: SqlClient = { query: (text, params) => (console.log(text), db.query(text, params as unknown[])) };
+ * const ledger = await createPostgresLedger({ client: logged, schema: 'shop_1' });
  * ```
  */
 export interface SqlClient {
@@ -44,8 +45,10 @@ export interface SqlPool extends SqlClient {
  *
  * @example
  * ```ts
- * import type { PostgresLedgerOptions } from '@tallystick/reconcile/postgres';
- * const options: Partial<PostgresLedgerOptions> = { schema: 'shop_1', prefix: 'tallystick_' };
+ * import pg from 'pg';
+ * import { createPostgresLedger, type PostgresLedgerOptions } from '@tallystick/reconcile/postgres';
+ * const options: PostgresLedgerOptions = { pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }), schema: 'shop_1', prefix: 'tallystick_' };
+ * const ledger = await createPostgresLedger(options);
  * ```
  */
 export interface PostgresLedgerOptions {

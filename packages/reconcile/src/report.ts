@@ -8,8 +8,16 @@ import type { SkuState } from './lib/fold-sku.js';
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { StockLine } from '@tallystick/reconcile';
- * const short = (s: StockLine) => s.backordered > 0;
+ * await reconciler.apply(sold);
+ * const pie: StockLine | undefined = (await reconciler.report()).stock.find((s) => s.sku === 'pie');
+ * pie?.backordered; // 1: two sold, one in stock
  * ```
  */
 export interface StockLine {
@@ -36,8 +44,16 @@ export interface StockLine {
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { ReconcileReport } from '@tallystick/reconcile';
- * const todo = (r: ReconcileReport) => r.review.map((v) => `${v.kind}: ${v.reason}`);
+ * await reconciler.apply(sold);
+ * const report: ReconcileReport = await reconciler.report();
+ * report.review.map((v) => `${v.kind}: ${v.reason}`); // ['oversell: …']
  * ```
  */
 export interface ReconcileReport {

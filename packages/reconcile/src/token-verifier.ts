@@ -7,8 +7,15 @@ import type { RedemptionCheck, RedemptionVerdict, RedemptionVerifier, VerifiedTo
  *
  * @example
  * ```ts
- * import type { TokenFields } from '@tallystick/reconcile';
- * const label = (t: TokenFields) => `${t.id} for ${t.audience ?? 'anyone'}`;
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { decodeToken } from '@tallystick/token';
+ * import { fromTokenVerifier, type TokenFields } from '@tallystick/reconcile';
+ * const decodeBound = (text: string): { ok: true; token: TokenFields } | { ok: false } => {
+ *   const r = decodeToken(text);
+ *   return r.ok ? { ok: true, token: { id: r.token.id, kid: r.token.kid, amount: r.token.amount, audience: r.token.audience, holder: r.token.holder } } : { ok: false };
+ * };
+ * const verifier = fromTokenVerifier(createVerifier({ keys: [issuer.verificationKey] }), { decodeBound });
  * ```
  */
 export interface TokenFields {
@@ -44,9 +51,12 @@ export interface TokenBatchVerifier {
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import { decodeToken } from '@tallystick/token';
- * import type { TokenVerifierOptions } from '@tallystick/reconcile';
+ * import { fromTokenVerifier, type TokenVerifierOptions } from '@tallystick/reconcile';
  * const options: TokenVerifierOptions = { maxDevices: 256, decodeBound: decodeToken };
+ * const verifier = fromTokenVerifier((device) => createVerifier({ keys: [issuer.verificationKey], audience: device }), options);
  * ```
  */
 export interface TokenVerifierOptions {

@@ -9,8 +9,11 @@ import type { Money } from '@tallystick/core';
  *
  * @example
  * ```ts
- * import type { RedemptionCheck } from '@tallystick/reconcile';
- * const check: RedemptionCheck = { token: 'TS1:...', at: 1_767_261_600_000, device: 'till-1' };
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { fromTokenVerifier, type RedemptionCheck } from '@tallystick/reconcile';
+ * const check: RedemptionCheck = { token: issuer.issue({ ttlMs: 60_000 }).qr, at: Date.now(), device: 'till-1' };
+ * await fromTokenVerifier(createVerifier({ keys: [issuer.verificationKey] })).verifyBatch([check]); // [{ ok: true, token: … }]
  * ```
  */
 export interface RedemptionCheck {
@@ -27,8 +30,12 @@ export interface RedemptionCheck {
  *
  * @example
  * ```ts
- * import type { VerifiedToken } from '@tallystick/reconcile';
- * const t: VerifiedToken = { id: '9f0c...', keyId: '1a2b3c4d', amount: { amount: 1000, currency: 'EUR' } };
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { fromTokenVerifier, type VerifiedToken } from '@tallystick/reconcile';
+ * const check = { token: issuer.issue({ amount: { amount: 1000, currency: 'EUR' } }).qr, at: Date.now(), device: 'till-1' };
+ * const [verdict] = await fromTokenVerifier(createVerifier({ keys: [issuer.verificationKey] })).verifyBatch([check]);
+ * const token: VerifiedToken | undefined = verdict?.ok ? verdict.token : undefined; // { id, keyId, amount: { amount: 1000, currency: 'EUR' } }
  * ```
  */
 export interface VerifiedToken {
@@ -47,8 +54,12 @@ export interface VerifiedToken {
  *
  * @example
  * ```ts
- * import type { RedemptionVerdict } from '@tallystick/reconcile';
- * const v: RedemptionVerdict = { ok: false, code: 'unknown_key', message: 'no key 1a2b3c4d' };
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { fromTokenVerifier, type RedemptionVerdict } from '@tallystick/reconcile';
+ * const verifier = fromTokenVerifier(createVerifier({ keys: [] })); // knows no key
+ * const verdicts: readonly RedemptionVerdict[] = await verifier.verifyBatch([{ token: issuer.issue({}).qr, at: Date.now(), device: 'till-1' }]);
+ * // [{ ok: false, code: 'unknown_key', message: … }]
  * ```
  */
 export type RedemptionVerdict =

@@ -8,7 +8,10 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { fingerprint, type FingerprintOptions } from '@tallystick/replay';
  * const options: FingerprintOptions = { fields: ['amount', 'currency', 'intentId'] };
+ * fingerprint({ intentId: 'i-1', amount: 1250, currency: 'EUR', attempt: 3 }, options) ===
+ *   fingerprint({ intentId: 'i-1', amount: 1250, currency: 'EUR', attempt: 4 }, options); // true: retries match
  * ```
  */
 export interface FingerprintOptions {

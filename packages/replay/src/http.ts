@@ -45,7 +45,12 @@ export interface IdempotentExchange {
  *
  * @example
  * ```ts
- * const result: ServeResult = { kind: 'answered', response: { status: 409, headers: {}, body: '' } };
+ * import { resolveHttpOptions, type ServeResult, serveIdempotent } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * const options = resolveHttpOptions({ store: createMemoryStore() });
+ * const body = new TextEncoder().encode('{"amount":1250}');
+ * const result: ServeResult = await serveIdempotent(options, { method: 'POST', path: '/sales', scope: 'm-1', key: 'k-1', body },
+ *   async () => ({ status: 201, headers: {}, body: 'sold' }));
  * ```
  */
 export type ServeResult =

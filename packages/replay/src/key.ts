@@ -16,8 +16,8 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
  *
  * @example
  * ```ts
- * import { MAX_SCOPE_LENGTH } from '@tallystick/replay';
- * MAX_SCOPE_LENGTH; // 255
+ * import { MAX_SCOPE_LENGTH, scopedKey } from '@tallystick/replay';
+ * scopedKey('m'.repeat(MAX_SCOPE_LENGTH), 'k-1'); // the longest scope; one more character throws RangeError
  * ```
  */
 export const MAX_SCOPE_LENGTH = 255;
@@ -34,7 +34,9 @@ const SCOPE_FORBIDDEN = /[\u0000-\u001f\u007f]/;
  *
  * @example
  * ```ts
- * const reason: KeyProblem = 'too_long';
+ * import { checkIdempotencyKey, type KeyProblem } from '@tallystick/replay';
+ * const parsed = checkIdempotencyKey('x'.repeat(300));
+ * const problem: KeyProblem | undefined = parsed.ok ? undefined : parsed.problem; // 'too_long'
  * ```
  */
 export type KeyProblem = 'missing' | 'empty' | 'too_long' | 'invalid_characters' | 'malformed_string';
@@ -45,7 +47,8 @@ export type KeyProblem = 'missing' | 'empty' | 'too_long' | 'invalid_characters'
  *
  * @example
  * ```ts
- * const parsed: ParsedKey = { ok: true, key: 'order-1' };
+ * import { type ParsedKey, parseIdempotencyKeyHeader } from '@tallystick/replay';
+ * const parsed: ParsedKey = parseIdempotencyKeyHeader('"order-1"'); // { ok: true, key: 'order-1' }
  * ```
  */
 export type ParsedKey =

@@ -13,9 +13,14 @@ import type { StoredResponse } from './store.js';
  *
  * @example
  * ```ts
- * function amountOf(request: NodeIdempotentRequest): number {
- *   return (request.body as { amount: number }).amount;
- * }
+ * import { createServer } from 'node:http';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * import { type NodeIdempotentRequest, withIdempotency } from '@tallystick/replay/node';
+ * const amountOf = (request: NodeIdempotentRequest) => (request.body as { amount: number }).amount;
+ * const listener = withIdempotency({ store: createMemoryStore(), scope: () => 'shop' }, async (request) => ({
+ *   status: 201, headers: {}, body: `charged ${amountOf(request)}`,
+ * }));
+ * createServer(listener).listen(0);
  * ```
  */
 export interface NodeIdempotentRequest {
@@ -35,11 +40,15 @@ export interface NodeIdempotentRequest {
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * import { type NodeIdempotentHandler, withIdempotency } from '@tallystick/replay/node';
  * const handler: NodeIdempotentHandler = async (request) => ({
  *   status: 201,
  *   headers: { 'content-type': 'application/json' },
  *   body: JSON.stringify({ received: request.body }),
  * });
+ * createServer(withIdempotency({ store: createMemoryStore(), scope: () => 'shop' }, handler)).listen(0);
  * ```
  */
 export type NodeIdempotentHandler = (

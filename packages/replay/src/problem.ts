@@ -27,7 +27,9 @@ import type { StoredResponse } from './store.js';
  *
  * @example
  * ```ts
+ * import { type ProblemKind, problemResponse } from '@tallystick/replay';
  * const kind: ProblemKind = 'idempotency-key-reused';
+ * problemResponse(kind, 'Send a new key for a new request.').status; // 422
  * ```
  */
 export type ProblemKind =
@@ -77,12 +79,10 @@ const CATALOGUE: Record<ProblemKind, { status: number; title: string }> = {
  *
  * @example
  * ```ts
- * const details: ProblemDetails = {
- *   type: 'urn:tallystick:problem:idempotency-key-reused',
- *   title: 'Idempotency-Key was already used with a different request',
- *   status: 422,
- *   detail: 'Send a new key for a new request.',
- * };
+ * import { type ProblemDetails, problemResponse } from '@tallystick/replay';
+ * const response = problemResponse('idempotency-key-reused', 'Send a new key for a new request.');
+ * const details = JSON.parse(response.body) as ProblemDetails;
+ * details.type; // 'urn:tallystick:problem:idempotency-key-reused', with title, status 422 and detail
  * ```
  */
 export interface ProblemDetails {

@@ -7,8 +7,16 @@ import type { IdempotencyKey, IdempotencyStore, StoredResponse } from './store.j
  *
  * @example
  * ```ts
+ * import { fingerprint, runIdempotent, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
  * import { DEFAULT_TTL_MS } from '@tallystick/replay';
- * const ttlMs = 3 * DEFAULT_TTL_MS; // keep keys for three days instead
+ * await runIdempotent({
+ *   store: createMemoryStore(),
+ *   key: scopedKey('merchant-42', 'k-1'),
+ *   fingerprint: fingerprint({ amount: 1250 }),
+ *   ttlMs: 3 * DEFAULT_TTL_MS, // keep keys for three days instead of one
+ *   handler: async () => ({ status: 201, headers: {}, body: 'ok' }),
+ * });
  * ```
  */
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -18,8 +26,16 @@ export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
  *
  * @example
  * ```ts
+ * import { fingerprint, runIdempotent, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
  * import { DEFAULT_LEASE_MS } from '@tallystick/replay';
- * const leaseMs = 5 * DEFAULT_LEASE_MS; // for a handler that may take minutes
+ * await runIdempotent({
+ *   store: createMemoryStore(),
+ *   key: scopedKey('merchant-42', 'k-1'),
+ *   fingerprint: fingerprint({ amount: 1250 }),
+ *   leaseMs: 5 * DEFAULT_LEASE_MS, // a handler that may take minutes
+ *   handler: async () => ({ status: 201, headers: {}, body: 'ok' }),
+ * });
  * ```
  */
 export const DEFAULT_LEASE_MS = 60 * 1000;
@@ -141,11 +157,20 @@ export interface RunIdempotentOptions {
  *
  * @example
  * ```ts
- * function statusOf(outcome: IdempotentOutcome): number {
- *   if (outcome.kind === 'in_flight') return 409;
- *   if (outcome.kind === 'mismatch') return 422;
- *   return outcome.response.status;
- * }
+ * import { fingerprint, runIdempotent, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * import type { IdempotentOutcome } from '@tallystick/replay';
+ * const outcome: IdempotentOutcome = await runIdempotent({
+ *   store: createMemoryStore(),
+ *   key: scopedKey('merchant-42', 'k-1'),
+ *   fingerprint: fingerprint({ amount: 1250 }),
+ *   handler: async () => ({ status: 201, headers: {}, body: 'ok' }),
+ * });
+ * const status =
+ *   'response' in outcome ? outcome.response.status // 201 here
+ *   : outcome.kind === 'mismatch' ? 422
+ *   : outcome.kind === 'over_quota' ? 429
+ *   : 409; // in_flight
  * ```
  */
 export type IdempotentOutcome =

@@ -12,11 +12,15 @@
  *
  * @example
  * ```ts
+ * import { fingerprint, runIdempotent, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * import type { StoredResponse } from '@tallystick/replay';
  * const response: StoredResponse = {
  *   status: 201,
  *   headers: { 'content-type': 'application/json' },
  *   body: '{"id":"sale-1"}',
  * };
+ * await runIdempotent({ store: createMemoryStore(), key: scopedKey('m-1', 'k-1'), fingerprint: fingerprint({}), handler: () => response });
  * ```
  */
 export interface StoredResponse {
@@ -37,7 +41,9 @@ export interface StoredResponse {
  *
  * @example
  * ```ts
- * const key: IdempotencyKey = { scope: 'merchant-42', key: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' };
+ * import { type IdempotencyKey, scopedKey } from '@tallystick/replay';
+ * const key: IdempotencyKey = scopedKey('merchant-42', '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f');
+ * // { scope: 'merchant-42', key: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' }
  * ```
  */
 export interface IdempotencyKey {
@@ -50,7 +56,10 @@ export interface IdempotencyKey {
  *
  * @example
  * ```ts
+ * import { type ClaimOptions, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
  * const options: ClaimOptions = { leaseMs: 30_000, ttlMs: 24 * 60 * 60 * 1000 };
+ * await createMemoryStore().claim(scopedKey('m-1', 'k-1'), 'ab12', options);
  * ```
  */
 export interface ClaimOptions {
@@ -75,8 +84,11 @@ export interface ClaimOptions {
  *
  * @example
  * ```ts
+ * import type { ScopeQuota } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
  * // A till replaying a day offline sends a few hundred intents; 1,000 a minute leaves room.
  * const quota: ScopeQuota = { maxKeys: 1_000, windowMs: 60_000 };
+ * const store = createMemoryStore({ quota }); // the 1,001st new key in a minute gets 429
  * ```
  */
 export interface ScopeQuota {
@@ -98,9 +110,10 @@ export interface ScopeQuota {
  *
  * @example
  * ```ts
- * function describe(result: ClaimResult): string {
- *   return result.status === 'completed' ? `replay ${result.response.status}` : result.status;
- * }
+ * import { type ClaimResult, scopedKey } from '@tallystick/replay';
+ * import { createMemoryStore } from '@tallystick/replay/memory';
+ * const result: ClaimResult = await createMemoryStore().claim(scopedKey('m-1', 'k-1'), 'ab12', { leaseMs: 30_000, ttlMs: 86_400_000 });
+ * result.status; // 'claimed': run the handler, then complete(key, result.token, response, ttlMs)
  * ```
  */
 export type ClaimResult =

@@ -16,7 +16,9 @@ import {
  *
  * @example
  * ```ts
+ * import { allocate, type DeviceRate } from '@tallystick/reserve';
  * const till: DeviceRate = { id: 'till-1', ratePerHour: 30 };
+ * allocate({ stock: 100, devices: [till], windowMs: 3_600_000, maxStockoutProbability: 0.05 }).devices[0]?.quota;
  * ```
  */
 export interface DeviceRate {
@@ -30,12 +32,14 @@ export interface DeviceRate {
  *
  * @example
  * ```ts
+ * import { type AllocateInput, allocate } from '@tallystick/reserve';
  * const input: AllocateInput = {
  *   stock: 160,
  *   devices: [{ id: 'a', ratePerHour: 30 }],
  *   windowMs: 2 * 3_600_000,
  *   maxStockoutProbability: 0.05,
  * };
+ * allocate(input).serverRemainder;
  * ```
  */
 export interface AllocateInput {
@@ -53,10 +57,10 @@ export interface AllocateInput {
  *
  * @example
  * ```ts
- * const a: DeviceAllocation = {
- *   id: 'a', ratePerHour: 30, expectedDemand: 60, targetQuota: 73, quota: 73,
- *   stockoutProbability: 0.0497, expectedSales: 59.9,
- * };
+ * import { allocate, type DeviceAllocation } from '@tallystick/reserve';
+ * const plan = allocate({ stock: 160, devices: [{ id: 'a', ratePerHour: 30 }], windowMs: 2 * 3_600_000, maxStockoutProbability: 0.05 });
+ * const a: DeviceAllocation | undefined = plan.devices[0];
+ * a?.quota; // 73, with a.stockoutProbability ≈ 0.044
  * ```
  */
 export interface DeviceAllocation {

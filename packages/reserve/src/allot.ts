@@ -14,7 +14,11 @@ import { assertArray, assertInteger, assertObject, describe } from './lib/valida
  *
  * @example
  * ```ts
- * const grill: Quota = { id: 'grill', quota: 73 };
+ * import { boundedCounter } from '@tallystick/merge';
+ * import { allotQuotas, type Quota } from '@tallystick/reserve';
+ * const stock = boundedCounter();
+ * const quotas: Quota[] = [{ id: 'grill', quota: 73 }];
+ * allotQuotas(stock.increment(stock.empty(), 'server', 100), 'server', quotas); // the grill holds 73
  * ```
  */
 export interface Quota {

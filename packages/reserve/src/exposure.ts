@@ -6,7 +6,9 @@ import { assertArray, assertInteger, assertObject, assertString, describe } from
  *
  * @example
  * ```ts
+ * import { type ExposureToken, exposure } from '@tallystick/reserve';
  * const voucher: ExposureToken = { id: 'v-1', amount: 2500, terminals: ['till-1', 'till-2'] };
+ * exposure({ tokens: [voucher], caps: { perToken: 25_000, perTerminal: 100_000 } });
  * ```
  */
 export interface ExposureToken {
@@ -24,7 +26,9 @@ export interface ExposureToken {
  *
  * @example
  * ```ts
+ * import { type ExposureCaps, exposure } from '@tallystick/reserve';
  * const caps: ExposureCaps = { perToken: 25_000, perTerminal: { 'till-1': 100_000, 'till-2': 50_000 } };
+ * exposure({ tokens: [{ id: 'v-1', amount: 2500, terminals: ['till-1'] }], caps });
  * ```
  */
 export interface ExposureCaps {
@@ -39,10 +43,12 @@ export interface ExposureCaps {
  *
  * @example
  * ```ts
+ * import { type ExposureInput, exposure } from '@tallystick/reserve';
  * const input: ExposureInput = {
  *   tokens: [{ id: 'v-1', amount: 2500, terminals: ['till-1'] }],
  *   caps: { perToken: 25_000, perTerminal: 100_000 },
  * };
+ * exposure(input);
  * ```
  */
 export interface ExposureInput {

@@ -21,7 +21,10 @@ export interface Hold {
  *
  * @example
  * ```ts
+ * import { createManualClock } from '@tallystick/core';
+ * import { createHold, type HoldPolicy, holdDeadlines } from '@tallystick/reserve';
  * const policy: HoldPolicy = { maxSkewMs: 30_000, graceMs: 60_000 };
+ * holdDeadlines(createHold({ id: 'cart-42', ttlMs: 15 * 60_000, clock: createManualClock(0) }), policy);
  * ```
  */
 export interface HoldPolicy {
@@ -36,8 +39,11 @@ export interface HoldPolicy {
  *
  * @example
  * ```ts
- * declare const d: HoldDeadlines;
- * d.serverReclaimsAt - d.terminalStopsAt; // 2δ + grace
+ * import { createManualClock } from '@tallystick/core';
+ * import { createHold, type HoldDeadlines, holdDeadlines } from '@tallystick/reserve';
+ * const hold = createHold({ id: 'cart-42', ttlMs: 15 * 60_000, clock: createManualClock(0) });
+ * const d: HoldDeadlines = holdDeadlines(hold, { maxSkewMs: 30_000, graceMs: 60_000 });
+ * d.serverReclaimsAt - d.terminalStopsAt; // 120000: 2δ + grace
  * ```
  */
 export interface HoldDeadlines {

@@ -7,7 +7,10 @@ import { assertInteger, assertObject, describe } from './lib/validate.js';
  *
  * @example
  * ```ts
+ * import { createManualClock } from '@tallystick/core';
+ * import { createOfflineClock, type OfflineClockSnapshot } from '@tallystick/reserve';
  * const saved: OfflineClockSnapshot = { anchorWallMs: 1_700_000_000_000, elapsedMs: 45_000 };
+ * const clock = createOfflineClock(createManualClock(1_700_000_045_000), saved); // resumes after a restart
  * ```
  */
 export interface OfflineClockSnapshot {

@@ -6,7 +6,9 @@ import { assertMean, assertObject, assertProbability } from './lib/validate.js';
  *
  * @example
  * ```ts
+ * import { type PoissonQuantileOptions, poissonQuantile } from '@tallystick/reserve';
  * const upper: PoissonQuantileOptions = { lowerTail: false };
+ * poissonQuantile(0.05, 60, upper); // the demand exceeded with probability 5 %
  * ```
  */
 export interface PoissonQuantileOptions {

@@ -13,7 +13,9 @@ import {
  *
  * @example
  * ```ts
+ * import { type OversellInput, oversellProbability } from '@tallystick/reserve';
  * const input: OversellInput = { stock: 160, ratesPerHour: [30, 20, 10], windowMs: 7_200_000 };
+ * oversellProbability(input); // the chance the tills together sell more than 160
  * ```
  */
 export interface OversellInput {
@@ -58,7 +60,9 @@ export function oversellProbability(input: OversellInput): number {
  *
  * @example
  * ```ts
+ * import { maxOfflineWindow, type OfflineWindowInput } from '@tallystick/reserve';
  * const input: OfflineWindowInput = { stock: 160, ratesPerHour: [30, 20, 10], maxOversellProbability: 0.001 };
+ * maxOfflineWindow(input).windowMs;
  * ```
  */
 export interface OfflineWindowInput {
@@ -73,8 +77,9 @@ export interface OfflineWindowInput {
  *
  * @example
  * ```ts
- * declare const w: OfflineWindow;
- * const minutes = w.windowMs / 60_000;
+ * import { maxOfflineWindow, type OfflineWindow } from '@tallystick/reserve';
+ * const w: OfflineWindow = maxOfflineWindow({ stock: 160, ratesPerHour: [30, 20, 10], maxOversellProbability: 0.001 });
+ * const minutes = w.windowMs / 60_000; // how long the tills may sell offline
  * ```
  */
 export interface OfflineWindow {

@@ -8,8 +8,10 @@ import type { Token } from './token.js';
  *
  * @example
  * ```ts
- * import type { DecodeResult } from '@tallystick/token';
- * const idOf = (r: DecodeResult) => (r.ok ? r.token.id : undefined);
+ * import { createIssuer, type DecodeResult, decodeToken, generateIssuerKey } from '@tallystick/token';
+ * const { qr } = createIssuer(generateIssuerKey()).issue({ amount: { amount: 500, currency: 'EUR' } });
+ * const result: DecodeResult = decodeToken(qr);
+ * if (result.ok) result.token.amount; // { amount: 500, currency: 'EUR' }, not yet verified
  * ```
  */
 export type DecodeResult =

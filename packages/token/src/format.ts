@@ -24,7 +24,8 @@ export const TOKEN_VERSION = 1;
  * @example
  * ```ts
  * import { DOMAIN } from '@tallystick/token';
- * DOMAIN.token; // 'tallystick/token/v1'
+ * // Every signature covers a domain string first, so a token signature can never pass as a presentation's.
+ * new TextEncoder().encode(DOMAIN.token); // the bytes of 'tallystick/token/v1'
  * ```
  */
 export const DOMAIN = {
@@ -57,8 +58,9 @@ export const TEXT_PREFIX = {
  *
  * @example
  * ```ts
- * import { LIMITS } from '@tallystick/token';
- * LIMITS.maxTokenBytes; // 512
+ * import { createVerifier, LIMITS } from '@tallystick/token';
+ * const verifier = createVerifier({ keys: [] });
+ * verifier.verify('TS1:'.padEnd(LIMITS.maxInputChars + 1, 'A')).ok; // false: 'malformed', refused unread
  * ```
  */
 export const LIMITS = {

@@ -60,8 +60,11 @@ export function holderBinding(publicKey: Uint8Array): string {
  *
  * @example
  * ```ts
- * import type { PresentationOptions } from '@tallystick/token';
- * const options: PresentationOptions = { secretKey: new Uint8Array(32) };
+ * import { createIssuer, createPresentation, generateHolderKey, generateIssuerKey, type PresentationOptions } from '@tallystick/token';
+ * const device = generateHolderKey();
+ * const { qr } = createIssuer(generateIssuerKey()).issue({ holderKey: device.publicKey });
+ * const options: PresentationOptions = { secretKey: device.secretKey };
+ * createPresentation(qr, options).qr; // 'TP1:…'
  * ```
  */
 export interface PresentationOptions {
@@ -81,8 +84,12 @@ export interface PresentationOptions {
  *
  * @example
  * ```ts
- * import type { Presentation } from '@tallystick/token';
- * const show = (p: Presentation) => p.qr;
+ * import { createIssuer, createPresentation, generateHolderKey, generateIssuerKey, type Presentation } from '@tallystick/token';
+ * const device = generateHolderKey();
+ * const issuer = createIssuer(generateIssuerKey());
+ * const { qr } = issuer.issue({ audience: 'store-7', holderKey: device.publicKey });
+ * const shown: Presentation = createPresentation(qr, { secretKey: device.secretKey });
+ * shown.qr; // 'TP1:…', what the customer app renders
  * ```
  */
 export interface Presentation {

@@ -55,8 +55,11 @@ export interface IssuerOptions {
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { TokenClaims } from '@tallystick/token';
  * const voucher: TokenClaims = { amount: { amount: 2500, currency: 'EUR' }, audience: 'store-7', ttlMs: 15 * 60_000 };
+ * issuer.issue(voucher).qr; // 'TS1:…'
  * ```
  */
 export interface TokenClaims {
@@ -87,8 +90,11 @@ export interface TokenClaims {
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { IssuedToken } from '@tallystick/token';
- * const show = (t: IssuedToken) => t.qr;
+ * const issued: IssuedToken = issuer.issue({ audience: 'store-7', ttlMs: 60_000 });
+ * issued.qr; // the text to render as a QR code; issued.bytes is the binary token
  * ```
  */
 export interface IssuedToken {

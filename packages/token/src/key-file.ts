@@ -27,8 +27,9 @@ import {
  *
  * @example
  * ```ts
- * import { KEY_SET_TYPE } from '@tallystick/token';
- * const isKeySet = (json: { type?: unknown }) => json.type === KEY_SET_TYPE;
+ * import { createIssuer, encodeKeySet, generateIssuerKey, KEY_SET_TYPE } from '@tallystick/token';
+ * const file = encodeKeySet([createIssuer(generateIssuerKey()).verificationKey]);
+ * console.log(JSON.parse(file).type === KEY_SET_TYPE); // true
  * ```
  */
 export const KEY_SET_TYPE = 'tallystick/key-set';
@@ -38,8 +39,9 @@ export const KEY_SET_TYPE = 'tallystick/key-set';
  *
  * @example
  * ```ts
- * import { ISSUER_KEY_TYPE } from '@tallystick/token';
- * const holdsSecret = (json: { type?: unknown }) => json.type === ISSUER_KEY_TYPE;
+ * import { encodeIssuerKey, generateIssuerKey, ISSUER_KEY_TYPE } from '@tallystick/token';
+ * const file = encodeIssuerKey(generateIssuerKey());
+ * console.log(JSON.parse(file).type === ISSUER_KEY_TYPE); // true: a file that holds a secret
  * ```
  */
 export const ISSUER_KEY_TYPE = 'tallystick/issuer-key';
@@ -61,8 +63,10 @@ export const ISSUER_KEY_TYPE = 'tallystick/issuer-key';
  *
  * @example
  * ```ts
- * import type { KeyFileCode } from '@tallystick/token';
+ * import { decodeKeySet, type KeyFileCode } from '@tallystick/token';
  * const isTampered = (code: KeyFileCode) => code === 'kid_mismatch' || code === 'secret_mismatch';
+ * const result = decodeKeySet('{"type":"tallystick/key-set","version":1,"keys":[]}');
+ * console.log(result.ok || isTampered(result.code)); // true: an empty set is well-formed
  * ```
  */
 export type KeyFileCode = Code;
@@ -72,8 +76,10 @@ export type KeyFileCode = Code;
  *
  * @example
  * ```ts
- * import type { KeyFileFailure } from '@tallystick/token';
- * const f: KeyFileFailure = { ok: false, code: 'bad_window', message: 'keys[0].notBefore is after its notAfter' };
+ * import { decodeIssuerKey, type KeyFileFailure } from '@tallystick/token';
+ * const result = decodeIssuerKey('{}');
+ * const failure: KeyFileFailure | undefined = result.ok ? undefined : result;
+ * console.log(failure?.code); // 'unsupported_version': a file of tallystick 0.1 has no version
  * ```
  */
 export type KeyFileFailure = Failure;
@@ -83,8 +89,9 @@ export type KeyFileFailure = Failure;
  *
  * @example
  * ```ts
- * import type { KeySetResult } from '@tallystick/token';
+ * import { decodeKeySet, type KeySetResult } from '@tallystick/token';
  * const count = (r: KeySetResult) => (r.ok ? r.keys.length : 0);
+ * console.log(count(decodeKeySet('not json'))); // 0
  * ```
  */
 export type KeySetResult = { readonly ok: true; readonly keys: VerificationKey[] } | KeyFileFailure;
@@ -94,8 +101,10 @@ export type KeySetResult = { readonly ok: true; readonly keys: VerificationKey[]
  *
  * @example
  * ```ts
- * import type { IssuerKeyResult } from '@tallystick/token';
+ * import { decodeIssuerKey, encodeIssuerKey, generateIssuerKey, type IssuerKeyResult } from '@tallystick/token';
  * const kidOf = (r: IssuerKeyResult) => (r.ok ? r.key.kid : undefined);
+ * const key = generateIssuerKey();
+ * console.log(kidOf(decodeIssuerKey(encodeIssuerKey(key))) === key.kid); // true
  * ```
  */
 export type IssuerKeyResult = { readonly ok: true; readonly key: IssuerKey } | KeyFileFailure;

@@ -30,9 +30,15 @@ import type { Verifier, VerifyOptions } from './verifier-options.js';
  *
  * @example
  * ```ts
- * import type { RedemptionOutbox } from '@tallystick/token';
  * import { createIntentQueue } from '@tallystick/queue';
- * const asOutbox = (queue: ReturnType<typeof createIntentQueue>): RedemptionOutbox => queue;
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * import type { RedemptionOutbox } from '@tallystick/token';
+ * const asOutbox: RedemptionOutbox = outbox; // an IntentQueue fits as it is
+ * await openRedeemer({ verifier, outbox: asOutbox, device: 'till-1' });
  * ```
  */
 export interface RedemptionOutbox {
@@ -53,9 +59,15 @@ export interface RedemptionOutbox {
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * import type { RedeemerOptions } from '@tallystick/token';
- * const options = (verifier: RedeemerOptions['verifier'], outbox: RedeemerOptions['outbox']): RedeemerOptions =>
- *   ({ verifier, outbox, device: 'till-1' });
+ * const options: RedeemerOptions = { verifier, outbox, device: 'till-1' };
+ * const redeemer = await openRedeemer(options);
  * ```
  */
 export interface RedeemerOptions {
@@ -78,8 +90,16 @@ export interface RedeemerOptions {
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * import type { RedeemAndRecordResult } from '@tallystick/token';
- * const amountOf = (r: RedeemAndRecordResult) => (r.ok ? r.redemption.amount : 0);
+ * const redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
+ * const result: RedeemAndRecordResult = await redeemer.redeem(issuer.issue({ amount: { amount: 500, currency: 'EUR' } }).qr);
+ * if (result.ok) result.intentId; // the outbox intent that carries result.redemption
  * ```
  */
 export type RedeemAndRecordResult =
@@ -99,8 +119,16 @@ export type RedeemAndRecordResult =
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * import type { RecoveryReport } from '@tallystick/token';
- * const warn = (r: RecoveryReport) => r.inDoubt.map((d) => `check voucher ${d.tokenId}`);
+ * const redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
+ * const report: RecoveryReport = await redeemer.recover(); // recovery runs at open too; run it again after an outage
+ * report.inDoubt.map((d) => `check voucher ${d.tokenId}`); // []: nothing was interrupted
  * ```
  */
 export interface RecoveryReport {
@@ -114,8 +142,14 @@ export interface RecoveryReport {
  *
  * @example
  * ```ts
- * import type { Redeemer } from '@tallystick/token';
- * const scan = async (redeemer: Redeemer, qr: string) => (await redeemer.redeem(qr)).ok;
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import { createIssuer, createMemorySpentStore, createVerifier, generateIssuerKey, openRedeemer, type Redeemer } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const outbox = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * const redeemer: Redeemer = await openRedeemer({ verifier, outbox, device: 'till-1' });
+ * (await redeemer.redeem(issuer.issue({ ttlMs: 60_000 }).qr)).ok; // true
  * ```
  */
 export interface Redeemer {

@@ -12,8 +12,13 @@ export { REDEMPTION_INTENT_TYPE, type Redemption } from '@tallystick/core';
  *
  * @example
  * ```ts
- * import type { RedeemResult } from '@tallystick/token';
- * const recordOf = (r: RedeemResult) => (r.ok ? r.redemption : undefined);
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
+ * import { createMemorySpentStore, type RedeemResult } from '@tallystick/token';
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], spent: createMemorySpentStore() });
+ * const { qr } = issuer.issue({ ttlMs: 60_000 });
+ * const first: RedeemResult = await verifier.redeem(qr); // ok
+ * const second: RedeemResult = await verifier.redeem(qr); // { ok: false, code: 'already_spent', ... }
  * ```
  */
 export type RedeemResult =

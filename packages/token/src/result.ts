@@ -20,8 +20,9 @@ import type { Token } from './token.js';
  *
  * @example
  * ```ts
- * import type { VerifyCode } from '@tallystick/token';
- * const retryable = (code: VerifyCode) => code === 'stale_presentation' || code === 'store_unavailable';
+ * import { createVerifier, type VerifyCode } from '@tallystick/token';
+ * const result = createVerifier({ keys: [] }).verify('TS1:not-a-token');
+ * const code: VerifyCode | undefined = result.ok ? undefined : result.code; // 'malformed'
  * ```
  */
 export type VerifyCode =
@@ -45,8 +46,9 @@ export type VerifyCode =
  *
  * @example
  * ```ts
- * import type { VerifyFailure } from '@tallystick/token';
- * const f: VerifyFailure = { ok: false, code: 'expired', message: 'token expired' };
+ * import { createVerifier, type VerifyFailure } from '@tallystick/token';
+ * const result = createVerifier({ keys: [] }).verify('hello');
+ * const failure: VerifyFailure | undefined = result.ok ? undefined : result; // { ok: false, code: 'malformed', message: … }
  * ```
  */
 export interface VerifyFailure {
@@ -60,10 +62,12 @@ export interface VerifyFailure {
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { VerifyResult } from '@tallystick/token';
- * function label(r: VerifyResult) {
- *   return r.ok ? `ok ${r.token.id}` : `refused: ${r.code}`;
- * }
+ * const verifier = createVerifier({ keys: [issuer.verificationKey] });
+ * const r: VerifyResult = verifier.verify(issuer.issue({ ttlMs: 60_000 }).qr);
+ * console.log(r.ok ? `ok ${r.token.id}` : `refused: ${r.code}`);
  * ```
  */
 export type VerifyResult = { readonly ok: true; readonly token: Token } | VerifyFailure;

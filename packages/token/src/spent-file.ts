@@ -28,8 +28,9 @@ import type { SpentStore } from './spent-store.js';
  *
  * @example
  * ```ts
- * import type { FileSpentStoreOptions } from '@tallystick/token/spent-file';
+ * import { type FileSpentStoreOptions, openFileSpentStore } from '@tallystick/token/spent-file';
  * const options: FileSpentStoreOptions = { path: '/var/lib/pos/spent.log' };
+ * const spent = await openFileSpentStore(options);
  * ```
  */
 export interface FileSpentStoreOptions {
@@ -44,8 +45,10 @@ export interface FileSpentStoreOptions {
  *
  * @example
  * ```ts
- * import type { FileSpentStore } from '@tallystick/token/spent-file';
- * const report = (s: FileSpentStore) => `${s.size} spent tokens`;
+ * import { type FileSpentStore, openFileSpentStore } from '@tallystick/token/spent-file';
+ * const spent: FileSpentStore = await openFileSpentStore({ path: './spent.log' });
+ * console.log(`${spent.size} spent tokens`);
+ * await spent.close();
  * ```
  */
 export interface FileSpentStore extends SpentStore {

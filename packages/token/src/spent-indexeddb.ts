@@ -27,8 +27,9 @@ const PRUNE_CHUNK = 500;
  *
  * @example
  * ```ts
- * import type { IndexedDbSpentStoreOptions } from '@tallystick/token/spent-indexeddb';
+ * import { type IndexedDbSpentStoreOptions, openIndexedDbSpentStore } from '@tallystick/token/spent-indexeddb';
  * const options: IndexedDbSpentStoreOptions = { name: 'kiosk-spent' };
+ * const spent = await openIndexedDbSpentStore(options);
  * ```
  */
 export interface IndexedDbSpentStoreOptions {

@@ -31,9 +31,10 @@ export interface RedisLike {
  *
  * @example
  * ```ts
- * import type { RedisSpentStoreOptions } from '@tallystick/token/spent-redis';
- * declare const client: RedisSpentStoreOptions['client'];
- * const options: RedisSpentStoreOptions = { client, prefix: 'shop-1:spent:' };
+ * import { Redis } from 'ioredis';
+ * import { createRedisSpentStore, type RedisSpentStoreOptions } from '@tallystick/token/spent-redis';
+ * const options: RedisSpentStoreOptions = { client: new Redis(), prefix: 'shop-1:spent:' };
+ * const spent = createRedisSpentStore(options);
  * ```
  */
 export interface RedisSpentStoreOptions {

@@ -21,10 +21,11 @@ import { assertId, assertNow } from './lib/assert-id.js';
  *
  * @example
  * ```ts
- * import type { SpentStore } from '@tallystick/token';
- * async function spendOnce(store: SpentStore, id: string, keepUntil: number, now: number) {
- *   return (await store.checkAndAdd(id, keepUntil, now)) ? 'redeemed' : 'already spent';
- * }
+ * import { createMemorySpentStore, type SpentStore } from '@tallystick/token';
+ * const store: SpentStore = createMemorySpentStore();
+ * const keepUntil = 2_000_000;
+ * await store.checkAndAdd('00112233445566778899aabbccddeeff', keepUntil, 1_000); // true: newly spent
+ * await store.checkAndAdd('00112233445566778899aabbccddeeff', keepUntil, 1_001); // false: already spent
  * ```
  */
 export interface SpentStore {

@@ -16,8 +16,11 @@ import type { SpentStore } from './spent-store.js';
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import { DEFAULT_CLOCK_SKEW_MS } from '@tallystick/token';
- * DEFAULT_CLOCK_SKEW_MS; // 60000
+ * // A terminal whose clock is known to drift further: twice the default 60 s.
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], clockSkewMs: 2 * DEFAULT_CLOCK_SKEW_MS });
  * ```
  */
 export const DEFAULT_CLOCK_SKEW_MS = 60_000;
@@ -29,8 +32,11 @@ export const DEFAULT_CLOCK_SKEW_MS = 60_000;
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import { DEFAULT_PRESENTATION_WINDOW_MS } from '@tallystick/token';
- * DEFAULT_PRESENTATION_WINDOW_MS; // 30000
+ * // A slow scanner: presentations stay fresh for 45 s instead of 30 s.
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], presentationWindowMs: 1.5 * DEFAULT_PRESENTATION_WINDOW_MS });
  * ```
  */
 export const DEFAULT_PRESENTATION_WINDOW_MS = 30_000;
@@ -40,8 +46,11 @@ export const DEFAULT_PRESENTATION_WINDOW_MS = 30_000;
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { VerifierOptions } from '@tallystick/token';
- * const options: VerifierOptions = { keys: [], audience: ['store-7', 'lane-2'], clockSkewMs: 30_000 };
+ * const options: VerifierOptions = { keys: [issuer.verificationKey], audience: ['store-7', 'lane-2'], clockSkewMs: 30_000 };
+ * const verifier = createVerifier(options);
  * ```
  */
 export interface VerifierOptions {
@@ -94,8 +103,12 @@ export interface VerifyOptions {
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { BatchItem } from '@tallystick/token';
- * const item: BatchItem = { input: 'TS1:...', now: 1_767_225_600_000 };
+ * const verifier = createVerifier({ keys: [issuer.verificationKey] });
+ * const items: BatchItem[] = [{ input: issuer.issue({ ttlMs: 60_000 }).qr }, { input: 'TS1:...', now: 1_767_225_600_000 }];
+ * verifier.verifyBatch(items).map((r) => r.ok); // [true, false]
  * ```
  */
 export interface BatchItem extends VerifyOptions {

@@ -6,8 +6,9 @@ import { assertSafeInteger } from '../lib/assert.js';
  *
  * @example
  * ```ts
- * import type { Clock } from '@tallystick/core';
+ * import { type Clock, createHlc } from '@tallystick/core';
  * const fixed: Clock = { now: () => 1_700_000_000_000 };
+ * createHlc({ node: 'till-1', clock: fixed }).now().wall; // 1700000000000
  * ```
  */
 export interface Clock {

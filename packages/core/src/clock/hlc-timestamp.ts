@@ -17,8 +17,8 @@ export const HLC_MAX_WALL = 2 ** 48 - 1;
  *
  * @example
  * ```ts
- * import { HLC_MAX_COUNTER } from '@tallystick/core';
- * HLC_MAX_COUNTER; // 65535
+ * import { encodeHlc, HLC_MAX_COUNTER } from '@tallystick/core';
+ * encodeHlc({ wall: 1, counter: HLC_MAX_COUNTER, node: 'till-1' }); // '000000000001ffff-till-1', the last stamp of that millisecond
  * ```
  */
 export const HLC_MAX_COUNTER = 0xffff;
@@ -32,7 +32,9 @@ const TEXT_PATTERN = /^([0-9a-f]{12})([0-9a-f]{4})-([0-9A-Za-z._~-]{1,64})$/;
  *
  * @example
  * ```ts
+ * import { encodeHlc, type HlcTimestamp } from '@tallystick/core';
  * const ts: HlcTimestamp = { wall: 1_700_000_000_000, counter: 0, node: 'till-1' };
+ * encodeHlc(ts); // '018bcfe568000000-till-1'
  * ```
  */
 export interface HlcTimestamp {

@@ -16,7 +16,10 @@ import {
  *
  * @example
  * ```ts
+ * import { createHlc, type HlcOptions } from '@tallystick/core';
  * const options: HlcOptions = { node: 'till-1', maxDriftMs: 60_000 };
+ * const hlc = createHlc(options);
+ * hlc.now(); // { wall: ..., counter: 0, node: 'till-1' }
  * ```
  */
 export interface HlcOptions {

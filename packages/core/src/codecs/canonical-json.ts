@@ -5,7 +5,9 @@ import { TallystickError } from '../errors.js';
  *
  * @example
  * ```ts
- * const v: JsonValue = { amount: 1250, tags: ['a', null, true] };
+ * import { canonicalJson, type JsonValue } from '@tallystick/core';
+ * const v: JsonValue = { tags: ['a', null, true], amount: 1250 };
+ * canonicalJson(v); // '{"amount":1250,"tags":["a",null,true]}'
  * ```
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -19,9 +21,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  *
  * @example
  * ```ts
- * import { MAX_CANONICAL_JSON_DEPTH } from '@tallystick/core';
+ * import { canonicalJson, MAX_CANONICAL_JSON_DEPTH } from '@tallystick/core';
  * let deep: unknown = 1;
  * for (let i = 0; i < MAX_CANONICAL_JSON_DEPTH; i++) deep = [deep]; // the deepest accepted
+ * canonicalJson(deep); // '[[[...1...]]]'; one level more throws ERR_NOT_CANONICAL_JSON
  * ```
  */
 export const MAX_CANONICAL_JSON_DEPTH = 64;

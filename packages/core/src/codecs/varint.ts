@@ -10,7 +10,9 @@ const MAX_VARINT_BYTES = 8;
  *
  * @example
  * ```ts
- * const result: VarintResult = { ok: true, value: 300, next: 2 };
+ * import { tryDecodeVarint, type VarintResult } from '@tallystick/core';
+ * const result: VarintResult = tryDecodeVarint(new Uint8Array([0xac, 0x02]), 0);
+ * if (result.ok) result.value; // 300, and result.next is 2
  * ```
  */
 export type VarintResult =

@@ -7,7 +7,9 @@ import { currencyExponent } from './currencies.js';
  *
  * @example
  * ```ts
+ * import { formatMoney, type Money } from '@tallystick/core';
  * const price: Money = { amount: 1250, currency: 'EUR' }; // €12.50
+ * formatMoney(price); // '12.50'
  * ```
  */
 export interface Money {

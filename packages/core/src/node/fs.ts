@@ -45,7 +45,7 @@ export interface FileHandleLike {
  *
  * @example
  * ```ts
- * import { nodeFileSystem, type FileSystem } from '@tallystick/core/node';
+ * import { nodeFileSystem, writeFileDurably, type FileSystem } from '@tallystick/core/node';
  * const fullDisk: FileSystem = {
  *   ...nodeFileSystem,
  *   open: async (path, flags) => {
@@ -53,6 +53,7 @@ export interface FileHandleLike {
  *     return { ...handle, write: async () => { throw Object.assign(new Error('full'), { code: 'ENOSPC' }); } };
  *   },
  * };
+ * await writeFileDurably(fullDisk, './state.json', new Uint8Array([1])); // rejects: ENOSPC, and ./state.json is untouched
  * ```
  */
 export interface FileSystem {

@@ -32,8 +32,11 @@ export interface HeldLock {
  *
  * @example
  * ```ts
- * import type { LockFileOptions } from '@tallystick/core/node';
+ * import { acquireLockFile, type LockFileOptions } from '@tallystick/core/node';
+ * // Treat every recorded holder as alive: a stale lock then refuses instead of being taken over.
  * const options: LockFileOptions = { isProcessAlive: () => true };
+ * const lock = await acquireLockFile('./outbox/queue.lock', options);
+ * await lock.release();
  * ```
  */
 export interface LockFileOptions {

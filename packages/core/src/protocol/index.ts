@@ -65,8 +65,10 @@ export const intentPayloadSchemas = {
  *
  * @example
  * ```ts
- * import type { IntentPayloads } from '@tallystick/core/protocol';
+ * import { type IntentPayloads, intentPayloadSchemas } from '@tallystick/core/protocol';
  * const units = (p: IntentPayloads['sale']) => p.quantity;
+ * const sale = intentPayloadSchemas.sale.parse({ sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } });
+ * console.log(units(sale)); // 2
  * ```
  */
 export type IntentPayloads = {
@@ -78,8 +80,9 @@ export type IntentPayloads = {
  *
  * @example
  * ```ts
- * import type { IntentPayloadInputs } from '@tallystick/core/protocol';
+ * import { type IntentPayloadInputs, intentPayloadSchemas } from '@tallystick/core/protocol';
  * const sale: IntentPayloadInputs['sale'] = { sku: 'apple', quantity: 1, unitPrice: { amount: 120, currency: 'EUR' } };
+ * console.log(intentPayloadSchemas.sale.safeParse(sale).success); // true
  * ```
  */
 export type IntentPayloadInputs = {

@@ -13,6 +13,7 @@
  * ```ts
  * import { INTENT_TYPES } from '@tallystick/core';
  * const sale = { type: INTENT_TYPES.sale, payload: { sku: 'apple', quantity: 2, unitPrice: { amount: 120, currency: 'EUR' } } };
+ * console.log(Object.values(INTENT_TYPES).includes(sale.type)); // true
  * ```
  */
 export const INTENT_TYPES = {
@@ -30,8 +31,9 @@ export const INTENT_TYPES = {
  *
  * @example
  * ```ts
- * import type { ProtocolIntentType } from '@tallystick/core';
+ * import { INTENT_TYPES, type ProtocolIntentType } from '@tallystick/core';
  * const touchesStock = (t: ProtocolIntentType) => t !== 'token.redeemed' && t !== 'price_update';
+ * console.log(Object.values(INTENT_TYPES).filter(touchesStock)); // ['sale', 'restock', 'hold', 'hold_release', 'refund']
  * ```
  */
 export type ProtocolIntentType = (typeof INTENT_TYPES)[keyof typeof INTENT_TYPES];
@@ -43,7 +45,7 @@ export type ProtocolIntentType = (typeof INTENT_TYPES)[keyof typeof INTENT_TYPES
  * @example
  * ```ts
  * import { REDEMPTION_INTENT_TYPE } from '@tallystick/core';
- * REDEMPTION_INTENT_TYPE; // 'token.redeemed'
+ * console.log(REDEMPTION_INTENT_TYPE); // 'token.redeemed'
  * ```
  */
 export const REDEMPTION_INTENT_TYPE = INTENT_TYPES.tokenRedeemed;
@@ -62,6 +64,8 @@ export const REDEMPTION_INTENT_TYPE = INTENT_TYPES.tokenRedeemed;
  * ```ts
  * import type { Redemption } from '@tallystick/core';
  * const total = (rs: Redemption[]) => rs.reduce((sum, r) => sum + (r.amount ?? 0), 0);
+ * const record: Redemption = { tokenId: '00112233445566778899aabbccddeeff', kid: '0a1b2c3d', amount: 500, currency: 'EUR', redeemedAt: 1_700_000_000_000, issuedAt: 1_699_999_000_000, expiresAt: 1_700_000_900_000, token: 'AQID' };
+ * console.log(total([record])); // 500
  * ```
  */
 export type Redemption = {

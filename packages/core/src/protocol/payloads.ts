@@ -10,8 +10,9 @@ import type { Redemption } from './intent-types.js';
  *
  * @example
  * ```ts
- * import { MAX_INTENT_QUANTITY } from '@tallystick/core/protocol';
- * MAX_INTENT_QUANTITY; // 1000000
+ * import { intentPayloadSchemas, MAX_INTENT_QUANTITY } from '@tallystick/core/protocol';
+ * const tooMany = { sku: 'apple', quantity: MAX_INTENT_QUANTITY + 1, unitPrice: { amount: 1, currency: 'EUR' } };
+ * console.log(intentPayloadSchemas.sale.safeParse(tooMany).success); // false
  * ```
  */
 export const MAX_INTENT_QUANTITY = 1_000_000;

@@ -7,7 +7,12 @@ import type { DeadReason, IntentInput, IntentStatus, QueuedIntent } from '../typ
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { QueueEvents } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * const onDead = (e: QueueEvents['dead']) => console.warn(e.intent.intent.id, e.reason, e.error);
+ * queue.on('dead', onDead);
  * ```
  */
 export interface QueueEvents {
@@ -30,7 +35,12 @@ export interface QueueEvents {
  *
  * @example
  * ```ts
- * const backlog = (s: QueueStats) => s.pending + s.inflight;
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { QueueStats } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * const stats: QueueStats = await queue.stats();
+ * stats.pending + stats.inflight; // the backlog
  * ```
  */
 export interface QueueStats extends StoreCounts {
@@ -52,7 +62,12 @@ export interface QueueStats extends StoreCounts {
  *
  * @example
  * ```ts
- * const allDone = (r: FlushResult) => r.retried === 0 && !r.locked;
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { FlushResult } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
+ * const result: FlushResult = await queue.flush();
+ * result.retried === 0 && !result.locked; // true: everything deliverable went through
  * ```
  */
 export interface FlushResult {
@@ -69,7 +84,12 @@ export interface FlushResult {
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { ListOptions } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * const firstDead: ListOptions = { status: 'dead', limit: 20 };
+ * await queue.list(firstDead); // []
  * ```
  */
 export interface ListOptions {
@@ -85,7 +105,13 @@ export interface ListOptions {
  *
  * @example
  * ```ts
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { EnqueueOptions } from '@tallystick/queue';
+ * const queue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })), autoDeliver: false });
  * const once: EnqueueOptions = { id: '019a5f0e-8c1b-7d3a-9b2e-4f6a7c8d9e0f' };
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } } }, once);
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } } }, once); // stores nothing: the same id is held
  * ```
  */
 export interface EnqueueOptions {
@@ -106,10 +132,12 @@ export interface EnqueueOptions {
  *
  * @example
  * ```ts
- * async function drain(queue: IntentQueue) {
- *   const result = await queue.flush();
- *   return result.acked;
- * }
+ * import { createIntentQueue } from '@tallystick/queue';
+ * import { createMemoryStore } from '@tallystick/queue/memory';
+ * import type { IntentQueue } from '@tallystick/queue';
+ * const queue: IntentQueue = createIntentQueue({ store: createMemoryStore(), device: 'till-1', send: async (b) => b.map(() => ({ status: 'acked' as const })) });
+ * await queue.enqueue({ type: 'sale', payload: { sku: 'apple', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } } });
+ * (await queue.flush()).acked; // 1
  * ```
  */
 export interface IntentQueue {

@@ -13,8 +13,15 @@ import { isStorableText, storableText } from './storable.js';
  *
  * @example
  * ```ts
+ * import { encodeHlc, newIntentId } from '@tallystick/core';
+ * import { createMemoryLedger, createReconciler } from '@tallystick/reconcile';
+ * const intent = (wall: number, type: string, payload: object) =>
+ *   ({ id: newIntentId(), type, device: 'till-1', hlc: encodeHlc({ wall, counter: 0, node: 'till-1' }), createdAt: wall, payload });
+ * const reconciler = createReconciler({ ledger: createMemoryLedger() });
+ * const sold = [intent(1, 'restock', { sku: 'pie', quantity: 1 }), intent(2, 'sale', { sku: 'pie', quantity: 2, unitPrice: { amount: 380, currency: 'EUR' } })];
  * import type { Rejection } from '@tallystick/reconcile';
- * const line = (r: Rejection) => `#${r.index} ${r.id ?? '?'}: ${r.code} ${r.reason}`;
+ * const { rejected } = await reconciler.apply([{ ...sold[0], id: 'not-an-id' }]);
+ * const lines = rejected.map((r: Rejection) => `#${r.index} ${r.id ?? '?'}: ${r.code} ${r.reason}`); // ['#0 not-an-id: malformed id: …']
  * ```
  */
 export interface Rejection {

@@ -88,8 +88,8 @@ export const MS_PER_HOUR = 3_600_000;
  *
  * @example
  * ```ts
- * import { POISSON_MAX_MEAN } from '@tallystick/reserve';
- * POISSON_MAX_MEAN; // 1e9
+ * import { POISSON_MAX_MEAN, poissonCdf } from '@tallystick/reserve';
+ * poissonCdf(10, POISSON_MAX_MEAN); // 0: the largest mean accepted; a larger one throws RangeError
  * ```
  */
 export const POISSON_MAX_MEAN = 1e9;

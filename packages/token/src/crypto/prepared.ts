@@ -14,8 +14,11 @@ import type { TieredPoint } from './tiered.js';
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { SignatureBackend } from '@tallystick/token';
- * const backend: SignatureBackend = 'auto';
+ * const backend: SignatureBackend = 'noble'; // pure JS everywhere; 'auto' uses node:crypto where present
+ * const verifier = createVerifier({ keys: [issuer.verificationKey], backend });
  * ```
  */
 export type SignatureBackend = 'noble' | 'native' | 'auto';

@@ -15,8 +15,13 @@ import { ascii, SIZE } from './layout.js';
  *
  * @example
  * ```ts
+ * import { createIssuer, createVerifier, generateIssuerKey } from '@tallystick/token';
+ * const issuer = createIssuer(generateIssuerKey());
  * import type { TokenInput } from '@tallystick/token';
- * const fromQr: TokenInput = 'TS1:...';
+ * const verifier = createVerifier({ keys: [issuer.verificationKey] });
+ * const issued = issuer.issue({ ttlMs: 60_000 });
+ * const inputs: TokenInput[] = [issued.qr, issued.bytes]; // the scanned text, or the raw bytes
+ * inputs.map((input) => verifier.verify(input).ok); // [true, true]
  * ```
  */
 export type TokenInput = Uint8Array | string;
