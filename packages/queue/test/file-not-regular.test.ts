@@ -3,49 +3,14 @@
  * directory: it refuses to open at once (a typed error), never hangs waiting
  * for a writer and never "writes" into a pipe that persists nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { notRegularFixture } from '@tallystick/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFileStore } from '../src/file.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tallystick-nonreg-'));
-const fifos: string[] = [];
-let n = 0;
-const freshDir = () => {
-  const dir = join(root, `d${n++}`);
-  mkdirSync(dir);
-  return dir;
-};
-const fifo = (path: string) => {
-  execFileSync('mkfifo', [path]);
-  fifos.push(path);
-  return path;
-};
-afterAll(() => {
-  // Unblock a read that a regression left waiting, so the worker can exit.
-  for (const path of fifos) {
-    try {
-      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-    } catch {
-      // No reader waiting.
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-});
-
-const outcome = (p: Promise<{ close(): Promise<void> }>) =>
-  Promise.race([
-    p.then(
-      async (store) => {
-        await store.close();
-        return 'opened';
-      },
-      (e: unknown) => (e as { code?: string }).code,
-    ),
-    new Promise<string>((r) => setTimeout(() => r('hung'), 2000).unref()),
-  ]);
+const { freshDir, fifo, outcome, cleanup } = notRegularFixture();
+afterAll(cleanup);
 
 describe.skipIf(process.platform === 'win32')(
   'the file queue store refuses a log or lock that is not a regular file',

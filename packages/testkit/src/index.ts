@@ -1,5 +1,6 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
 export { type BadRequest, badRequests, type FuzzBase, goodRequest, problemViolation } from './http-fuzz.js';
+export { type NotRegularFixture, notRegularFixture } from './not-regular.js';
 export {
   encodeRawRequest,
   parseRawResponse,
