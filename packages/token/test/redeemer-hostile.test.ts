@@ -6,9 +6,6 @@
  * the redemption was recorded and marked spent, and must never answer
  * `already_spent` for a redemption it recorded itself.
  */
-import { createManualClock } from '@tallystick/core';
-import { createIntentQueue } from '@tallystick/queue';
-import { createMemoryStore } from '@tallystick/queue/memory';
 import { describe, expect, it } from 'vitest';
 import {
   createIssuer,
@@ -20,22 +17,7 @@ import {
   type SpentStore,
 } from '../src/index.js';
 import { ISSUER_KEY, NOW } from './fixtures.js';
-
-const DEVICE = 'till-1';
-
-function world(spent: SpentStore = createMemorySpentStore()) {
-  const clock = createManualClock(NOW);
-  const issuer = createIssuer({ secretKey: ISSUER_KEY.secretKey, kid: ISSUER_KEY.kid, clock });
-  const verifier = createVerifier({ keys: [issuer.verificationKey], clock, spent });
-  const voucher = () => issuer.issue({ amount: { amount: 500, currency: 'EUR' } });
-  const queue = createIntentQueue({
-    store: createMemoryStore(),
-    device: DEVICE,
-    send: async () => [],
-    autoDeliver: false,
-  });
-  return { clock, verifier, voucher, queue, spent };
-}
+import { DEVICE, world } from './support/redeem-world.js';
 
 function revoked(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});

@@ -6,38 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManualClock } from '@tallystick/core';
-import { createIntentQueue } from '@tallystick/queue';
-import { createMemoryStore } from '@tallystick/queue/memory';
 import { describe, expect, it } from 'vitest';
 import {
-  createIssuer,
-  createMemorySpentStore,
-  createVerifier,
   openRedeemer,
   REDEMPTION_INTENT_TYPE,
   type RedemptionOutbox,
   redemptionIntentId,
-  type SpentStore,
 } from '../src/index.js';
 import { openFileSpentStore } from '../src/spent-file.js';
-import { ISSUER_KEY, NOW } from './fixtures.js';
-
-const DEVICE = 'till-1';
-
-function world(spent: SpentStore = createMemorySpentStore()) {
-  const clock = createManualClock(NOW);
-  const issuer = createIssuer({ secretKey: ISSUER_KEY.secretKey, kid: ISSUER_KEY.kid, clock });
-  const verifier = createVerifier({ keys: [issuer.verificationKey], clock, spent });
-  const voucher = () => issuer.issue({ amount: { amount: 500, currency: 'EUR' } });
-  const queue = createIntentQueue({
-    store: createMemoryStore(),
-    device: DEVICE,
-    send: async () => [],
-    autoDeliver: false,
-  });
-  return { clock, verifier, voucher, queue, spent };
-}
+import { DEVICE, world } from './support/redeem-world.js';
 
 describe('recovery of a recorded redemption whose stored expiry is unusable', () => {
   // Altered at rest, or written by other code: the token id is still the one that was redeemed.

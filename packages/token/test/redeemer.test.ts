@@ -1,12 +1,8 @@
-import { createManualClock, isIntentId } from '@tallystick/core';
-import { createIntentQueue } from '@tallystick/queue';
-import { createMemoryStore } from '@tallystick/queue/memory';
+import { isIntentId } from '@tallystick/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  createIssuer,
   createMemorySpentStore,
-  createVerifier,
   openRedeemer,
   REDEMPTION_INTENT_TYPE,
   type Redemption,
@@ -14,24 +10,9 @@ import {
   redemptionIntentId,
   type SpentStore,
 } from '../src/index.js';
-import { ISSUER_KEY, NOW } from './fixtures.js';
+import { NOW } from './fixtures.js';
 import { type CrashPlan, lifeOn, newDisk, type Step } from './support/redeem-model.js';
-
-const DEVICE = 'till-1';
-
-function world(spent: SpentStore = createMemorySpentStore()) {
-  const clock = createManualClock(NOW);
-  const issuer = createIssuer({ secretKey: ISSUER_KEY.secretKey, kid: ISSUER_KEY.kid, clock });
-  const verifier = createVerifier({ keys: [issuer.verificationKey], clock, spent });
-  const voucher = () => issuer.issue({ amount: { amount: 500, currency: 'EUR' } });
-  return { clock, issuer, verifier, voucher };
-}
-
-function memoryQueue() {
-  const store = createMemoryStore();
-  const queue = createIntentQueue({ store, device: DEVICE, send: async () => [], autoDeliver: false });
-  return { store, queue };
-}
+import { DEVICE, memoryQueue, world } from './support/redeem-world.js';
 
 describe('redemptionIntentId', () => {
   const tokenId = '00112233445566778899aabbccddeeff';
